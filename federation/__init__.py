@@ -1,0 +1,1 @@
+"""SPLP federation gateway: supergraph model, planner, executor, HTTP server, composition, registry."""

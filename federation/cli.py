@@ -1,0 +1,35 @@
+"""The `splp` command line.
+
+Each area of the project owns its subcommands: a module listed in COMMAND_MODULES
+exposes `add_commands(subparsers)`, which adds its subcommands and sets `func` on each
+parser to the function that runs it (returning an exit code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+COMMAND_MODULES = [
+    "federation.gateway_cli",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="splp", description="SPLP GraphQL federation layer")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).add_commands(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

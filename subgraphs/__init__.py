@@ -1,0 +1,1 @@
+"""SPLP subgraphs: the OPD subgraph kit and the reference OPD subgraphs."""

@@ -1,0 +1,1 @@
+"""The OPD subgraph kit: shared data-standard scalars, SQL and REST sources."""
