@@ -1,0 +1,1 @@
+"""The executor: runs a query plan against the subgraphs and shapes the response."""

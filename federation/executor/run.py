@@ -1,0 +1,245 @@
+"""Running a query plan: fetch, then merge each result into the response tree.
+
+The response tree (`Execution.data`) holds everything fetched, keyed by response key; the
+shaping step (`shape.py`) then cuts it to the client's selection. Errors from subgraphs are
+rewritten to the client's paths here and keep their message and extensions, plus
+`serviceName`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import orjson
+
+from federation.executor.fetch import FetchError, SubgraphClient
+from federation.planner.plan import BatchFetch, Fetch, Parallel, QueryPlan, Sequence, SubSelection
+from federation.supergraph import Supergraph
+
+Path = tuple[str | int, ...]
+
+
+class Execution:
+    def __init__(
+        self,
+        supergraph: Supergraph,
+        client: SubgraphClient,
+        variables: dict[str, Any],
+        headers: dict[str, str] | None = None,
+        is_mutation: bool = False,
+    ) -> None:
+        self.supergraph = supergraph
+        self.client = client
+        self.variables = variables
+        self.headers = headers
+        self.is_mutation = is_mutation
+        self.data: dict[str, Any] = {}
+        self.errors: list[dict[str, Any]] = []
+
+    async def run(self, plan: QueryPlan) -> None:
+        if plan.node is not None:
+            await self.run_node(plan.node)
+
+    async def run_node(self, node: Fetch | BatchFetch | Sequence | Parallel) -> None:
+        if isinstance(node, Fetch):
+            await (
+                self.entity_fetch([node], node.service, node.operation, node.variable_names)
+                if node.requires is not None
+                else self.root_fetch(node)
+            )
+        elif isinstance(node, BatchFetch):
+            await self.entity_fetch(node.fetches, node.service, node.operation, node.variable_names)
+        elif isinstance(node, Sequence):
+            for child in node.nodes:
+                await self.run_node(child)
+        else:
+            await asyncio.gather(*(self.run_node(child) for child in node.nodes))
+
+    def _body(self, operation: str, variable_names: tuple[str, ...], extra: dict[str, Any] | None = None) -> bytes:
+        variables = {name: self.variables[name] for name in variable_names if name in self.variables}
+        if extra:
+            variables.update(extra)
+        payload: dict[str, Any] = {"query": operation}
+        if variables:
+            payload["variables"] = variables
+        return orjson.dumps(payload)
+
+    async def root_fetch(self, fetch: Fetch) -> None:
+        body = self._body(fetch.operation, fetch.variable_names)
+        try:
+            response = await self.client.fetch(fetch.service, body, self.headers, dedupe=not self.is_mutation)
+        except FetchError as e:
+            for key in fetch.selection.fields:
+                self.errors.append(e.to_graphql_error([key]))
+            return
+        data = response.get("data")
+        if isinstance(data, dict):
+            merge(self.data, data)
+        for error in _errors(response):
+            self.errors.append(_with_service(error, fetch.service, error.get("path")))
+
+    async def entity_fetch(
+        self, fetches: list[Fetch], service: str, operation: str, variable_names: tuple[str, ...]
+    ) -> None:
+        batched = len(fetches) > 1 or fetches[0].operation != operation
+        extra: dict[str, Any] = {}
+        all_places: list[list[list[tuple[dict[str, Any], Path]]]] = []
+        for i, fetch in enumerate(fetches):
+            representations, places = self.representations(fetch)
+            extra[f"r{i}" if batched else "representations"] = representations
+            all_places.append(places)
+        if not any(all_places):
+            return
+        body = self._body(operation, variable_names, extra)
+        try:
+            response = await self.client.fetch(service, body, self.headers)
+        except FetchError as e:
+            for places in all_places:
+                for place_list in places:
+                    for _, path in place_list:
+                        self.errors.append(e.to_graphql_error(list(path)))
+            return
+        data = response.get("data")
+        for i, places in enumerate(all_places):
+            alias = f"_{i}" if batched else "_entities"
+            results = data.get(alias) if isinstance(data, dict) else None
+            if not isinstance(results, list):
+                continue
+            for index, result in enumerate(results[: len(places)]):
+                if isinstance(result, dict):
+                    for obj, _ in places[index]:
+                        merge(obj, result)
+        for error in _errors(response):
+            error_path = error.get("path")
+            if isinstance(error_path, list) and len(error_path) >= 2 and isinstance(error_path[1], int):
+                batch: int | None = 0 if not batched else _batch_index(error_path[0])
+                if batch is not None and batch < len(all_places) and error_path[1] < len(all_places[batch]):
+                    for _, place_path in all_places[batch][error_path[1]]:
+                        self.errors.append(_with_service(error, service, [*place_path, *error_path[2:]]))
+                    continue
+            self.errors.append(_with_service(error, service, None))
+
+    def representations(self, fetch: Fetch) -> tuple[list[dict[str, Any]], list[list[tuple[dict[str, Any], Path]]]]:
+        """The distinct representations for `fetch`, and for each the places it came from."""
+        assert fetch.requires is not None and fetch.entity_type is not None
+        types = self.supergraph.possible_types(fetch.entity_type)
+        representations: list[dict[str, Any]] = []
+        places: list[list[tuple[dict[str, Any], Path]]] = []
+        index_of: dict[bytes, int] = {}
+        for obj, path in objects_at(self.data, fetch.path):
+            if obj.get("__typename") not in types:
+                continue
+            representation = _project(obj, fetch.requires)
+            if representation is None:
+                continue
+            if fetch.representation_typename:
+                representation["__typename"] = fetch.representation_typename
+            key = orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
+            index = index_of.get(key)
+            if index is None:
+                index = index_of[key] = len(representations)
+                representations.append(representation)
+                places.append([])
+            places[index].append((obj, path))
+        return representations, places
+
+
+def _batch_index(alias: object) -> int | None:
+    if isinstance(alias, str) and alias.startswith("_") and alias[1:].isdigit():
+        return int(alias[1:])
+    return None
+
+
+def _errors(response: dict[str, Any]) -> list[dict[str, Any]]:
+    errors = response.get("errors")
+    if not isinstance(errors, list):
+        return []
+    return [e if isinstance(e, dict) else {"message": str(e)} for e in errors]
+
+
+def _with_service(error: dict[str, Any], service: str, path: list[Any] | None) -> dict[str, Any]:
+    result: dict[str, Any] = {"message": error.get("message", "Unknown error from subgraph")}
+    if path is not None:
+        result["path"] = path
+    extensions = error.get("extensions")
+    result["extensions"] = {**(extensions if isinstance(extensions, dict) else {}), "serviceName": service}
+    return result
+
+
+def objects_at(data: dict[str, Any], path: tuple[str, ...]) -> list[tuple[dict[str, Any], Path]]:
+    current: list[tuple[Any, Path]] = [(data, ())]
+    for segment in path:
+        following: list[tuple[Any, Path]] = []
+        if segment == "@":
+            for value, p in current:
+                if isinstance(value, list):
+                    following.extend((item, (*p, i)) for i, item in enumerate(value))
+        else:
+            for value, p in current:
+                if isinstance(value, dict):
+                    child = value.get(segment)
+                    if child is not None:
+                        following.append((child, (*p, segment)))
+        current = following
+    return [(v, p) for v, p in current if isinstance(v, dict)]
+
+
+_MISSING = object()
+
+
+def _project(obj: dict[str, Any], selection: SubSelection) -> dict[str, Any] | None:
+    """The part of `obj` that `selection` names, or None when a named field is missing."""
+    result: dict[str, Any] = {}
+    for key, f in selection.fields.items():
+        value = obj.get(key, _MISSING)
+        if value is _MISSING:
+            return None
+        if f.selection is not None and value is not None:
+            value = _project_value(value, f.selection)
+            if value is _MISSING:
+                return None
+        result[key] = value
+    typename = obj.get("__typename")
+    for condition, sub in selection.fragments.items():
+        if condition == typename:
+            more = _project(obj, sub)
+            if more is None:
+                return None
+            result.update(more)
+    return result
+
+
+def _project_value(value: Any, selection: SubSelection) -> Any:
+    if isinstance(value, list):
+        items = [_project_value(v, selection) if v is not None else None for v in value]
+        return _MISSING if any(i is _MISSING for i in items) else items
+    if isinstance(value, dict):
+        projected = _project(value, selection)
+        return _MISSING if projected is None else projected
+    return value
+
+
+def merge(target: dict[str, Any], source: dict[str, Any]) -> None:
+    for key, value in source.items():
+        existing = target.get(key)
+        if existing is None:
+            target[key] = value
+        elif value is None:
+            continue  # one subgraph's null does not erase what another returned
+        elif isinstance(existing, dict) and isinstance(value, dict):
+            merge(existing, value)
+        elif isinstance(existing, list) and isinstance(value, list):
+            _merge_lists(existing, value)
+        else:
+            target[key] = value
+
+
+def _merge_lists(target: list[Any], source: list[Any]) -> None:
+    for i, (a, b) in enumerate(zip(target, source, strict=False)):
+        if isinstance(a, dict) and isinstance(b, dict):
+            merge(a, b)
+        elif isinstance(a, list) and isinstance(b, list):
+            _merge_lists(a, b)
+        elif a is None:
+            target[i] = b

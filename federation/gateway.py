@@ -1,0 +1,317 @@
+"""The gateway: one GraphQL request in, one GraphQL response out.
+
+    request ─► prepared-document cache ─(miss)─► parse ─► validate ─┐
+                     │ hit                                           │
+                     ▼                                               ▼
+           coerce variables ─► plan cache ─(miss)─► normalize ─► plan
+                                   │ hit                           │
+                                   ▼                               ▼
+                          execute plan ─► shape (null propagation) ─► response
+
+A request error (parse, validation, variables, unknown operation) is a `RequestError` with
+the errors to send and no data; everything after planning yields a response with data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    execute,
+    parse,
+    validate,
+)
+from graphql.execution.values import get_variable_values
+
+from federation.executor.fetch import SubgraphClient
+from federation.executor.run import Execution
+from federation.executor.shape import Shaper
+from federation.planner.build import PlanningError, build_plan
+from federation.planner.operation import (
+    FieldSelection,
+    FragmentSelection,
+    Operation,
+    Selection,
+    normalize,
+    skip_include_variables,
+)
+from federation.planner.plan import QueryPlan
+from federation.supergraph import Supergraph
+
+log = logging.getLogger("splp.gateway")
+
+DEFAULT_CACHE_SIZE = 1024
+MAX_QUERY_BYTES = 1_000_000
+
+
+class RequestError(Exception):
+    """The request cannot be executed; `errors` go to the client without data."""
+
+    def __init__(self, errors: list[dict[str, Any]], kind: str = "validation") -> None:
+        self.errors = errors
+        self.kind = kind  # "parse" | "validation" | "variables" | "operation" | "method"
+        super().__init__(errors[0]["message"] if errors else kind)
+
+
+@dataclass
+class GraphQLRequest:
+    query: str
+    operation_name: str | None = None
+    variables: dict[str, Any] | None = None
+    extensions: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class Prepared:
+    """A parsed and validated document with its chosen operation; plans hang off it."""
+
+    document: DocumentNode
+    operation: OperationDefinitionNode
+    skip_include: tuple[str, ...]
+    plans: dict[tuple[Any, ...], tuple[Operation, QueryPlan]] = field(default_factory=dict)
+    coordinates: frozenset[str] = frozenset()
+
+    @property
+    def kind(self) -> OperationType:
+        return self.operation.operation
+
+
+@dataclass
+class Schema:
+    """Everything derived from one supergraph; swapped whole on reload."""
+
+    supergraph: Supergraph
+    client: SubgraphClient
+    prepared: OrderedDict[tuple[str, str | None], Prepared | RequestError] = field(default_factory=OrderedDict)
+
+
+class Gateway:
+    def __init__(
+        self,
+        supergraph: Supergraph,
+        *,
+        subgraph_urls: dict[str, str] | None = None,
+        subgraph_timeout: float = 30.0,
+        cache_size: int = DEFAULT_CACHE_SIZE,
+        dedupe_subgraph_requests: bool = True,
+        override_labels: frozenset[str] = frozenset(),
+    ) -> None:
+        self.subgraph_urls = dict(subgraph_urls or {})
+        self.subgraph_timeout = subgraph_timeout
+        self.cache_size = cache_size
+        self.dedupe = dedupe_subgraph_requests
+        self.override_labels = override_labels
+        self.usage_listeners: list[Callable[[str, frozenset[str]], None]] = []
+        self.current = self._schema_for(supergraph)
+        self._retired: list[SubgraphClient] = []
+        self._closing: set[asyncio.Future[None]] = set()
+
+    # -- supergraph -----------------------------------------------------------------------
+
+    def _schema_for(self, supergraph: Supergraph) -> Schema:
+        urls = {info.name: self.subgraph_urls.get(info.name, info.url) for info in supergraph.subgraphs.values()}
+        return Schema(supergraph, SubgraphClient(urls, timeout=self.subgraph_timeout, dedupe=self.dedupe))
+
+    @property
+    def supergraph(self) -> Supergraph:
+        return self.current.supergraph
+
+    def reload(self, sdl: str) -> None:
+        """Serve a new supergraph from the next request on; requests in flight finish on the old one.
+
+        Raises `SupergraphError` (and keeps the current supergraph) when `sdl` is unusable.
+        """
+        new = self._schema_for(Supergraph.from_sdl(sdl))
+        old, self.current = self.current, new
+        self._retired.append(old.client)
+        asyncio.get_event_loop().call_later(max(self.subgraph_timeout, 1.0) + 5.0, self._close_retired)
+
+    def _close_retired(self) -> None:
+        retired, self._retired = self._retired, []
+        for client in retired:
+            task = asyncio.ensure_future(client.close())
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+
+    async def close(self) -> None:
+        await self.current.client.close()
+        for client in self._retired:
+            await client.close()
+
+    # -- requests -------------------------------------------------------------------------
+
+    def prepare(self, request: GraphQLRequest, schema: Schema | None = None) -> Prepared:
+        """Parse, validate and choose the operation, once per distinct document and name."""
+        schema = schema or self.current
+        key = (request.query, request.operation_name)
+        cached = schema.prepared.get(key)
+        if cached is None:
+            cached = self._prepare(schema.supergraph, request)
+            schema.prepared[key] = cached
+            if len(schema.prepared) > self.cache_size:
+                schema.prepared.popitem(last=False)
+        else:
+            schema.prepared.move_to_end(key)
+        if isinstance(cached, RequestError):
+            raise cached
+        return cached
+
+    def _prepare(self, supergraph: Supergraph, request: GraphQLRequest) -> Prepared | RequestError:
+        if len(request.query) > MAX_QUERY_BYTES:
+            return RequestError([{"message": f"The query is larger than {MAX_QUERY_BYTES} bytes."}], "parse")
+        try:
+            document = parse(request.query)
+        except GraphQLError as e:
+            return RequestError([dict(e.formatted)], "parse")
+        errors = validate(supergraph.api_schema, document)
+        if errors:
+            return RequestError([dict(e.formatted) for e in errors], "validation")
+        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        if request.operation_name is None:
+            if len(operations) != 1:
+                return RequestError(
+                    [{"message": "Must provide operation name if query contains multiple operations."}], "operation"
+                )
+            operation = operations[0]
+        else:
+            found = [o for o in operations if o.name and o.name.value == request.operation_name]
+            if not found:
+                return RequestError([{"message": f"Unknown operation named '{request.operation_name}'."}], "operation")
+            operation = found[0]
+        if operation.operation is OperationType.SUBSCRIPTION:
+            return RequestError([{"message": "Subscriptions are not supported by this gateway."}], "operation")
+        return Prepared(document, operation, skip_include_variables(document))
+
+    def coerce_variables(self, prepared: Prepared, request: GraphQLRequest, schema: Schema) -> dict[str, Any]:
+        definitions = prepared.operation.variable_definitions or ()
+        if not definitions:
+            return {}
+        coerced = get_variable_values(schema.supergraph.api_schema, definitions, request.variables or {})
+        if isinstance(coerced, list):
+            raise RequestError([dict(e.formatted) for e in coerced], "variables")
+        # graphql-core 3.3 wraps the values with their sources; 3.2 returns them bare
+        values: dict[str, Any] = getattr(coerced, "coerced", coerced)  # type: ignore[arg-type]
+        return dict(values)
+
+    def enabled_labels(self, supergraph: Supergraph) -> frozenset[str]:
+        """Progressive @override labels on for this request: `percent(N)` by chance, others by config."""
+        if not supergraph.override_labels:
+            return frozenset()
+        enabled = set(self.override_labels & supergraph.override_labels)
+        for label in supergraph.override_labels:
+            if label.startswith("percent(") and label.endswith(")"):
+                try:
+                    percent = float(label[len("percent(") : -1])
+                except ValueError:
+                    continue
+                if random.uniform(0, 100) < percent:
+                    enabled.add(label)
+        return frozenset(enabled)
+
+    def plan_for(self, prepared: Prepared, coerced: dict[str, Any], schema: Schema) -> tuple[Operation, QueryPlan]:
+        labels = self.enabled_labels(schema.supergraph)
+        key = (tuple(bool(coerced.get(name)) for name in prepared.skip_include), labels)
+        found = prepared.plans.get(key)
+        if found is None:
+            operation = normalize(schema.supergraph.api_schema, prepared.document, prepared.operation, coerced)
+            try:
+                plan = build_plan(schema.supergraph, operation, labels)
+            except PlanningError as e:
+                raise RequestError(
+                    [{"message": str(e), "extensions": {"code": "QUERY_PLANNING_FAILED"}}], "plan"
+                ) from e
+            found = prepared.plans[key] = (operation, plan)
+            if not prepared.coordinates:
+                prepared.coordinates = _coordinates(operation)
+        return found
+
+    async def execute(self, request: GraphQLRequest) -> dict[str, Any]:
+        """Execute a request; raises `RequestError` when it cannot be executed at all."""
+        schema = self.current
+        prepared = self.prepare(request, schema)
+        coerced = self.coerce_variables(prepared, request, schema)
+        operation, plan = self.plan_for(prepared, coerced, schema)
+        if self.usage_listeners:
+            client_name = request.headers.get("apollographql-client-name") or request.headers.get("x-client-name") or ""
+            for listener in self.usage_listeners:
+                listener(client_name, prepared.coordinates)
+        execution = Execution(
+            schema.supergraph,
+            schema.client,
+            request.variables or {},
+            is_mutation=prepared.kind is OperationType.MUTATION,
+        )
+        await execution.run(plan)
+        introspection = _introspection_fields(operation.selections)
+        if introspection:
+            self._introspect(schema, prepared, introspection, request, execution)
+        errors = execution.errors
+        data = Shaper(schema.supergraph.api_schema, operation, errors).shape(execution.data)
+        response: dict[str, Any] = {"data": data}
+        if errors:
+            response["errors"] = errors
+        return response
+
+    def _introspect(
+        self,
+        schema: Schema,
+        prepared: Prepared,
+        fields: list[FieldNode],
+        request: GraphQLRequest,
+        execution: Execution,
+    ) -> None:
+        operation = OperationDefinitionNode(
+            operation=OperationType.QUERY,
+            variable_definitions=prepared.operation.variable_definitions,
+            selection_set=SelectionSetNode(selections=tuple(fields)),
+        )
+        fragments = [d for d in prepared.document.definitions if not isinstance(d, OperationDefinitionNode)]
+        document = DocumentNode(definitions=(operation, *fragments))
+        result = execute(schema.supergraph.api_schema, document, variable_values=request.variables)
+        assert not isinstance(result, Awaitable), "introspection resolvers are synchronous"
+        if isinstance(result.data, dict):
+            execution.data.update(result.data)
+        for error in result.errors or ():
+            execution.errors.append(dict(error.formatted))
+
+
+def _introspection_fields(selections: list[Selection]) -> list[FieldNode]:
+    found: list[FieldNode] = []
+    for sel in selections:
+        if isinstance(sel, FieldSelection):
+            if sel.is_introspection and sel.node is not None:
+                found.append(sel.node)
+        elif isinstance(sel, FragmentSelection):
+            found.extend(_introspection_fields(sel.selections))
+    return found
+
+
+def _coordinates(operation: Operation) -> frozenset[str]:
+    """Schema coordinates (`Type.field`) the operation uses, for usage reporting."""
+    found: set[str] = set()
+
+    def walk(parent: str, selections: list[Selection]) -> None:
+        for sel in selections:
+            if isinstance(sel, FieldSelection):
+                if not sel.name.startswith("__"):
+                    found.add(f"{parent}.{sel.name}")
+                if sel.selections:
+                    walk(sel.type_name, sel.selections)
+            else:
+                walk(sel.type_condition, sel.selections)
+
+    walk(operation.root_type.name, operation.selections)
+    return frozenset(found)

@@ -1,0 +1,164 @@
+"""`splp gateway` (serve a supergraph) and `splp plan` (print a query plan)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+
+from federation.gateway import Gateway, GraphQLRequest, RequestError
+from federation.supergraph import Supergraph, SupergraphError
+
+log = logging.getLogger("splp.gateway")
+
+ENV_CONFIG = "SPLP_GATEWAY_CONFIG"
+
+
+def add_commands(subparsers: Any) -> None:
+    gateway = subparsers.add_parser("gateway", help="serve a supergraph: GraphQL over HTTP and GraphiQL")
+    gateway.add_argument("--supergraph", required=True, help="supergraph SDL file (reloaded when it changes)")
+    gateway.add_argument("--host", default="127.0.0.1")
+    gateway.add_argument("--port", type=int, default=4000)
+    gateway.add_argument("--workers", type=int, default=1, help="processes sharing the port")
+    gateway.add_argument("--subgraph-timeout", type=float, default=30.0, help="seconds per subgraph request")
+    gateway.add_argument(
+        "--subgraph-url", action="append", default=[], metavar="NAME=URL", help="override a subgraph's URL"
+    )
+    gateway.add_argument("--poll-interval", type=float, default=1.0, help="seconds between supergraph file checks")
+    gateway.set_defaults(func=run_gateway)
+
+    plan = subparsers.add_parser("plan", help="print the query plan of an operation")
+    plan.add_argument("--supergraph", required=True)
+    plan.add_argument("query_file")
+    plan.add_argument("--operation-name")
+    plan.add_argument("--variables", help="JSON object of variables (they decide @skip/@include)")
+    plan.set_defaults(func=run_plan)
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    try:
+        supergraph = Supergraph.from_file(args.supergraph)
+        with open(args.query_file, encoding="utf-8") as f:
+            query = f.read()
+    except SupergraphError as e:
+        print(f"error: {args.supergraph}: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    gateway = Gateway(supergraph)
+    request = GraphQLRequest(query, args.operation_name, json.loads(args.variables) if args.variables else None)
+    try:
+        prepared = gateway.prepare(request)
+        coerced = gateway.coerce_variables(prepared, request, gateway.current)
+        _, plan = gateway.plan_for(prepared, coerced, gateway.current)
+    except RequestError as e:
+        for error in e.errors:
+            print(f"error: {error['message']}", file=sys.stderr)
+        return 1
+    print(plan.print())
+    return 0
+
+
+def _parse_urls(pairs: list[str]) -> dict[str, str]:
+    urls = {}
+    for pair in pairs:
+        name, _, url = pair.partition("=")
+        if not url:
+            raise SystemExit(f"--subgraph-url takes NAME=URL, got {pair!r}")
+        urls[name] = url
+    return urls
+
+
+async def watch_file(gateway: Gateway, path: str, interval: float) -> None:
+    """Reload the supergraph when its file changes; keep the old one when the new one is broken."""
+    last = _stamp(path)
+    while True:
+        await asyncio.sleep(interval)
+        stamp = _stamp(path)
+        if stamp == last:
+            continue
+        last = stamp
+        try:
+            with open(path, encoding="utf-8") as f:
+                sdl = f.read()
+            gateway.reload(sdl)
+        except (OSError, SupergraphError) as e:
+            log.error("supergraph %s changed but was not loaded, still serving the previous one: %s", path, e)
+        else:
+            log.info("supergraph %s reloaded", path)
+
+
+def _stamp(path: str) -> tuple[float, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime, st.st_size)
+
+
+def build_app(config: dict[str, Any]) -> Starlette:
+    from federation.http.app import create_app
+
+    supergraph = Supergraph.from_file(config["supergraph"])
+    gateway = Gateway(
+        supergraph, subgraph_urls=config.get("subgraph_urls"), subgraph_timeout=config.get("subgraph_timeout", 30.0)
+    )
+    app = create_app(supergraph, gateway=gateway)
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(a: Starlette) -> AsyncIterator[None]:
+        watcher = asyncio.ensure_future(watch_file(gateway, config["supergraph"], config.get("poll_interval", 1.0)))
+        try:
+            async with inner(a):
+                yield
+        finally:
+            watcher.cancel()
+
+    app.router.lifespan_context = lifespan
+    return app
+
+
+def app_from_env() -> Starlette:
+    """The app factory uvicorn's worker processes call (`--workers N`)."""
+    return build_app(json.loads(os.environ[ENV_CONFIG]))
+
+
+def run_gateway(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    config = {
+        "supergraph": args.supergraph,
+        "subgraph_urls": _parse_urls(args.subgraph_url),
+        "subgraph_timeout": args.subgraph_timeout,
+        "poll_interval": args.poll_interval,
+    }
+    try:
+        Supergraph.from_file(args.supergraph)
+    except SupergraphError as e:
+        print(f"error: {args.supergraph}: {e}", file=sys.stderr)
+        return 1
+    options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": "warning", "access_log": False}
+    try:
+        import uvloop  # noqa: F401
+
+        options["loop"] = "uvloop"
+    except ImportError:
+        pass
+    print(f"SPLP gateway: GraphQL and GraphiQL at http://{args.host}:{args.port}/graphql", flush=True)
+    if args.workers > 1:
+        os.environ[ENV_CONFIG] = json.dumps(config)
+        uvicorn.run("federation.gateway_cli:app_from_env", factory=True, workers=args.workers, **options)
+    else:
+        uvicorn.run(build_app(config), **options)
+    return 0

@@ -1,0 +1,1 @@
+"""The gateway's HTTP server: GraphQL over HTTP, GraphiQL, health and readiness."""

@@ -1,0 +1,241 @@
+"""GraphQL over HTTP (https://graphql.github.io/graphql-over-http/draft/) with Starlette.
+
+- POST with a JSON body, GET with query parameters (queries only: a mutation by GET is 405).
+- The response media type follows the Accept header: `application/graphql-response+json`
+  (request errors are 4xx) or `application/json` (the legacy type: well-formed requests get
+  200 whatever their GraphQL errors).
+- A browser's GET without a query gets GraphiQL, with its assets served from here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.routing import Route
+
+from federation.gateway import Gateway, GraphQLRequest, RequestError
+from federation.supergraph import Supergraph
+
+log = logging.getLogger("splp.http")
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+STATIC = Path(__file__).parent / "static"
+ASSETS = {
+    "graphiql.min.js": "text/javascript",
+    "graphiql.min.css": "text/css",
+    "react.production.min.js": "text/javascript",
+    "react-dom.production.min.js": "text/javascript",
+}
+
+
+class BadRequest(Exception):
+    def __init__(self, message: str, status: int = 400, headers: dict[str, str] | None = None) -> None:
+        self.message = message
+        self.status = status
+        self.headers = headers or {}
+        super().__init__(message)
+
+
+def negotiate(accept: str | None) -> str | None:
+    """The response media type for an Accept header, or None when we can serve none it takes."""
+    if not accept:
+        return JSON
+    best: tuple[float, int, str] | None = None
+    for position, part in enumerate(accept.split(",")):
+        pieces = [p.strip() for p in part.split(";")]
+        media = pieces[0].lower()
+        q = 1.0
+        for param in pieces[1:]:
+            if param.startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        if q <= 0:
+            continue
+        if media == GRAPHQL_RESPONSE:
+            candidate = GRAPHQL_RESPONSE
+        elif media in (JSON, "application/*", "*/*"):
+            candidate = GRAPHQL_RESPONSE if media != JSON else JSON
+        else:
+            continue
+        rank = (q, -position, candidate)
+        if best is None or rank[:2] > best[:2]:
+            best = rank
+    return best[2] if best else None
+
+
+def _json_response(
+    body: dict[str, Any], status: int, media_type: str, headers: dict[str, str] | None = None
+) -> Response:
+    return Response(orjson.dumps(body), status_code=status, media_type=f"{media_type}; charset=utf-8", headers=headers)
+
+
+def _read_params(params: dict[str, Any]) -> GraphQLRequest:
+    query = params.get("query")
+    if not isinstance(query, str) or not query.strip():
+        raise BadRequest("A GraphQL request must have a `query` string.")
+    operation_name = params.get("operationName")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise BadRequest("`operationName` must be a string or null.")
+    variables = params.get("variables")
+    if variables is not None and not isinstance(variables, dict):
+        raise BadRequest("`variables` must be an object or null.")
+    extensions = params.get("extensions")
+    if extensions is not None and not isinstance(extensions, dict):
+        raise BadRequest("`extensions` must be an object or null.")
+    return GraphQLRequest(
+        query=query, operation_name=operation_name or None, variables=variables, extensions=extensions
+    )
+
+
+async def _request_from_post(request: Request) -> GraphQLRequest:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in (JSON, "application/graphql+json", GRAPHQL_RESPONSE):
+        raise BadRequest("POST requests must have Content-Type: application/json.", 415)
+    body = await request.body()
+    try:
+        params = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise BadRequest("The request body is not valid JSON.") from None
+    if not isinstance(params, dict):
+        raise BadRequest("The request body must be a JSON object.")
+    return _read_params(params)
+
+
+def _request_from_get(request: Request) -> GraphQLRequest:
+    params: dict[str, Any] = dict(request.query_params)
+    for name in ("variables", "extensions"):
+        raw = params.get(name)
+        if raw is not None and raw != "":
+            try:
+                params[name] = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                raise BadRequest(f"The `{name}` query parameter is not valid JSON.") from None
+        else:
+            params.pop(name, None)
+    return _read_params(params)
+
+
+def _wants_graphiql(request: Request) -> bool:
+    return "query" not in request.query_params and "text/html" in request.headers.get("accept", "")
+
+
+class GraphQLEndpoint:
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+
+    async def handle(self, request: Request) -> Response:
+        if request.method == "GET" and _wants_graphiql(request):
+            return HTMLResponse(GRAPHIQL_HTML)
+        media_type = negotiate(request.headers.get("accept"))
+        if media_type is None:
+            return _json_response(
+                {
+                    "errors": [
+                        {"message": f"Cannot respond in any type that Accept lists; use {GRAPHQL_RESPONSE} or {JSON}."}
+                    ]
+                },
+                406,
+                JSON,
+            )
+        try:
+            graphql_request = (
+                await _request_from_post(request) if request.method == "POST" else _request_from_get(request)
+            )
+            graphql_request.headers = {k.lower(): v for k, v in request.headers.items()}
+            if request.method == "GET":
+                prepared = self.gateway.prepare(graphql_request)
+                if prepared.kind.value != "query":
+                    raise BadRequest(
+                        "Only queries can be sent with GET; use POST for mutations.", 405, {"allow": "POST"}
+                    )
+            body = await self.gateway.execute(graphql_request)
+        except BadRequest as e:
+            return _json_response({"errors": [{"message": e.message}]}, e.status, media_type, e.headers)
+        except RequestError as e:
+            # graphql-response+json: a request that cannot execute is a 4xx; legacy
+            # application/json: 200 for every well-formed request (spec, 6.4.1).
+            status = 400 if media_type == GRAPHQL_RESPONSE else 200
+            return _json_response({"errors": e.errors}, status, media_type)
+        return _json_response(body, 200, media_type)
+
+
+async def health(request: Request) -> Response:
+    return _json_response({"status": "UP"}, 200, JSON)
+
+
+def asset(request: Request) -> Response:
+    name = request.path_params["name"]
+    if name not in ASSETS or not (STATIC / name).is_file():
+        return Response("not found", status_code=404)
+    return FileResponse(STATIC / name, media_type=ASSETS[name], headers={"cache-control": "public, max-age=86400"})
+
+
+GRAPHIQL_HTML = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>SPLP GraphiQL</title>
+<link rel="stylesheet" href="/graphiql/assets/graphiql.min.css">
+<style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
+</head>
+<body>
+<div id="graphiql">Loading GraphiQL…</div>
+<script src="/graphiql/assets/react.production.min.js"></script>
+<script src="/graphiql/assets/react-dom.production.min.js"></script>
+<script src="/graphiql/assets/graphiql.min.js"></script>
+<script>
+  const fetcher = GraphiQL.createFetcher({ url: window.location.pathname });
+  ReactDOM.createRoot(document.getElementById('graphiql')).render(
+    React.createElement(GraphiQL, { fetcher, defaultEditorToolsVisibility: true })
+  );
+</script>
+</body>
+</html>
+"""
+
+
+def create_app(
+    sdl: str | Supergraph,
+    *,
+    subgraph_urls: dict[str, str] | None = None,
+    subgraph_timeout: float = 30.0,
+    gateway: Gateway | None = None,
+) -> Starlette:
+    """The gateway's ASGI app for a supergraph (its SDL, or an already read `Supergraph`)."""
+    if gateway is None:
+        supergraph = sdl if isinstance(sdl, Supergraph) else Supergraph.from_sdl(sdl)
+        gateway = Gateway(supergraph, subgraph_urls=subgraph_urls, subgraph_timeout=subgraph_timeout)
+    endpoint = GraphQLEndpoint(gateway)
+    gw = gateway
+
+    async def ready(request: Request) -> Response:
+        return _json_response({"status": "READY", "subgraphs": sorted(gw.current.client.urls)}, 200, JSON)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await gw.close()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
+            Route("/", endpoint.handle, methods=["GET", "POST"]),
+            Route("/graphiql/assets/{name}", asset, methods=["GET"]),
+            Route("/health", health, methods=["GET"]),
+            Route("/ready", ready, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.gateway = gateway
+    return app

@@ -1,0 +1,559 @@
+"""Building a query plan: which subgraph fetches which field, and in what order.
+
+The planner walks the client's normalized operation. It keeps a *fetch group* per
+(subgraph, response path, parent group): the fields one subgraph request returns for the
+objects at that path. For each field it stays in the current group's subgraph when that
+subgraph resolves the field (directly, or because a parent field `@provides` it);
+otherwise it jumps to a subgraph that does, through an `@key` whose fields the current
+subgraph can return — an `_entities` fetch that depends on the current group. A field
+with `@requires` first plans the required fields on the same object, and its group also
+depends on the groups that fetch them.
+
+Groups are then laid out in levels (a group runs after every group it depends on), and
+groups of one level that go to the same subgraph share one request (`BatchFetch`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graphql import (
+    ArgumentNode,
+    FieldNode,
+    InlineFragmentNode,
+    ListValueNode,
+    ObjectValueNode,
+    OperationType,
+    SelectionSetNode,
+    ValueNode,
+    VariableNode,
+    print_ast,
+)
+
+from federation.planner.operation import FieldSelection, FragmentSelection, Operation, Selection
+from federation.planner.plan import BatchFetch, Fetch, Parallel, QueryPlan, Sequence, SubSelection
+from federation.supergraph import Key, Supergraph
+
+DEFAULT_BUDGET = 50_000
+
+
+class PlanningError(Exception):
+    """The operation cannot be planned over this supergraph (or would cost too much to)."""
+
+
+@dataclass(eq=False)
+class FetchGroup:
+    id: int
+    graph: str
+    path: tuple[str, ...]
+    entity_type: str | None  # None for a root group
+    selection: SubSelection = field(default_factory=SubSelection)
+    requires: SubSelection | None = None
+    depends_on: set[int] = field(default_factory=set)
+    variables: set[str] = field(default_factory=set)
+    representation_typename: str | None = None
+
+
+class _Planner:
+    def __init__(self, supergraph: Supergraph, operation: Operation, labels: frozenset[str], budget: int) -> None:
+        self.supergraph = supergraph
+        self.operation = operation
+        self.labels = labels
+        self.budget = budget
+        self.groups: list[FetchGroup] = []
+        self.entity_groups: dict[tuple[str, tuple[str, ...], int, str], FetchGroup] = {}
+        self.touch_stack: list[set[int]] = []
+
+    # -- groups ---------------------------------------------------------------------------
+
+    def new_group(self, graph: str, path: tuple[str, ...], entity_type: str | None) -> FetchGroup:
+        group = FetchGroup(id=len(self.groups), graph=graph, path=path, entity_type=entity_type)
+        self.groups.append(group)
+        return group
+
+    def touch(self, group: FetchGroup) -> None:
+        for touched in self.touch_stack:
+            touched.add(group.id)
+
+    def spend(self) -> None:
+        self.budget -= 1
+        if self.budget < 0:
+            raise PlanningError("the operation is too complex to plan: planning budget exceeded")
+
+    # -- root -----------------------------------------------------------------------------
+
+    def plan(self) -> list[FetchGroup]:
+        root = self.operation.root_type.name
+        fields = _flatten_root(self.operation.selections)
+        is_mutation = self.operation.kind is OperationType.MUTATION
+        root_groups: dict[str, FetchGroup] = {}
+        last: FetchGroup | None = None
+        for f in fields:
+            if f.name == "__typename" or f.is_introspection:
+                continue
+            graphs = self.supergraph.field_graphs(root, f.name, self.labels)
+            if not graphs:
+                raise PlanningError(f"no subgraph resolves {root}.{f.name}")
+            if is_mutation:
+                # Mutation fields run strictly in order: one group per run of fields of the
+                # same subgraph, each after everything the previous ones started.
+                if last is not None and last.graph in graphs:
+                    group = last
+                else:
+                    graph = graphs[0]
+                    group = self.new_group(graph, (), None)
+                    group.depends_on = {g.id for g in self.groups if g is not group}
+                    last = group
+            else:
+                graph = next((g for g in graphs if g in root_groups), None) or self.best_graph(graphs, root, f)
+                group = root_groups.get(graph) or root_groups.setdefault(graph, self.new_group(graph, (), None))
+            self.add_local(group, group.selection, root, f, (), None)
+            if is_mutation:
+                # later root fields wait for this one's whole subtree
+                assert last is not None
+        return self.groups
+
+    def best_graph(self, graphs: list[str], parent_type: str, f: FieldSelection) -> str:
+        """Among several subgraphs resolving `f`, the one resolving most of its selection."""
+        if len(graphs) == 1 or not f.selections:
+            return graphs[0]
+        child_type = f.type_name
+
+        def local_count(graph: str) -> int:
+            count = 0
+            for sel in f.selections or ():
+                if isinstance(sel, FieldSelection) and self.can_resolve(graph, child_type, sel.name, None):
+                    count += 1
+            return count
+
+        return max(graphs, key=local_count)
+
+    # -- selections -----------------------------------------------------------------------
+
+    def plan_selections(
+        self,
+        group: FetchGroup,
+        sub: SubSelection,
+        parent_type: str,
+        selections: list[Selection],
+        path: tuple[str, ...],
+        provided: SelectionSetNode | None,
+    ) -> None:
+        for sel in selections:
+            self.spend()
+            if isinstance(sel, FieldSelection):
+                self.plan_field(group, sub, parent_type, sel, path, provided)
+            else:
+                self.plan_fragment(group, sub, parent_type, sel, path, provided)
+
+    def plan_fragment(
+        self,
+        group: FetchGroup,
+        sub: SubSelection,
+        parent_type: str,
+        fragment: FragmentSelection,
+        path: tuple[str, ...],
+        provided: SelectionSetNode | None,
+    ) -> None:
+        condition = fragment.type_condition
+        types = self.supergraph.types
+        if condition == parent_type or types[parent_type].kind == "object":
+            # On an object type a fragment either applies entirely or (by validation) is on
+            # an abstract type the object belongs to: its fields are the object's.
+            if condition == parent_type or parent_type in self.supergraph.possible_types(condition):
+                self.plan_selections(group, sub, parent_type, fragment.selections, path, provided)
+            return
+        possible_here = self.supergraph.possible_types_in_graph(parent_type, group.graph)
+        if types[condition].kind == "object":
+            if condition in possible_here:
+                self.plan_selections(group, sub.fragment(condition), condition, fragment.selections, path, provided)
+            return
+        if self.supergraph.type_in_graph(condition, group.graph) and not self.supergraph.is_interface_object(
+            condition, group.graph
+        ):
+            self.plan_selections(group, sub.fragment(condition), condition, fragment.selections, path, provided)
+            return
+        for runtime in self.supergraph.possible_types_in_graph(condition, group.graph):
+            if runtime in possible_here:
+                self.plan_selections(group, sub.fragment(runtime), runtime, fragment.selections, path, provided)
+
+    def plan_field(
+        self,
+        group: FetchGroup,
+        sub: SubSelection,
+        parent_type: str,
+        f: FieldSelection,
+        path: tuple[str, ...],
+        provided: SelectionSetNode | None,
+    ) -> None:
+        if f.name == "__typename":
+            sub.add_field("__typename", _alias(f), "", False)
+            self.touch(group)
+            return
+        if f.is_introspection:
+            return
+        if self.can_resolve(group.graph, parent_type, f.name, provided):
+            self.add_local(group, sub, parent_type, f, path, provided)
+            return
+        parent = self.supergraph.types[parent_type]
+        if parent.kind != "object" and not self.jump_targets(group.graph, parent_type, f.name):
+            # Not every implementation is resolvable the same way: plan per object type.
+            for runtime in self.supergraph.possible_types_in_graph(parent_type, group.graph):
+                self.plan_field(group, sub.fragment(runtime), runtime, f, path, provided)
+            return
+        self.plan_jump(group, sub, parent_type, f, path)
+
+    def can_resolve(self, graph: str, parent_type: str, field_name: str, provided: SelectionSetNode | None) -> bool:
+        if provided is not None and _provided_child(provided, field_name) is not False:
+            return True
+        return graph in self.supergraph.field_graphs(parent_type, field_name, self.labels)
+
+    def add_local(
+        self,
+        group: FetchGroup,
+        sub: SubSelection,
+        parent_type: str,
+        f: FieldSelection,
+        path: tuple[str, ...],
+        provided: SelectionSetNode | None,
+    ) -> None:
+        self.touch(group)
+        arguments = _print_arguments(f.arguments)
+        for arg in f.arguments:
+            _collect_variables(arg.value, group.variables)
+        sub_field = sub.add_field(f.name, _alias(f), arguments, f.selections is not None)
+        if f.selections is None:
+            return
+        assert sub_field.selection is not None
+        sfield = self.supergraph.types[parent_type].fields[f.name]
+        child_path = (*path, f.response_key, *("@",) * sfield.list_depth)
+        join = sfield.joins.get(group.graph)
+        child_provided: SelectionSetNode | None = None
+        if join is not None and join.provides is not None:
+            child_provided = join.provides
+        elif provided is not None:
+            found = _provided_child(provided, f.name)
+            child_provided = found if isinstance(found, SelectionSetNode) else None
+        child_type = self.supergraph.types[f.type_name]
+        if child_type.kind != "object":
+            sub_field.selection.add_field("__typename", None, "", False)
+        self.plan_selections(group, sub_field.selection, f.type_name, f.selections, child_path, child_provided)
+
+    # -- entity jumps ---------------------------------------------------------------------
+
+    def jump_targets(self, from_graph: str, parent_type: str, field_name: str) -> list[tuple[str, Key]]:
+        """Subgraphs resolving the field that `from_graph` can enter directly by a key."""
+        result = []
+        for graph in self.supergraph.field_graphs(parent_type, field_name, self.labels):
+            if graph == from_graph:
+                continue
+            for key in self.supergraph.resolvable_keys(parent_type, graph):
+                if self.can_fetch_key(from_graph, parent_type, key):
+                    result.append((graph, key))
+                    break
+        return result
+
+    def can_fetch_key(self, graph: str, type_name: str, key: Key) -> bool:
+        own_keys = {
+            sel.name.value
+            for k in self.supergraph.types[type_name].graphs.get(graph, _NO_TYPE).keys
+            for sel in k.selection.selections
+            if isinstance(sel, FieldNode)
+        }
+        for sel in key.selection.selections:
+            if not isinstance(sel, FieldNode):
+                return False
+            name = sel.name.value
+            if name in own_keys:
+                continue
+            if not self.can_resolve(graph, type_name, name, None):
+                return False
+        return True
+
+    def route(self, from_graph: str, parent_type: str, field_name: str) -> list[tuple[str, Key]]:
+        """The shortest chain of key jumps from `from_graph` to a subgraph resolving the field."""
+        targets = set(self.supergraph.field_graphs(parent_type, field_name, self.labels))
+        if not targets:
+            raise PlanningError(f"no subgraph resolves {parent_type}.{field_name}")
+        type_graphs = list(self.supergraph.types[parent_type].graphs)
+        frontier: list[tuple[str, list[tuple[str, Key]]]] = [(from_graph, [])]
+        seen = {from_graph}
+        while frontier:
+            next_frontier = []
+            for graph, hops in frontier:
+                for other in type_graphs:
+                    if other in seen:
+                        continue
+                    for key in self.supergraph.resolvable_keys(parent_type, other):
+                        if self.can_fetch_key(graph, parent_type, key):
+                            route = [*hops, (other, key)]
+                            if other in targets:
+                                return route
+                            seen.add(other)
+                            next_frontier.append((other, route))
+                            break
+            frontier = next_frontier
+        raise PlanningError(
+            f"cannot plan {parent_type}.{field_name}: no @key lets subgraph '{from_graph}' "
+            f"reach a subgraph that resolves it ({', '.join(sorted(targets))})"
+        )
+
+    def plan_jump(
+        self, group: FetchGroup, sub: SubSelection, parent_type: str, f: FieldSelection, path: tuple[str, ...]
+    ) -> None:
+        direct = self.jump_targets(group.graph, parent_type, f.name)
+        if direct:
+            # Prefer a subgraph we already jump to from here: one fetch instead of two.
+            chosen = next(
+                (t for t in direct if (t[0], path, group.id, parent_type) in self.entity_groups),
+                None,
+            )
+            if chosen is None:
+                graphs = [g for g, _ in direct]
+                best = self.best_graph(graphs, parent_type, f)
+                chosen = next(t for t in direct if t[0] == best)
+            hops = [chosen]
+        else:
+            hops = self.route(group.graph, parent_type, f.name)
+        current, current_sub = group, sub
+        for graph, key in hops[:-1]:
+            current, current_sub = self.entity_group(current, current_sub, parent_type, graph, key, path)
+        graph, key = hops[-1]
+        target, target_sub = self.entity_group(current, current_sub, parent_type, graph, key, path)
+        join = self.supergraph.types[parent_type].fields[f.name].joins.get(graph)
+        if join is not None and join.requires is not None:
+            self.plan_requires(current, current_sub, target, parent_type, join.requires, path)
+        self.add_local(target, target_sub, parent_type, f, path, None)
+
+    def entity_group(
+        self,
+        source: FetchGroup,
+        source_sub: SubSelection,
+        entity_type: str,
+        graph: str,
+        key: Key,
+        path: tuple[str, ...],
+    ) -> tuple[FetchGroup, SubSelection]:
+        source_sub.add_field("__typename", None, "", False)
+        _add_field_set(source_sub, key.selection)
+        self.touch(source)
+        group_key = (graph, path, source.id, entity_type)
+        group = self.entity_groups.get(group_key)
+        if group is None:
+            group = self.new_group(graph, path, entity_type)
+            group.requires = SubSelection()
+            group.requires.add_field("__typename", None, "", False)
+            group.depends_on.add(source.id)
+            if self.supergraph.is_interface_object(entity_type, graph):
+                group.representation_typename = entity_type
+            self.entity_groups[group_key] = group
+        assert group.requires is not None
+        _add_field_set(group.requires, key.selection)
+        return group, group.selection
+
+    def plan_requires(
+        self,
+        source: FetchGroup,
+        source_sub: SubSelection,
+        target: FetchGroup,
+        parent_type: str,
+        requires: SelectionSetNode,
+        path: tuple[str, ...],
+    ) -> None:
+        touched: set[int] = set()
+        self.touch_stack.append(touched)
+        try:
+            selections = self.internal_selections(parent_type, requires)
+            self.plan_selections(source, source_sub, parent_type, selections, path, None)
+        finally:
+            self.touch_stack.pop()
+        touched.discard(target.id)
+        target.depends_on.update(touched)
+        assert target.requires is not None
+        _add_field_set(target.requires, requires)
+
+    def internal_selections(self, parent_type: str, selection_set: SelectionSetNode) -> list[Selection]:
+        """A field set (from @requires) as selections the planner can plan like a client's."""
+        result: list[Selection] = []
+        for node in selection_set.selections:
+            if isinstance(node, FieldNode):
+                sfield = self.supergraph.types[parent_type].fields.get(node.name.value)
+                type_name = sfield.type_name if sfield else "String"
+                children = self.internal_selections(type_name, node.selection_set) if node.selection_set else None
+                result.append(FieldSelection(node.name.value, node.name.value, (), None, type_name, children))
+            elif isinstance(node, InlineFragmentNode) and node.type_condition is not None:
+                condition = node.type_condition.name.value
+                result.append(FragmentSelection(condition, self.internal_selections(condition, node.selection_set)))
+        return result
+
+
+_NO_TYPE = type("_NoType", (), {"keys": ()})()
+
+
+def _alias(f: FieldSelection) -> str | None:
+    return f.response_key if f.response_key != f.name else None
+
+
+def _flatten_root(selections: list[Selection]) -> list[FieldSelection]:
+    result: list[FieldSelection] = []
+    for sel in selections:
+        if isinstance(sel, FieldSelection):
+            result.append(sel)
+        else:
+            result.extend(_flatten_root(sel.selections))
+    return result
+
+
+def _provided_child(provided: SelectionSetNode, field_name: str) -> SelectionSetNode | bool | None:
+    """The provided sub-selection of `field_name`, None if provided as a leaf, False if not provided."""
+    for node in provided.selections:
+        if isinstance(node, FieldNode) and node.name.value == field_name:
+            return node.selection_set
+        if isinstance(node, InlineFragmentNode):
+            found = _provided_child(node.selection_set, field_name)
+            if found is not False:
+                return found
+    return False
+
+
+def _add_field_set(sub: SubSelection, selection_set: SelectionSetNode) -> None:
+    for node in selection_set.selections:
+        if isinstance(node, FieldNode):
+            child = sub.add_field(node.name.value, None, "", node.selection_set is not None)
+            if node.selection_set is not None and child.selection is not None:
+                _add_field_set(child.selection, node.selection_set)
+        elif isinstance(node, InlineFragmentNode) and node.type_condition is not None:
+            _add_field_set(sub.fragment(node.type_condition.name.value), node.selection_set)
+
+
+def _print_arguments(arguments: tuple[ArgumentNode, ...]) -> str:
+    if not arguments:
+        return ""
+    return "(" + ", ".join(print_ast(a) for a in arguments) + ")"
+
+
+def _collect_variables(value: ValueNode, into: set[str]) -> None:
+    if isinstance(value, VariableNode):
+        into.add(value.name.value)
+    elif isinstance(value, ListValueNode):
+        for v in value.values:
+            _collect_variables(v, into)
+    elif isinstance(value, ObjectValueNode):
+        for f in value.fields:
+            _collect_variables(f.value, into)
+
+
+# ---------------------------------------------------------------------------------------
+# From groups to plan nodes
+
+
+def _levels(groups: list[FetchGroup]) -> list[list[FetchGroup]]:
+    by_id = {g.id: g for g in groups}
+    level: dict[int, int] = {}
+
+    def level_of(group: FetchGroup, visiting: frozenset[int]) -> int:
+        if group.id in level:
+            return level[group.id]
+        if group.id in visiting:
+            raise PlanningError("cyclic dependency between fetches (a @requires that needs its own result)")
+        deps = [by_id[d] for d in group.depends_on if d in by_id]
+        value = 1 + max((level_of(d, visiting | {group.id}) for d in deps), default=-1)
+        level[group.id] = value
+        return value
+
+    for g in groups:
+        level_of(g, frozenset())
+    result: list[list[FetchGroup]] = [[] for _ in range(max(level.values(), default=-1) + 1)]
+    for g in groups:
+        result[level[g.id]].append(g)
+    return result
+
+
+def _variable_definitions(operation: Operation, names: set[str] | tuple[str, ...], extra: list[str]) -> str:
+    defs = list(extra)
+    for vd in operation.definition.variable_definitions or ():
+        if vd.variable.name.value in names:
+            defs.append(print_ast(vd))
+    return "(" + ", ".join(defs) + ")" if defs else ""
+
+
+def _operation_name(operation: Operation, service: str, index: int) -> str:
+    if not operation.name:
+        return ""
+    return f" {operation.name}__{service}__{index}"
+
+
+def _entity_body(group: FetchGroup, variable: str, alias: str | None) -> str:
+    entity = group.representation_typename or group.entity_type
+    head = f"{alias}: _entities" if alias else "_entities"
+    return f"{head}(representations: ${variable}) {{... on {entity} {group.selection.compact()}}}"
+
+
+def _to_fetch(operation: Operation, group: FetchGroup, index: int) -> Fetch:
+    kind = operation.kind.value if group.entity_type is None else "query"
+    name = _operation_name(operation, group.graph, index)
+    if group.entity_type is None:
+        text = f"{kind}{name}{_variable_definitions(operation, group.variables, [])} {group.selection.compact()}"
+    else:
+        variables = _variable_definitions(operation, group.variables, ["$representations: [_Any!]!"])
+        text = f"query{name}{variables} {{{_entity_body(group, 'representations', None)}}}"
+    return Fetch(
+        service=group.graph,
+        operation=text,
+        variable_names=tuple(sorted(group.variables)),
+        selection=group.selection,
+        path=group.path,
+        entity_type=group.entity_type,
+        requires=group.requires,
+        representation_typename=group.representation_typename,
+        id=group.id,
+    )
+
+
+def _to_batch(operation: Operation, groups: list[FetchGroup], index: int) -> BatchFetch:
+    service = groups[0].graph
+    variables: set[str] = set()
+    for g in groups:
+        variables |= g.variables
+    extra = [f"$r{i}: [_Any!]!" for i in range(len(groups))]
+    bodies = " ".join(_entity_body(g, f"r{i}", f"_{i}") for i, g in enumerate(groups))
+    name = _operation_name(operation, service, index)
+    text = f"query{name}{_variable_definitions(operation, variables, extra)} {{{bodies}}}"
+    return BatchFetch(
+        service=service,
+        operation=text,
+        variable_names=tuple(sorted(variables)),
+        fetches=[_to_fetch(operation, g, index) for g in groups],
+    )
+
+
+def build_plan(
+    supergraph: Supergraph,
+    operation: Operation,
+    override_labels: frozenset[str] = frozenset(),
+    budget: int = DEFAULT_BUDGET,
+) -> QueryPlan:
+    groups = _Planner(supergraph, operation, override_labels, budget).plan()
+    levels = _levels(groups)
+    steps: list[Fetch | BatchFetch | Sequence | Parallel] = []
+    index = 0
+    fetch_count = 0
+    for level in levels:
+        by_service: dict[tuple[str, bool], list[FetchGroup]] = {}
+        for g in level:
+            by_service.setdefault((g.graph, g.entity_type is None), []).append(g)
+        nodes: list[Fetch | BatchFetch | Sequence | Parallel] = []
+        for (_, is_root), members in by_service.items():
+            if is_root or len(members) == 1:
+                for g in members:
+                    nodes.append(_to_fetch(operation, g, index))
+                    index += 1
+                    fetch_count += 1
+            else:
+                nodes.append(_to_batch(operation, members, index))
+                index += 1
+                fetch_count += 1
+        steps.append(nodes[0] if len(nodes) == 1 else Parallel(nodes))
+    if not steps:
+        return QueryPlan(None, 0)
+    return QueryPlan(steps[0] if len(steps) == 1 else Sequence(steps), fetch_count)

@@ -1,0 +1,159 @@
+"""Query plan nodes: a small tree that can be printed, cached and tested by itself.
+
+- `Fetch`: one operation sent to one subgraph. A root fetch writes into the response root;
+  an entity fetch (`requires` set) reads representations from the objects at its `path`
+  and writes the `_entities` results back into them.
+- `BatchFetch`: several entity fetches to the same subgraph sent as one request, each
+  `_entities` call under its own alias.
+- `Sequence`: children one after the other; `Parallel`: children concurrently.
+
+`Flatten` appears in the printed plan, as in Apollo's, around every entity fetch: it is the
+fetch's `path`, kept on the fetch itself so that the executor needs no separate node.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(eq=False)
+class SubField:
+    name: str
+    alias: str | None
+    arguments: str  # printed, e.g. `(id: $id, first: 5)`, or ""
+    selection: SubSelection | None
+
+    @property
+    def response_key(self) -> str:
+        return self.alias or self.name
+
+
+@dataclass(eq=False)
+class SubSelection:
+    """A selection set of a subgraph operation: fields by response key, then fragments."""
+
+    fields: dict[str, SubField] = field(default_factory=dict)
+    fragments: dict[str, SubSelection] = field(default_factory=dict)
+
+    def add_field(self, name: str, alias: str | None, arguments: str, has_selection: bool) -> SubField:
+        key = alias or name
+        existing = self.fields.get(key)
+        if existing is None:
+            existing = SubField(name, alias, arguments, SubSelection() if has_selection else None)
+            self.fields[key] = existing
+        return existing
+
+    def fragment(self, type_condition: str) -> SubSelection:
+        found = self.fragments.get(type_condition)
+        if found is None:
+            found = self.fragments[type_condition] = SubSelection()
+        return found
+
+    def is_empty(self) -> bool:
+        return not self.fields and all(f.is_empty() for f in self.fragments.values())
+
+    def print(self, indent: str = "") -> str:
+        """Print as `{ ... }` over several lines, fields in insertion order."""
+        inner = indent + "  "
+        lines = ["{"]
+        for f in self.fields.values():
+            head = f"{f.alias}: {f.name}" if f.alias else f.name
+            head += f.arguments
+            if f.selection is not None:
+                lines.append(f"{inner}{head} {f.selection.print(inner)}")
+            else:
+                lines.append(inner + head)
+        for condition, sub in self.fragments.items():
+            if not sub.is_empty():
+                lines.append(f"{inner}... on {condition} {sub.print(inner)}")
+        lines.append(indent + "}")
+        return "\n".join(lines)
+
+    def compact(self) -> str:
+        """Print on one line with single spaces: the form sent to subgraphs."""
+        parts = []
+        for f in self.fields.values():
+            head = f"{f.alias}: {f.name}" if f.alias else f.name
+            head += f.arguments
+            parts.append(f"{head} {f.selection.compact()}" if f.selection is not None else head)
+        for condition, sub in self.fragments.items():
+            if not sub.is_empty():
+                parts.append(f"... on {condition} {sub.compact()}")
+        return "{" + " ".join(parts) + "}"
+
+
+@dataclass(eq=False)
+class Fetch:
+    service: str
+    operation: str  # the full subgraph operation text
+    variable_names: tuple[str, ...]  # client variables the operation uses
+    selection: SubSelection
+    # Entity fetches only:
+    path: tuple[str, ...] = ()
+    entity_type: str | None = None
+    requires: SubSelection | None = None  # representation: __typename, key and @requires fields
+    # The __typename sent in representations when the subgraph sees the entity through an
+    # @interfaceObject (the interface's name) rather than the concrete type.
+    representation_typename: str | None = None
+    id: int = 0
+
+    @property
+    def is_entity_fetch(self) -> bool:
+        return self.requires is not None
+
+
+@dataclass(eq=False)
+class BatchFetch:
+    service: str
+    operation: str
+    variable_names: tuple[str, ...]
+    fetches: list[Fetch]
+
+
+@dataclass(eq=False)
+class Sequence:
+    nodes: list[Fetch | BatchFetch | Sequence | Parallel]
+
+
+@dataclass(eq=False)
+class Parallel:
+    nodes: list[Fetch | BatchFetch | Sequence | Parallel]
+
+
+@dataclass(eq=False)
+class QueryPlan:
+    node: Fetch | BatchFetch | Sequence | Parallel | None
+    fetch_count: int
+
+    def print(self) -> str:
+        if self.node is None:
+            return "QueryPlan {\n}"
+        return "QueryPlan {\n" + _print_node(self.node, "  ") + "\n}"
+
+    def __str__(self) -> str:
+        return self.print()
+
+
+def _print_fetch(fetch: Fetch, indent: str) -> str:
+    inner = indent + "  "
+    if fetch.requires is None:
+        body = f"{inner}{fetch.selection.print(inner)}"
+        return f'{indent}Fetch(service: "{fetch.service}") {{\n{body}\n{indent}}}'
+    entity = fetch.representation_typename or fetch.entity_type
+    wrapper = SubSelection(fragments={entity or "": fetch.requires})
+    selection = SubSelection(fragments={entity or "": fetch.selection})
+    body = f"{inner}{wrapper.print(inner)} =>\n{inner}{selection.print(inner)}"
+    fetch_text = f'{inner}Fetch(service: "{fetch.service}") {{\n{body}\n{inner}}}'
+    return f'{indent}Flatten(path: "{".".join(fetch.path)}") {{\n{fetch_text}\n{indent}}}'
+
+
+def _print_node(node: Fetch | BatchFetch | Sequence | Parallel, indent: str) -> str:
+    inner = indent + "  "
+    if isinstance(node, Fetch):
+        return _print_fetch(node, indent)
+    if isinstance(node, BatchFetch):
+        children = ",\n".join(_print_fetch(f, inner) for f in node.fetches)
+        return f'{indent}BatchFetch(service: "{node.service}") {{\n{children}\n{indent}}}'
+    name = "Sequence" if isinstance(node, Sequence) else "Parallel"
+    children = ",\n".join(_print_node(n, inner) for n in node.nodes)
+    return f"{indent}{name} {{\n{children}\n{indent}}}"
