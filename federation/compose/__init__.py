@@ -1,0 +1,90 @@
+"""Composition: subgraph schemas in, a supergraph (or the reasons there is none) out.
+
+    result = compose([SubgraphSource("penduduk", "http://penduduk:4001/graphql", sdl), ...])
+    if result.errors: ...  # each has Apollo's error code and a message naming what is wrong
+    else: result.supergraph_sdl
+
+The supergraph is the one Apollo's composition writes for the same subgraphs (equal up to
+ordering and printing): `@link` core v1.0, `join` v0.3 to v0.5 following the highest federation
+version the subgraphs link, and the `tag`, `inaccessible`, access control and cost features they use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from federation.compose.merge import Merger
+from federation.compose.printer import print_supergraph
+from federation.compose.satisfiability import check_satisfiability
+from federation.compose.subgraph import SubgraphReadError, read_subgraph, upgrade_fed1_against_others
+from federation.compose.validate import validate_subgraph
+
+
+@dataclass(frozen=True)
+class SubgraphSource:
+    name: str
+    url: str  # routing url
+    sdl: str
+
+
+@dataclass(frozen=True)
+class CompositionError:
+    code: str  # Apollo's code where one exists, e.g. INVALID_FIELD_SHARING
+    message: str  # names subgraphs, types, fields and the reason
+
+
+@dataclass(frozen=True)
+class CompositionResult:
+    supergraph_sdl: str | None
+    errors: tuple[CompositionError, ...]
+
+
+def compose(subgraphs: Sequence[SubgraphSource]) -> CompositionResult:
+    """Composes the subgraphs into a supergraph, or says why they cannot be composed."""
+    errors = _check_names(subgraphs)
+    if errors:
+        return CompositionResult(None, tuple(errors))
+    schemas = []
+    for source in subgraphs:
+        try:
+            schemas.append(read_subgraph(source.name, source.url, source.sdl))
+        except SubgraphReadError as error:
+            errors.append(CompositionError(error.code, error.message))
+    if errors:
+        return CompositionResult(None, tuple(errors))
+    for schema in schemas:
+        if schema.fed1:
+            upgrade_fed1_against_others(schema, schemas)
+    for schema in schemas:
+        errors += [CompositionError(p.code, p.message) for p in validate_subgraph(schema)]
+    if errors:
+        return CompositionResult(None, tuple(errors))
+    merger = Merger(schemas)
+    supergraph = merger.merge()
+    if supergraph is None:
+        return CompositionResult(None, tuple(CompositionError(p.code, p.message) for p in merger.errors))
+    problems = check_satisfiability(schemas, supergraph)
+    if problems:
+        return CompositionResult(None, tuple(CompositionError(p.code, p.message) for p in problems))
+    return CompositionResult(print_supergraph(supergraph), ())
+
+
+def _check_names(subgraphs: Sequence[SubgraphSource]) -> list[CompositionError]:
+    errors: list[CompositionError] = []
+    if not subgraphs:
+        errors.append(CompositionError("NO_SUBGRAPHS", "No subgraphs to compose: give at least one subgraph."))
+    seen: set[str] = set()
+    for source in subgraphs:
+        if not source.name or source.name == "_":
+            errors.append(CompositionError(
+                "INVALID_SUBGRAPH_NAME", f'Invalid subgraph name "{source.name}": it must be a non-empty name '
+                'other than "_".'))
+        if source.name in seen:
+            errors.append(CompositionError(
+                "INVALID_SUBGRAPH_NAME", f'A subgraph named "{source.name}" is given more than once.'))
+        seen.add(source.name)
+    return errors
+
+
+__all__ = ["CompositionError", "CompositionResult", "SubgraphSource", "compose"]

@@ -1,0 +1,299 @@
+"""The satisfiability check: every field a client can select must be reachable.
+
+A client query starts at a root type and selects fields; the gateway must find, for every
+selection, a subgraph that resolves it, starting in a subgraph that resolves the root field and
+moving between subgraphs only through resolvable `@key`s whose fields the current subgraph can
+give. This walks every (subgraph, type) state the API schema lets a client reach and reports each
+field no subgraph reachable from there resolves, with an example query, the way Apollo's
+composition does (`SATISFIABILITY_ERROR`).
+
+It is a sufficient-condition check on keys, `@provides`, `@external`, `@override`,
+`@interfaceObject` and `resolvable: false`; the required fields of `@requires` are checked to be
+resolvable somewhere reachable, not planned precisely.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from federation.compose.merge import Problem
+from federation.compose.model import MergedType, Supergraph
+from federation.compose.subgraph import SubgraphSchema, TypeDef, field_set_targets, named_type
+
+
+@dataclass(frozen=True)
+class _State:
+    subgraph: int
+    type_name: str
+    provided: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Step:
+    field: str | None  # None for a type condition
+    type_condition: str | None = None
+
+
+class _Checker:
+    def __init__(self, subgraphs: list[SubgraphSchema], supergraph: Supergraph) -> None:
+        self.subgraphs = subgraphs
+        self.types = supergraph.types
+        self.roots = supergraph.roots
+        self.problems: list[Problem] = []
+        self.reported: set[tuple[str, str]] = set()
+        self.reach_cache: dict[tuple[int, str], list[int]] = {}
+
+    # --- API schema ------------------------------------------------------------------------
+    def inaccessible(self, directives: list[str]) -> bool:
+        return any(d == "@inaccessible" or d.startswith("@inaccessible(") for d in directives)
+
+    def api_fields(self, merged: MergedType) -> list[str]:
+        return [name for name, f in merged.fields.items()
+                if not self.inaccessible(f.directives) and not name.startswith("__")]
+
+    def possible_types(self, type_name: str) -> list[str]:
+        merged = self.types.get(type_name)
+        if merged is None:
+            return []
+        if merged.kind == "object":
+            return [type_name]
+        if merged.kind == "union":
+            return [m for m in merged.members if m in self.types]
+        return [t.name for t in self.types.values() if t.kind == "object" and type_name in t.interfaces]
+
+    # --- moving between subgraphs ------------------------------------------------------------
+    def _fields_available(self, idx: int, type_name: str, fields: str) -> bool:
+        subgraph = self.subgraphs[idx]
+        try:
+            targets = field_set_targets(subgraph, type_name, fields, strict=True)
+        except (ValueError, KeyError):
+            return False
+        for parent, name in targets:
+            parent_type = subgraph.types[parent]
+            if subgraph.is_fully_external(parent_type, parent_type.fields[name]):
+                return False
+        return True
+
+    def key_holders(self, type_name: str) -> list[tuple[int, str]]:
+        """(subgraph, key fields) for each resolvable key on the type or on an @interfaceObject of it."""
+        holders: list[tuple[int, str]] = []
+        for idx, subgraph in enumerate(self.subgraphs):
+            type_def = subgraph.types.get(type_name)
+            if type_def is not None:
+                holders += [(idx, k.fields) for k in subgraph.keys(type_def) if k.resolvable]
+        return holders
+
+    def reach(self, start: int, type_name: str) -> list[int]:
+        """Subgraphs the gateway can reach for an entity of this type, starting in `start`."""
+        cached = self.reach_cache.get((start, type_name))
+        if cached is not None:
+            return cached
+        reached = [start]
+        queue = deque([start])
+        holders = self.key_holders(type_name)
+        while queue:
+            current = queue.popleft()
+            for target, fields in holders:
+                if target not in reached and self._fields_available(current, type_name, fields):
+                    reached.append(target)
+                    queue.append(target)
+        self.reach_cache[(start, type_name)] = reached
+        return reached
+
+    def interface_object_reach(self, start: int, type_name: str) -> list[tuple[int, str]]:
+        """(subgraph, interface) pairs reachable through @interfaceObject keys of the type's interfaces."""
+        found: list[tuple[int, str]] = []
+        merged = self.types.get(type_name)
+        if merged is None:
+            return found
+        for interface in merged.interfaces:
+            for idx, subgraph in enumerate(self.subgraphs):
+                itf = subgraph.types.get(interface)
+                if itf is None or not subgraph.is_interface_object(itf):
+                    continue
+                for key in subgraph.keys(itf):
+                    if key.resolvable and any(self._fields_available(s, type_name, key.fields)
+                                              for s in self.reach(start, type_name)):
+                        found.append((idx, interface))
+                        break
+        return found
+
+    # --- resolving fields -----------------------------------------------------------------
+    def resolves(self, idx: int, type_def: TypeDef, field_name: str, provided: frozenset[str], here: bool) -> bool:
+        subgraph = self.subgraphs[idx]
+        field_def = type_def.fields.get(field_name)
+        if field_def is None:
+            return False
+        if subgraph.is_external(type_def, field_def) and not (here and field_name in provided):
+            return False
+        return not self._overridden_away(idx, type_def.name, field_name)
+
+    def _overridden_away(self, idx: int, type_name: str, field_name: str) -> bool:
+        name = self.subgraphs[idx].name
+        for other in self.subgraphs:
+            other_type = other.types.get(type_name)
+            if other_type is None or other is self.subgraphs[idx]:
+                continue
+            other_field = other_type.fields.get(field_name)
+            if other_field is None:
+                continue
+            override = other.override_from(other_field)
+            if override is not None and override.string_arg("from") == name and override.string_arg("label") is None:
+                return True
+        return False
+
+    def requires_satisfied(self, idx: int, type_name: str, field_name: str, candidates: list[int]) -> bool:
+        subgraph = self.subgraphs[idx]
+        field_def = subgraph.types[type_name].fields[field_name]
+        requires = subgraph.field_set(field_def, "requires")
+        if requires is None:
+            return True
+        try:
+            targets = field_set_targets(subgraph, type_name, requires)
+        except ValueError:
+            return False
+        for parent, name in targets:
+            if parent != type_name:
+                continue
+            if not any(name in self.subgraphs[c].types.get(type_name, TypeDef("", "object")).fields
+                       and self.resolves(c, self.subgraphs[c].types[type_name], name, frozenset(), False)
+                       for c in candidates + self.reach(idx, type_name)):
+                return False
+        return True
+
+    # --- the walk -------------------------------------------------------------------------
+    def run(self) -> list[Problem]:
+        for root in self.roots.values():
+            merged = self.types.get(root)
+            if merged is None:
+                continue
+            for field_name in self.api_fields(merged):
+                resolving = [i for i, s in enumerate(self.subgraphs)
+                             if root in s.types and self.resolves(i, s.types[root], field_name, frozenset(), False)]
+                path = [_Step(field_name)]
+                if not resolving:
+                    self.report(root, field_name, [], root, [])
+                    continue
+                for idx in resolving:
+                    field_def = self.subgraphs[idx].types[root].fields[field_name]
+                    self.walk(_State(idx, named_type(field_def.type), self.provided(idx, field_def)), path, root)
+        return self.problems
+
+    def provided(self, idx: int, field_def: object) -> frozenset[str]:
+        provides = self.subgraphs[idx].field_set(field_def, "provides")  # type: ignore[arg-type]
+        if provides is None:
+            return frozenset()
+        target = named_type(field_def.type)  # type: ignore[attr-defined]
+        try:
+            return frozenset(f"{p}.{n}" for p, n in field_set_targets(self.subgraphs[idx], target, provides))
+        except ValueError:
+            return frozenset()
+
+    def walk(self, start: _State, start_path: list[_Step], root: str) -> None:
+        seen: set[_State] = set()
+        queue: deque[tuple[_State, list[_Step]]] = deque([(start, start_path)])
+        while queue:
+            state, path = queue.popleft()
+            if state in seen or len(path) > 12:
+                continue
+            seen.add(state)
+            merged = self.types.get(state.type_name)
+            if merged is None or merged.kind not in ("object", "interface", "union"):
+                continue
+            subgraph = self.subgraphs[state.subgraph]
+            if merged.kind != "object":
+                for possible in self.possible_types(state.type_name):
+                    if self.inaccessible(self.types[possible].directives):
+                        continue
+                    if possible in subgraph.types:
+                        queue.append((_State(state.subgraph, possible, state.provided),
+                                       [*path, _Step(None, possible)]))
+                if merged.kind == "union":
+                    continue
+                own = subgraph.types.get(state.type_name)
+                if own is None or not subgraph.is_interface_object(own):
+                    # Interface fields are checked on each implementation the subgraph can return.
+                    continue
+            for field_name in self.api_fields(merged):
+                next_states = self.resolve_field(state, field_name, path, root)
+                for next_state in next_states:
+                    queue.append((next_state, [*path, _Step(field_name)]))
+
+    def resolve_field(self, state: _State, field_name: str, path: list[_Step], root: str) -> list[_State]:
+        type_name = state.type_name
+        provided = frozenset(p.split(".", 1)[1] for p in state.provided if p.split(".", 1)[0] == type_name)
+        candidates = self.reach(state.subgraph, type_name)
+        results: list[_State] = []
+        for idx in candidates:
+            type_def = self.subgraphs[idx].types.get(type_name)
+            if type_def is None:
+                continue
+            if self.resolves(idx, type_def, field_name, provided, idx == state.subgraph) and self.requires_satisfied(
+                idx, type_name, field_name, candidates
+            ):
+                field_def = type_def.fields[field_name]
+                nested = self.provided(idx, field_def)
+                if idx == state.subgraph:
+                    nested |= frozenset(p for p in state.provided if p.split(".", 1)[0] != type_name)
+                results.append(_State(idx, named_type(field_def.type), nested))
+        for idx, interface in self.interface_object_reach(state.subgraph, type_name):
+            itf = self.subgraphs[idx].types[interface]
+            if self.resolves(idx, itf, field_name, frozenset(), False):
+                results.append(_State(idx, named_type(itf.fields[field_name].type), frozenset()))
+        if not results:
+            self.report(type_name, field_name, path, root, [state.subgraph])
+        return results
+
+    def report(self, type_name: str, field_name: str, path: list[_Step], root: str, starts: list[int]) -> None:
+        if (type_name, field_name) in self.reported:
+            return
+        self.reported.add((type_name, field_name))
+        query = _print_query([*path, _Step(field_name)])
+        reasons = []
+        for start in starts:
+            name = self.subgraphs[start].name
+            lines = [f'- from subgraph "{name}":', f'  - cannot find field "{type_name}.{field_name}".']
+            for idx, other in enumerate(self.subgraphs):
+                other_type = other.types.get(type_name)
+                if idx == start or other_type is None or field_name not in other_type.fields:
+                    continue
+                keys = other.keys(other_type)
+                if not keys:
+                    why = f'type "{type_name}" has no @key defined in subgraph "{other.name}"'
+                elif not any(k.resolvable for k in keys):
+                    why = (f'none of the @key defined on type "{type_name}" in subgraph "{other.name}" are '
+                           'resolvable (they are all declared with their "resolvable" argument set to false)')
+                else:
+                    why = (f'none of the @key defined on type "{type_name}" in subgraph "{other.name}" can be '
+                           f'fetched from subgraph "{name}"')
+                lines.append(f'  - cannot move to subgraph "{other.name}", which has field '
+                             f'"{type_name}.{field_name}", because {why}.')
+            reasons += lines
+        if not starts:
+            reasons.append(f'- no subgraph resolves field "{type_name}.{field_name}".')
+        self.problems.append(Problem(
+            "SATISFIABILITY_ERROR",
+            f"The following supergraph API query:\n{query}\ncannot be satisfied by the subgraphs because:\n"
+            + "\n".join(reasons)))
+
+
+def _print_query(steps: list[_Step]) -> str:
+    lines = ["{"]
+    depth = 1
+    for step in steps:
+        text = f"... on {step.type_condition}" if step.field is None else step.field
+        if step is steps[-1]:
+            lines.append("  " * depth + text)
+        else:
+            lines.append("  " * depth + text + " {")
+            depth += 1
+    for level in range(depth - 1, 0, -1):
+        lines.append("  " * level + "}")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def check_satisfiability(subgraphs: list[SubgraphSchema], supergraph: Supergraph) -> list[Problem]:
+    """Problems (SATISFIABILITY_ERROR) for fields clients can select but no subgraph can reach."""
+    return _Checker(subgraphs, supergraph).run()

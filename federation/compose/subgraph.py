@@ -1,0 +1,677 @@
+"""One subgraph's schema, read the way composition needs it.
+
+A subgraph's SDL is parsed and folded into `SubgraphSchema`: its types (definitions and
+extensions merged, each element remembering whether it came from an extension), which of its
+directive names are federation directives (from `@link` imports and renames, or implicitly for
+Federation 1 subgraphs), and the federation facts composition asks about: keys, externals,
+shareable fields, requires/provides/override. Federation 1 subgraphs are upgraded to Federation 2
+semantics on the way, as Apollo's schema upgrader does (implicit `@shareable`, fake externals on
+key fields of extensions, unused externals dropped, type extensions turned into definitions).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from graphql import (
+    BooleanValueNode,
+    ConstValueNode,
+    DirectiveDefinitionNode,
+    DirectiveNode,
+    DocumentNode,
+    EnumTypeDefinitionNode,
+    EnumTypeExtensionNode,
+    FieldNode,
+    GraphQLError,
+    InlineFragmentNode,
+    InputObjectTypeDefinitionNode,
+    InputObjectTypeExtensionNode,
+    InterfaceTypeDefinitionNode,
+    InterfaceTypeExtensionNode,
+    ListTypeNode,
+    ListValueNode,
+    NamedTypeNode,
+    NonNullTypeNode,
+    ObjectTypeDefinitionNode,
+    ObjectTypeExtensionNode,
+    ObjectValueNode,
+    ScalarTypeDefinitionNode,
+    ScalarTypeExtensionNode,
+    SchemaDefinitionNode,
+    SchemaExtensionNode,
+    SelectionSetNode,
+    StringValueNode,
+    TypeNode,
+    UnionTypeDefinitionNode,
+    UnionTypeExtensionNode,
+    parse,
+)
+
+FEDERATION_SPEC = "https://specs.apollo.dev/federation"
+LINK_SPEC = "https://specs.apollo.dev/link"
+
+# Directive names a Federation 2 subgraph may import from the federation spec.
+FEDERATION_DIRECTIVES = (
+    "key", "external", "requires", "provides", "extends", "shareable", "inaccessible", "override",
+    "tag", "composeDirective", "interfaceObject", "authenticated", "requiresScopes", "policy",
+    "cost", "listSize", "context", "fromContext",
+)
+# Federation 1 knew these by their plain names, without any @link.
+FEDERATION1_DIRECTIVES = ("key", "external", "requires", "provides", "extends", "tag", "inaccessible")
+# Types and fields every subgraph exposes for the gateway only; they never reach the supergraph.
+FEDERATION_TYPES = {"_Any", "_Entity", "_Service", "FieldSet", "_FieldSet", "link__Import",
+                     "link__Purpose", "federation__FieldSet", "federation__Scope",
+                     "federation__Policy", "federation__ContextFieldValue"}
+FEDERATION_QUERY_FIELDS = {"_service", "_entities"}
+ROOT_KINDS = ("query", "mutation", "subscription")
+DEFAULT_ROOT_NAMES = {"query": "Query", "mutation": "Mutation", "subscription": "Subscription"}
+# A Federation 1 subgraph composes as if it linked this version.
+FEDERATION1_AS_VERSION = (2, 4)
+
+
+class SubgraphReadError(Exception):
+    """The SDL cannot be read as a subgraph (syntax error, bad @link, unknown version)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class Applied:
+    """A directive application, with its name as written in the subgraph."""
+
+    node: DirectiveNode
+    from_extension: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.node.name.value
+
+    def arg(self, name: str) -> ConstValueNode | None:
+        for argument in self.node.arguments or ():
+            if argument.name.value == name:
+                return argument.value  # type: ignore[return-value]
+        return None
+
+    def string_arg(self, name: str) -> str | None:
+        value = self.arg(name)
+        return value.value if isinstance(value, StringValueNode) else None
+
+
+@dataclass
+class InputValue:
+    """An argument or an input field."""
+
+    name: str
+    type: TypeNode
+    default: ConstValueNode | None
+    directives: list[Applied]
+    description: str | None
+
+
+@dataclass
+class Field:
+    name: str
+    type: TypeNode
+    args: dict[str, InputValue]
+    directives: list[Applied]
+    description: str | None
+    from_extension: bool
+
+
+@dataclass
+class EnumValue:
+    name: str
+    directives: list[Applied]
+    description: str | None
+
+
+@dataclass
+class TypeDef:
+    name: str
+    kind: str  # object, interface, union, enum, input, scalar
+    description: str | None = None
+    directives: list[Applied] = field(default_factory=list)
+    fields: dict[str, Field] = field(default_factory=dict)
+    input_fields: dict[str, InputValue] = field(default_factory=dict)
+    interfaces: list[str] = field(default_factory=list)
+    members: list[str] = field(default_factory=list)
+    values: dict[str, EnumValue] = field(default_factory=dict)
+    has_definition: bool = False
+    has_extension: bool = False
+
+
+@dataclass
+class Link:
+    url: str
+    identity: str  # the url without its version
+    name: str
+    version: tuple[int, int]
+    alias: str | None
+    imports: dict[str, str]  # name in the feature (with @ for directives) -> name in the schema
+
+
+@dataclass
+class KeyInfo:
+    fields: str
+    resolvable: bool
+    extension: bool
+
+
+@dataclass
+class SubgraphSchema:
+    name: str
+    url: str
+    fed1: bool
+    version: tuple[int, int]
+    types: dict[str, TypeDef]
+    roots: dict[str, str]
+    schema_directives: list[Applied]
+    directive_definitions: dict[str, DirectiveDefinitionNode]
+    links: list[Link]
+    # name as written in this subgraph -> federation directive name
+    federation_names: dict[str, str]
+    upgraded_shareable_types: set[str] = field(default_factory=set)
+    upgraded_shareable_fields: set[tuple[str, str]] = field(default_factory=set)
+    removed_externals: set[tuple[str, str]] = field(default_factory=set)
+
+    # --- federation directives ------------------------------------------------------------
+    def local_name(self, federation_name: str) -> str | None:
+        for local, fed in self.federation_names.items():
+            if fed == federation_name:
+                return local
+        return None
+
+    def fed(self, applied: Applied) -> str | None:
+        """The federation name of a directive application, None for other directives."""
+        return self.federation_names.get(applied.name)
+
+    def applications(self, directives: Iterable[Applied], federation_name: str) -> list[Applied]:
+        return [d for d in directives if self.fed(d) == federation_name]
+
+    def has(self, directives: Iterable[Applied], federation_name: str) -> bool:
+        return bool(self.applications(directives, federation_name))
+
+    # --- types ----------------------------------------------------------------------------
+    def is_interface_object(self, type_def: TypeDef) -> bool:
+        return type_def.kind == "object" and self.has(type_def.directives, "interfaceObject")
+
+    def keys(self, type_def: TypeDef) -> list[KeyInfo]:
+        result = []
+        extends = self.has(type_def.directives, "extends")
+        for applied in self.applications(type_def.directives, "key"):
+            fields_arg = applied.string_arg("fields") or ""
+            resolvable_arg = applied.arg("resolvable")
+            resolvable = not (isinstance(resolvable_arg, BooleanValueNode) and not resolvable_arg.value)
+            result.append(KeyInfo(fields_arg, resolvable, applied.from_extension or extends))
+        return result
+
+    def root_kind(self, type_name: str) -> str | None:
+        for kind, name in self.roots.items():
+            if name == type_name:
+                return kind
+        return None
+
+    def object_like(self) -> Iterator[TypeDef]:
+        for type_def in self.types.values():
+            if type_def.kind in ("object", "interface"):
+                yield type_def
+
+    # --- fields ---------------------------------------------------------------------------
+    def is_external(self, type_def: TypeDef, field_def: Field) -> bool:
+        if (type_def.name, field_def.name) in self.fake_externals:
+            return False
+        if self.has(field_def.directives, "external"):
+            return True
+        # Federation 2 lets @external on a type mark all its fields.
+        return not self.fed1 and self.has(type_def.directives, "external")
+
+    def is_provided(self, type_name: str, field_name: str) -> bool:
+        return (type_name, field_name) in self.provided_fields
+
+    def is_fully_external(self, type_def: TypeDef, field_def: Field) -> bool:
+        return self.is_external(type_def, field_def) and not self.is_provided(type_def.name, field_def.name)
+
+    def is_shareable(self, type_def: TypeDef, field_def: Field) -> bool:
+        key = (type_def.name, field_def.name)
+        if key in self.shareable_fields or key in self.upgraded_shareable_fields:
+            return True
+        if type_def.name in self.upgraded_shareable_types:
+            return True
+        if self.has(field_def.directives, "shareable"):
+            return True
+        return any(d.from_extension == field_def.from_extension
+                   for d in self.applications(type_def.directives, "shareable"))
+
+    def field_used(self, type_name: str, field_name: str) -> bool:
+        return (type_name, field_name) in self.used_fields
+
+    def override_from(self, field_def: Field) -> Applied | None:
+        found = self.applications(field_def.directives, "override")
+        return found[0] if found and not self.fed1 else None
+
+    def field_set(self, field_def: Field, federation_name: str) -> str | None:
+        found = self.applications(field_def.directives, federation_name)
+        return found[0].string_arg("fields") if found else None
+
+    # Computed once the types are final (see `_finish`).
+    fake_externals: set[tuple[str, str]] = field(default_factory=set)
+    provided_fields: set[tuple[str, str]] = field(default_factory=set)
+    shareable_fields: set[tuple[str, str]] = field(default_factory=set)
+    used_fields: set[tuple[str, str]] = field(default_factory=set)
+
+
+# --- field sets -----------------------------------------------------------------------------
+
+def parse_field_set(text: str) -> SelectionSetNode:
+    """Parses a `FieldSet` string (`"id organization { id }"`) into a selection set."""
+    document = parse("{" + text + "}", no_location=True)
+    return document.definitions[0].selection_set  # type: ignore[attr-defined,no-any-return]
+
+
+def field_set_targets(
+    schema: SubgraphSchema, type_name: str, text: str, *, strict: bool = False
+) -> list[tuple[str, str]]:
+    """The (type, field) pairs a field set selects, nested ones included.
+
+    With `strict`, raises `ValueError` naming the first selection that does not exist.
+    """
+    try:
+        selection_set = parse_field_set(text)
+    except GraphQLError as error:
+        raise ValueError(f"invalid field set syntax: {error.message}") from None
+    found: list[tuple[str, str]] = []
+
+    def visit(parent: str, selections: SelectionSetNode) -> None:
+        type_def = schema.types.get(parent)
+        for selection in selections.selections:
+            if isinstance(selection, InlineFragmentNode):
+                target = selection.type_condition.name.value if selection.type_condition else parent
+                visit(target, selection.selection_set)
+                continue
+            if not isinstance(selection, FieldNode):
+                continue
+            name = selection.name.value
+            if name == "__typename":
+                continue
+            if type_def is None or name not in type_def.fields:
+                if strict:
+                    raise ValueError(f'Cannot query field "{name}" on type "{parent}"')
+                continue
+            found.append((parent, name))
+            if selection.selection_set is not None:
+                visit(named_type(type_def.fields[name].type), selection.selection_set)
+            elif strict and schema.types.get(named_type(type_def.fields[name].type), TypeDef("", "scalar")).kind in (
+                "object", "interface", "union"
+            ):
+                raise ValueError(f'Field "{parent}.{name}" of composite type must have a selection of subfields')
+
+    visit(type_name, selection_set)
+    return found
+
+
+def named_type(type_node: TypeNode) -> str:
+    while isinstance(type_node, (ListTypeNode, NonNullTypeNode)):
+        type_node = type_node.type
+    assert isinstance(type_node, NamedTypeNode)
+    return type_node.name.value
+
+
+# --- reading --------------------------------------------------------------------------------
+
+_VERSION = re.compile(r"^v(\d+)\.(\d+)$")
+
+
+def _parse_link(applied: Applied) -> Link:
+    url = applied.string_arg("url")
+    if url is None:
+        raise SubgraphReadError("INVALID_LINK_DIRECTIVE_USAGE", "@link is missing its url argument")
+    base, _, last = url.rstrip("/").rpartition("/")
+    match = _VERSION.match(last)
+    if not match:
+        raise SubgraphReadError("INVALID_LINK_IDENTIFIER", f'Invalid @link url "{url}": it has no version')
+    version = (int(match.group(1)), int(match.group(2)))
+    spec_name = base.rpartition("/")[2]
+    alias = applied.string_arg("as")
+    imports: dict[str, str] = {}
+    import_arg = applied.arg("import")
+    if isinstance(import_arg, ListValueNode):
+        for item in import_arg.values:
+            if isinstance(item, StringValueNode):
+                imports[item.value] = item.value
+            elif isinstance(item, ObjectValueNode):
+                values = {f.name.value: f.value for f in item.fields}
+                name_node, as_node = values.get("name"), values.get("as")
+                if isinstance(name_node, StringValueNode):
+                    imports[name_node.value] = (
+                        as_node.value if isinstance(as_node, StringValueNode) else name_node.value
+                    )
+    return Link(url, base, spec_name, version, alias, imports)
+
+
+def _description(node: object) -> str | None:
+    description = getattr(node, "description", None)
+    return description.value if description is not None else None
+
+
+def _applied(nodes: Iterable[DirectiveNode], from_extension: bool) -> list[Applied]:
+    return [Applied(node, from_extension) for node in nodes]
+
+
+def _input_values(nodes: Iterable[object], from_extension: bool) -> dict[str, InputValue]:
+    result: dict[str, InputValue] = {}
+    for node in nodes:
+        name = node.name.value  # type: ignore[attr-defined]
+        result[name] = InputValue(
+            name, node.type, node.default_value,  # type: ignore[attr-defined]
+            _applied(node.directives or (), from_extension), _description(node),  # type: ignore[attr-defined]
+        )
+    return result
+
+
+_KINDS: dict[type, str] = {
+    ObjectTypeDefinitionNode: "object", ObjectTypeExtensionNode: "object",
+    InterfaceTypeDefinitionNode: "interface", InterfaceTypeExtensionNode: "interface",
+    UnionTypeDefinitionNode: "union", UnionTypeExtensionNode: "union",
+    EnumTypeDefinitionNode: "enum", EnumTypeExtensionNode: "enum",
+    InputObjectTypeDefinitionNode: "input", InputObjectTypeExtensionNode: "input",
+    ScalarTypeDefinitionNode: "scalar", ScalarTypeExtensionNode: "scalar",
+}
+_EXTENSIONS = (ObjectTypeExtensionNode, InterfaceTypeExtensionNode, UnionTypeExtensionNode,
+               EnumTypeExtensionNode, InputObjectTypeExtensionNode, ScalarTypeExtensionNode)
+
+
+def read_subgraph(name: str, url: str, sdl: str) -> SubgraphSchema:
+    """Reads one subgraph's SDL; raises `SubgraphReadError` when it cannot be read."""
+    try:
+        document = parse(sdl)
+    except GraphQLError as error:
+        raise SubgraphReadError("INVALID_GRAPHQL", f"[{name}] {error.message}") from None
+    return _build(name, url, document)
+
+
+def _build(name: str, url: str, document: DocumentNode) -> SubgraphSchema:
+    schema_directives: list[Applied] = []
+    roots: dict[str, str] = {}
+    directive_definitions: dict[str, DirectiveDefinitionNode] = {}
+    types: dict[str, TypeDef] = {}
+    for definition in document.definitions:
+        if isinstance(definition, (SchemaDefinitionNode, SchemaExtensionNode)):
+            schema_directives += _applied(definition.directives or (), False)
+            for operation in definition.operation_types or ():
+                roots[operation.operation.value] = operation.type.name.value
+        elif isinstance(definition, DirectiveDefinitionNode):
+            directive_definitions[definition.name.value] = definition
+        elif type(definition) in _KINDS:
+            _add_type(name, types, definition)
+        else:
+            raise SubgraphReadError(
+                "INVALID_GRAPHQL", f"[{name}] a subgraph schema cannot contain executable definitions"
+            )
+    for kind, default in DEFAULT_ROOT_NAMES.items():
+        if kind not in roots and default in types:
+            roots[kind] = default
+
+    links = [_parse_link(a) for a in schema_directives if a.name == "link"]
+    federation_link = next((link for link in links if link.identity == FEDERATION_SPEC), None)
+    federation_names: dict[str, str] = {}
+    if federation_link is None:
+        fed1 = True
+        version = FEDERATION1_AS_VERSION
+        for directive in FEDERATION1_DIRECTIVES:
+            federation_names[directive] = directive
+    else:
+        fed1 = False
+        version = federation_link.version
+        if version[0] != 2 or version[1] > 14:
+            raise SubgraphReadError(
+                "UNKNOWN_FEDERATION_LINK_VERSION",
+                f'[{name}] Invalid version {version[0]}.{version[1]} for the federation feature in @link '
+                f'direction on schema',
+            )
+        prefix = federation_link.alias or "federation"
+        for directive in FEDERATION_DIRECTIVES:
+            imported = federation_link.imports.get("@" + directive)
+            federation_names[imported[1:] if imported else f"{prefix}__{directive}"] = directive
+        for imported in federation_link.imports:
+            if imported.startswith("@") and imported[1:] not in FEDERATION_DIRECTIVES:
+                raise SubgraphReadError(
+                    "INVALID_LINK_DIRECTIVE_USAGE",
+                    f'[{name}] Cannot import unknown element "{imported}".',
+                )
+
+    for type_name in list(types):
+        if type_name in FEDERATION_TYPES or type_name.startswith(("federation__", "link__")):
+            del types[type_name]
+    # Every subgraph has a query root: federation adds `_service` and `_entities` to it.
+    query_root = roots.setdefault("query", "Query")
+    if query_root not in types:
+        types[query_root] = TypeDef(query_root, "object", has_definition=True)
+    for field_name in FEDERATION_QUERY_FIELDS:
+        types[query_root].fields.pop(field_name, None)
+    for directive_name in list(directive_definitions):
+        if directive_name in federation_names or directive_name in ("link", "core"):
+            del directive_definitions[directive_name]
+
+    schema = SubgraphSchema(
+        name=name, url=url, fed1=fed1, version=version, types=types, roots=roots,
+        schema_directives=schema_directives, directive_definitions=directive_definitions,
+        links=links, federation_names=federation_names,
+    )
+    _finish(schema)
+    return schema
+
+
+def _add_type(subgraph: str, types: dict[str, TypeDef], node: object) -> None:
+    kind = _KINDS[type(node)]
+    name = node.name.value  # type: ignore[attr-defined]
+    is_extension = isinstance(node, _EXTENSIONS)
+    type_def = types.get(name)
+    if type_def is None:
+        type_def = types[name] = TypeDef(name, kind)
+    elif type_def.kind != kind:
+        raise SubgraphReadError(
+            "INVALID_GRAPHQL", f'[{subgraph}] Type "{name}" is defined both as {type_def.kind} and {kind}'
+        )
+    if is_extension:
+        type_def.has_extension = True
+    else:
+        type_def.has_definition = True
+        type_def.description = _description(node) or type_def.description
+    type_def.directives += _applied(node.directives or (), is_extension)  # type: ignore[attr-defined]
+    if kind in ("object", "interface"):
+        type_def.interfaces += [i.name.value for i in node.interfaces or ()]  # type: ignore[attr-defined]
+        for field_node in node.fields or ():  # type: ignore[attr-defined]
+            field_name = field_node.name.value
+            if field_name in type_def.fields:
+                raise SubgraphReadError(
+                    "INVALID_GRAPHQL", f'[{subgraph}] Field "{name}.{field_name}" can only be defined once.'
+                )
+            type_def.fields[field_name] = Field(
+                field_name, field_node.type, _input_values(field_node.arguments or (), is_extension),
+                _applied(field_node.directives or (), is_extension), _description(field_node), is_extension,
+            )
+    elif kind == "input":
+        type_def.input_fields.update(_input_values(node.fields or (), is_extension))  # type: ignore[attr-defined]
+    elif kind == "union":
+        type_def.members += [m.name.value for m in node.types or ()]  # type: ignore[attr-defined]
+    elif kind == "enum":
+        for value in node.values or ():  # type: ignore[attr-defined]
+            type_def.values[value.name.value] = EnumValue(
+                value.name.value, _applied(value.directives or (), is_extension), _description(value)
+            )
+
+
+# --- derived facts and the Federation 1 upgrade ---------------------------------------------
+
+def _finish(schema: SubgraphSchema) -> None:
+    if schema.fed1:
+        _upgrade_fed1_local(schema)
+    _collect_fake_externals(schema)
+    _collect_provided(schema)
+    _collect_shareable(schema)
+    _collect_used(schema)
+    if schema.fed1:
+        for type_def in list(schema.object_like()):
+            for field_def in list(type_def.fields.values()):
+                if schema.is_external(type_def, field_def) and not schema.field_used(type_def.name, field_def.name):
+                    del type_def.fields[field_def.name]
+                    schema.removed_externals.add((type_def.name, field_def.name))
+
+
+def _is_type_extension(schema: SubgraphSchema, type_def: TypeDef) -> bool:
+    extends = schema.has(type_def.directives, "extends")
+    return (type_def.has_extension or extends) and type_def.kind in ("object", "interface") and (
+        extends or not type_def.has_definition
+    )
+
+
+def _upgrade_fed1_local(schema: SubgraphSchema) -> None:
+    """The part of Apollo's Federation 1 upgrade that needs only this subgraph."""
+    for type_def in schema.object_like():
+        if type_def.kind == "interface":
+            for field_def in type_def.fields.values():
+                field_def.directives = [d for d in field_def.directives
+                                        if schema.fed(d) not in ("external", "provides", "requires")]
+            type_def.directives = [d for d in type_def.directives if schema.fed(d) != "key"]
+        type_def.directives = [d for d in type_def.directives if schema.fed(d) != "external"]
+        is_extension = _is_type_extension(schema, type_def) or (
+            schema.root_kind(type_def.name) is not None and not type_def.has_definition
+        )
+        if is_extension:
+            for key in schema.keys(type_def):
+                try:
+                    targets = field_set_targets(schema, type_def.name, key.fields)
+                except ValueError:
+                    continue
+                for parent, field_name in targets:
+                    if parent == type_def.name:
+                        field_def = type_def.fields[field_name]
+                        field_def.directives = [d for d in field_def.directives if schema.fed(d) != "external"]
+            # The upgrader turns extensions into plain definitions.
+            type_def.has_extension = False
+            type_def.has_definition = True
+            type_def.directives = [
+                Applied(d.node, False) for d in type_def.directives if schema.fed(d) != "extends"
+            ]
+            for field_def in type_def.fields.values():
+                field_def.from_extension = False
+        for field_def in type_def.fields.values():
+            if type_def.kind == "object":
+                target = schema.types.get(named_type(field_def.type))
+                if target is None or target.kind not in ("object", "interface", "union"):
+                    field_def.directives = [d for d in field_def.directives if schema.fed(d) != "provides"]
+
+
+def upgrade_fed1_against_others(schema: SubgraphSchema, others: list[SubgraphSchema]) -> None:
+    """The part of the Federation 1 upgrade that looks at the other subgraphs.
+
+    Fields of entities and root types also resolved elsewhere, and value types defined
+    elsewhere, become shareable: Federation 1 allowed sharing them implicitly.
+    """
+    for type_def in schema.types.values():
+        if type_def.kind != "object" or schema.root_kind(type_def.name) == "subscription":
+            continue
+        elsewhere = [(other, other.types[type_def.name]) for other in others
+                     if type_def.name in other.types and other.name != schema.name]
+        if schema.keys(type_def) or schema.root_kind(type_def.name):
+            for field_def in type_def.fields.values():
+                for other, other_type in elsewhere:
+                    other_field = other_type.fields.get(field_def.name)
+                    if other_field is not None and (
+                        not other.is_external(other_type, other_field)
+                        or other.is_provided(other_type.name, other_field.name)
+                    ):
+                        schema.upgraded_shareable_fields.add((type_def.name, field_def.name))
+                        break
+        elif elsewhere:
+            schema.upgraded_shareable_types.add(type_def.name)
+
+
+def _collect_fake_externals(schema: SubgraphSchema) -> None:
+    for type_def in schema.object_like():
+        for key in schema.keys(type_def):
+            if not key.extension:
+                continue
+            try:
+                targets = field_set_targets(schema, type_def.name, key.fields)
+            except ValueError:
+                continue
+            for parent, field_name in targets:
+                field_def = schema.types[parent].fields[field_name]
+                if schema.has(field_def.directives, "external"):
+                    schema.fake_externals.add((parent, field_name))
+
+
+def _collect_provided(schema: SubgraphSchema) -> None:
+    for type_def in schema.object_like():
+        for field_def in type_def.fields.values():
+            provides = schema.field_set(field_def, "provides")
+            if provides is None:
+                continue
+            target = named_type(field_def.type)
+            try:
+                targets = field_set_targets(schema, target, provides)
+            except ValueError:
+                continue
+            for parent, field_name in targets:
+                schema.provided_fields.add((parent, field_name))
+                for implementation in _implementations(schema, parent):
+                    schema.provided_fields.add((implementation, field_name))
+
+
+def _implementations(schema: SubgraphSchema, interface: str) -> list[str]:
+    return [t.name for t in schema.types.values() if interface in t.interfaces]
+
+
+def _collect_shareable(schema: SubgraphSchema) -> None:
+    for type_def in schema.types.values():
+        if type_def.kind != "object":
+            continue
+        for key in schema.keys(type_def):
+            try:
+                targets = field_set_targets(schema, type_def.name, key.fields)
+            except ValueError:
+                continue
+            for parent, field_name in targets:
+                schema.shareable_fields.add((parent, field_name))
+                for implementation in _implementations(schema, parent):
+                    schema.shareable_fields.add((implementation, field_name))
+        for field_def in type_def.fields.values():
+            provides = schema.field_set(field_def, "provides")
+            if provides is None:
+                continue
+            try:
+                targets = field_set_targets(schema, named_type(field_def.type), provides)
+            except ValueError:
+                continue
+            for parent, field_name in targets:
+                target_type = schema.types[parent]
+                if schema.is_external(target_type, target_type.fields[field_name]):
+                    schema.shareable_fields.add((parent, field_name))
+
+
+def _collect_used(schema: SubgraphSchema) -> None:
+    for type_def in schema.object_like():
+        for key in schema.keys(type_def):
+            with contextlib.suppress(ValueError):
+                schema.used_fields.update(field_set_targets(schema, type_def.name, key.fields))
+        for field_def in type_def.fields.values():
+            requires = schema.field_set(field_def, "requires")
+            if requires is not None:
+                with contextlib.suppress(ValueError):
+                    schema.used_fields.update(field_set_targets(schema, type_def.name, requires))
+            provides = schema.field_set(field_def, "provides")
+            if provides is not None:
+                with contextlib.suppress(ValueError):
+                    schema.used_fields.update(field_set_targets(schema, named_type(field_def.type), provides))
+        if type_def.kind == "interface":
+            for implementation in _implementations(schema, type_def.name):
+                for field_name in type_def.fields:
+                    if field_name in schema.types[implementation].fields:
+                        schema.used_fields.add((implementation, field_name))
