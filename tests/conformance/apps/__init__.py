@@ -1,0 +1,91 @@
+"""The test subgraphs, grouped by area (one supergraph per area), and the ASGI app serving them.
+
+Every subgraph is served by one Starlette app at `/<area>/<subgraph>/graphql`. Each request body is
+recorded in REQUEST_LOG so a test can see which subgraphs the gateway asked, and with what.
+Some subgraphs of the `errors` area misbehave on purpose (FAULTS); `down` is not served at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from strawberry.federation import Schema
+
+from . import abstract, entities, errors, mutations, override, requires
+
+
+@dataclass(frozen=True)
+class Area:
+    subgraphs: dict[str, Schema]
+    reset: Callable[[], None] | None = None
+    faults: dict[str, str] = field(default_factory=dict)
+
+
+AREAS: dict[str, Area] = {
+    "entities": Area(entities.SUBGRAPHS),
+    "requires": Area(requires.SUBGRAPHS),
+    "override": Area(override.SUBGRAPHS),
+    "abstract": Area(abstract.SUBGRAPHS),
+    "mutations": Area(mutations.SUBGRAPHS, reset=mutations.reset),
+    "errors": Area(
+        errors.SUBGRAPHS,
+        faults={"down": "down", "garbage": "garbage", "broken": "http500", "nodata": "nodata"},
+    ),
+}
+
+# (area, subgraph, request body) for every request a subgraph received.
+REQUEST_LOG: list[tuple[str, str, dict[str, Any]]] = []
+
+# The subgraphs raise errors on purpose; strawberry would log each with a traceback.
+logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)
+
+
+def subgraph_sdl(schema: Schema) -> str:
+    result = schema.execute_sync("{ _service { sdl } }")
+    assert result.data is not None, result.errors
+    return str(result.data["_service"]["sdl"])
+
+
+def subgraph_path(area: str, name: str) -> str:
+    return f"/{area}/{name}/graphql"
+
+
+def requests_to(area: str, name: str) -> list[dict[str, Any]]:
+    return [body for a, n, body in REQUEST_LOG if (a, n) == (area, name)]
+
+
+async def serve_subgraph(request: Request) -> Response:
+    area_name, name = request.path_params["area"], request.path_params["subgraph"]
+    area = AREAS.get(area_name)
+    if area is None or name not in area.subgraphs:
+        return PlainTextResponse("no such subgraph", status_code=404)
+    try:
+        body = await request.json()
+    except ValueError:
+        return JSONResponse({"errors": [{"message": "body is not JSON"}]}, status_code=400)
+    REQUEST_LOG.append((area_name, name, body))
+    fault = area.faults.get(name)
+    if fault == "garbage":
+        return HTMLResponse("<html><body><h1>502 Bad Gateway</h1></body></html>")
+    if fault == "http500":
+        return PlainTextResponse("Internal Server Error", status_code=500)
+    if fault == "nodata":
+        return JSONResponse({"unexpected": True})
+    result = await area.subgraphs[name].execute(
+        body["query"], variable_values=body.get("variables"), operation_name=body.get("operationName")
+    )
+    payload: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        payload["errors"] = [error.formatted for error in result.errors]
+    return JSONResponse(payload)
+
+
+def build_server_app() -> Starlette:
+    return Starlette(routes=[Route("/{area}/{subgraph}/graphql", serve_subgraph, methods=["POST"])])

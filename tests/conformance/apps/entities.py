@@ -1,0 +1,324 @@
+"""Subgraphs of the `entities` supergraph: root fields split across subgraphs and entity jumps.
+
+products   Query.products/product/topProducts; Product @key(upc) @key(sku); Variant with a nested,
+           compound key `product { upc } color`; Category (BOOKS, GAMES, TOYS); one @inaccessible field.
+inventory  Product known only by its second key `sku` (stock, inStock).
+warehouse  Variant by its nested key; Product as a `resolvable: false` reference.
+reviews    Query.latestReviews; Review @key(id); Product.reviews(minRating); Product.name @shareable;
+           User @key(id, resolvable: false); its own Category with only BOOKS and GAMES.
+accounts   Query.me/users/user; User @key(id) @key(email).
+newsletter User known only by `email`, so reaching it from a review's author takes two jumps.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import strawberry
+from strawberry.federation import Schema
+from strawberry.federation.schema_directives import Key
+
+# ---------------------------------------------------------------- data
+
+PRODUCTS: list[dict[str, Any]] = [
+    {"upc": "1", "sku": "LON-1", "name": "Lontara", "price": 50, "category": "BOOKS", "colors": ["red"]},
+    {"upc": "2", "sku": "CON-2", "name": "Congklak", "price": 30, "category": "GAMES",
+     "colors": ["brown", "black"]},
+    {"upc": "3", "sku": "PIN-3", "name": "Pinisi", "price": 120, "category": "TOYS", "colors": []},
+]
+STOCK = {"LON-1": 10, "CON-2": 0, "PIN-3": 4}
+VARIANT_QUANTITY = {("1", "red"): 3, ("2", "brown"): 5, ("2", "black"): 0}
+REVIEWS: list[dict[str, Any]] = [
+    {"id": "r1", "upc": "1", "author": "u1", "body": "Bagus", "rating": 5},
+    {"id": "r2", "upc": "1", "author": "u2", "body": "Lumayan", "rating": 3},
+    {"id": "r3", "upc": "2", "author": "u1", "body": "Seru", "rating": 4},
+]
+USERS: list[dict[str, Any]] = [
+    {"id": "u1", "email": "ana@makassarkota.go.id", "username": "ana", "name": "Ana"},
+    {"id": "u2", "email": "budi@makassarkota.go.id", "username": "budi", "name": None},
+]
+SUBSCRIBED = {"ana@makassarkota.go.id": True, "budi@makassarkota.go.id": False}
+
+
+def product_by(key: str, value: Any) -> dict[str, Any] | None:
+    return next((p for p in PRODUCTS if p[key] == value), None)
+
+
+# ---------------------------------------------------------------- products
+
+
+@strawberry.enum(name="Category")
+class ProductsCategory(enum.Enum):
+    BOOKS = "BOOKS"
+    GAMES = "GAMES"
+    TOYS = "TOYS"
+
+
+@strawberry.federation.type(name="Variant", keys=["product { upc } color"])
+class ProductsVariant:
+    product: ProductsProduct
+    color: str
+
+    @strawberry.field
+    def label(self) -> str:
+        return f"{self.product.name} ({self.color})"
+
+    @classmethod
+    def resolve_reference(cls, product: dict[str, Any], color: str) -> ProductsVariant:
+        return cls(product=ProductsProduct.from_row(product_by("upc", product["upc"])), color=color)
+
+
+@strawberry.federation.type(name="Product", keys=["upc", "sku"])
+class ProductsProduct:
+    upc: str
+    sku: str
+    name: str = strawberry.federation.field(shareable=True)
+    price: int
+    category: ProductsCategory
+    internal_code: str | None = strawberry.federation.field(inaccessible=True, default=None)
+
+    @strawberry.field
+    def variants(self) -> list[ProductsVariant]:
+        row = product_by("upc", self.upc)
+        assert row is not None
+        return [ProductsVariant(product=self, color=c) for c in row["colors"]]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any] | None) -> ProductsProduct:
+        assert row is not None
+        return cls(
+            upc=row["upc"], sku=row["sku"], name=row["name"], price=row["price"],
+            category=ProductsCategory(row["category"]), internal_code=f"internal-{row['upc']}",
+        )
+
+    @classmethod
+    def resolve_reference(cls, **key: Any) -> ProductsProduct | None:
+        field = "upc" if "upc" in key else "sku"
+        row = product_by(field, key[field])
+        return None if row is None else cls.from_row(row)
+
+
+@strawberry.type(name="Query")
+class ProductsQuery:
+    @strawberry.field
+    def products(self) -> list[ProductsProduct]:
+        return [ProductsProduct.from_row(p) for p in PRODUCTS]
+
+    @strawberry.field
+    def product(self, upc: str) -> ProductsProduct | None:
+        row = product_by("upc", upc)
+        return None if row is None else ProductsProduct.from_row(row)
+
+    @strawberry.field
+    def top_products(self, first: int = 2) -> list[ProductsProduct]:
+        ranked = sorted(PRODUCTS, key=lambda p: -p["price"])
+        return [ProductsProduct.from_row(p) for p in ranked[:first]]
+
+
+products = Schema(query=ProductsQuery)
+
+# ---------------------------------------------------------------- inventory
+
+
+@strawberry.federation.type(name="Product", keys=["sku"])
+class InventoryProduct:
+    sku: str
+
+    @strawberry.field
+    def stock(self) -> int:
+        return STOCK[self.sku]
+
+    @strawberry.field
+    def in_stock(self) -> bool:
+        return STOCK[self.sku] > 0
+
+    @classmethod
+    def resolve_reference(cls, sku: str) -> InventoryProduct:
+        return cls(sku=sku)
+
+
+@strawberry.type(name="Query")
+class InventoryQuery:
+    @strawberry.field
+    def total_stock(self) -> int:
+        return sum(STOCK.values())
+
+
+inventory = Schema(query=InventoryQuery, types=[InventoryProduct])
+
+# ---------------------------------------------------------------- warehouse
+
+
+@strawberry.federation.type(name="Product", keys=[Key(fields="upc", resolvable=False)])
+class WarehouseProduct:
+    upc: str
+
+
+@strawberry.federation.type(name="Variant", keys=["product { upc } color"])
+class WarehouseVariant:
+    product: WarehouseProduct
+    color: str
+
+    @strawberry.field
+    def quantity(self) -> int:
+        return VARIANT_QUANTITY[(self.product.upc, self.color)]
+
+    @classmethod
+    def resolve_reference(cls, product: dict[str, Any], color: str) -> WarehouseVariant:
+        return cls(product=WarehouseProduct(upc=product["upc"]), color=color)
+
+
+@strawberry.type(name="Query")
+class WarehouseQuery:
+    @strawberry.field
+    def warehouse_name(self) -> str:
+        return "Gudang Paotere"
+
+
+warehouse = Schema(query=WarehouseQuery, types=[WarehouseVariant])
+
+# ---------------------------------------------------------------- reviews
+
+
+@strawberry.enum(name="Category")
+class ReviewsCategory(enum.Enum):
+    BOOKS = "BOOKS"
+    GAMES = "GAMES"
+
+
+@strawberry.federation.type(name="User", keys=[Key(fields="id", resolvable=False)])
+class ReviewsUser:
+    id: strawberry.ID
+
+
+@strawberry.federation.type(name="Review", keys=["id"])
+class Review:
+    id: strawberry.ID
+    body: str
+    rating: int
+    author: ReviewsUser
+    product: ReviewsProduct
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Review:
+        return cls(
+            id=strawberry.ID(row["id"]), body=row["body"], rating=row["rating"],
+            author=ReviewsUser(id=strawberry.ID(row["author"])),
+            product=ReviewsProduct.by_upc(row["upc"]),
+        )
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> Review | None:
+        row = next((r for r in REVIEWS if r["id"] == id), None)
+        return None if row is None else cls.from_row(row)
+
+
+@strawberry.federation.type(name="Product", keys=["upc"])
+class ReviewsProduct:
+    upc: str
+    name: str = strawberry.federation.field(shareable=True)
+
+    @strawberry.field
+    def reviews(self, min_rating: int = 0) -> list[Review]:
+        return [Review.from_row(r) for r in REVIEWS if r["upc"] == self.upc and r["rating"] >= min_rating]
+
+    @classmethod
+    def by_upc(cls, upc: str) -> ReviewsProduct:
+        row = product_by("upc", upc)
+        assert row is not None
+        return cls(upc=upc, name=row["name"])
+
+    @classmethod
+    def resolve_reference(cls, upc: str) -> ReviewsProduct | None:
+        return None if product_by("upc", upc) is None else cls.by_upc(upc)
+
+
+@strawberry.type(name="Query")
+class ReviewsQuery:
+    @strawberry.field
+    def latest_reviews(self) -> list[Review]:
+        return [Review.from_row(r) for r in REVIEWS]
+
+    @strawberry.field
+    def review(self, id: strawberry.ID) -> Review | None:
+        return Review.resolve_reference(id)
+
+    @strawberry.field
+    def reviewed_categories(self) -> list[ReviewsCategory]:
+        return [ReviewsCategory.BOOKS, ReviewsCategory.GAMES]
+
+
+reviews = Schema(query=ReviewsQuery)
+
+# ---------------------------------------------------------------- accounts
+
+
+@strawberry.federation.type(name="User", keys=["id", "email"])
+class AccountsUser:
+    id: strawberry.ID
+    email: str
+    username: str
+    name: str | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> AccountsUser:
+        return cls(id=strawberry.ID(row["id"]), email=row["email"], username=row["username"], name=row["name"])
+
+    @classmethod
+    def resolve_reference(cls, **key: Any) -> AccountsUser | None:
+        field = "id" if "id" in key else "email"
+        row = next((u for u in USERS if u[field] == key[field]), None)
+        return None if row is None else cls.from_row(row)
+
+
+@strawberry.type(name="Query")
+class AccountsQuery:
+    @strawberry.field
+    def me(self) -> AccountsUser:
+        return AccountsUser.from_row(USERS[0])
+
+    @strawberry.field
+    def users(self) -> list[AccountsUser]:
+        return [AccountsUser.from_row(u) for u in USERS]
+
+    @strawberry.field
+    def user(self, id: strawberry.ID) -> AccountsUser | None:
+        return AccountsUser.resolve_reference(id=id)
+
+
+accounts = Schema(query=AccountsQuery)
+
+# ---------------------------------------------------------------- newsletter
+
+
+@strawberry.federation.type(name="User", keys=["email"])
+class NewsletterUser:
+    email: str
+
+    @strawberry.field
+    def subscribed(self) -> bool:
+        return SUBSCRIBED[self.email]
+
+    @classmethod
+    def resolve_reference(cls, email: str) -> NewsletterUser:
+        return cls(email=email)
+
+
+@strawberry.type(name="Query")
+class NewsletterQuery:
+    @strawberry.field
+    def subscriber_count(self) -> int:
+        return sum(SUBSCRIBED.values())
+
+
+newsletter = Schema(query=NewsletterQuery, types=[NewsletterUser])
+
+SUBGRAPHS = {
+    "products": products,
+    "inventory": inventory,
+    "warehouse": warehouse,
+    "reviews": reviews,
+    "accounts": accounts,
+    "newsletter": newsletter,
+}

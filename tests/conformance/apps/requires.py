@@ -1,0 +1,134 @@
+"""Subgraphs of the `requires` supergraph: @requires, @provides and @external.
+
+catalog   Query.catalog/item; Item @key(id) with name (@shareable), weight and size.
+shipping  Item.weight/size @external; shippingCost @requires(weight); shippingLabel @requires(weight size).
+deals     Query.deals: Deal.item @provides(fields: "name") with Item.name @external;
+          Query.dealOfTheDay returns an Item without providing anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.federation import Schema
+
+ITEMS: list[dict[str, Any]] = [
+    {"id": "i1", "name": "Sarung Sutera", "weight": 2, "size": 10},
+    {"id": "i2", "name": "Kopi Toraja", "weight": 5, "size": 3},
+]
+DEALS: list[dict[str, Any]] = [
+    {"id": "d1", "title": "Diskon sarung", "item": "i1"},
+    {"id": "d2", "title": "Promo kopi", "item": "i2"},
+]
+
+
+def item_row(id: str) -> dict[str, Any] | None:
+    return next((i for i in ITEMS if i["id"] == id), None)
+
+
+# ---------------------------------------------------------------- catalog
+
+
+@strawberry.federation.type(name="Item", keys=["id"])
+class CatalogItem:
+    id: strawberry.ID
+    name: str = strawberry.federation.field(shareable=True)
+    weight: int
+    size: int
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> CatalogItem:
+        return cls(id=strawberry.ID(row["id"]), name=row["name"], weight=row["weight"], size=row["size"])
+
+    @classmethod
+    def resolve_reference(cls, id: str) -> CatalogItem | None:
+        row = item_row(id)
+        return None if row is None else cls.from_row(row)
+
+
+@strawberry.type(name="Query")
+class CatalogQuery:
+    @strawberry.field
+    def catalog(self) -> list[CatalogItem]:
+        return [CatalogItem.from_row(i) for i in ITEMS]
+
+    @strawberry.field
+    def item(self, id: strawberry.ID) -> CatalogItem | None:
+        return CatalogItem.resolve_reference(id)
+
+
+catalog = Schema(query=CatalogQuery)
+
+# ---------------------------------------------------------------- shipping
+
+
+@strawberry.federation.type(name="Item", keys=["id"])
+class ShippingItem:
+    id: strawberry.ID
+    weight: int | None = strawberry.federation.field(external=True, default=None, graphql_type=int)
+    size: int | None = strawberry.federation.field(external=True, default=None, graphql_type=int)
+
+    @strawberry.federation.field(requires=["weight"])
+    def shipping_cost(self) -> int:
+        # The representation must carry the required field: without it this is an error, not a guess.
+        if self.weight is None:
+            raise ValueError("weight was not provided in the representation")
+        return self.weight * 7
+
+    @strawberry.federation.field(requires=["weight size"])
+    def shipping_label(self) -> str:
+        if self.weight is None or self.size is None:
+            raise ValueError("weight and size were not provided in the representation")
+        return f"{self.id}: {self.weight} kg, {self.size} dm3"
+
+    @classmethod
+    def resolve_reference(cls, id: str, weight: int | None = None, size: int | None = None) -> ShippingItem:
+        return cls(id=strawberry.ID(id), weight=weight, size=size)
+
+
+@strawberry.type(name="Query")
+class ShippingQuery:
+    @strawberry.field
+    def carriers(self) -> list[str]:
+        return ["Pos Indonesia", "JNE"]
+
+
+shipping = Schema(query=ShippingQuery, types=[ShippingItem])
+
+# ---------------------------------------------------------------- deals
+
+
+@strawberry.federation.type(name="Item", keys=["id"])
+class DealsItem:
+    id: strawberry.ID
+    name: str = strawberry.federation.field(external=True)
+
+
+@strawberry.type(name="Deal")
+class Deal:
+    id: strawberry.ID
+    title: str
+    item: DealsItem = strawberry.federation.field(provides=["name"])
+
+
+def deals_item(id: str) -> DealsItem:
+    row = item_row(id)
+    assert row is not None
+    return DealsItem(id=strawberry.ID(id), name=row["name"])
+
+
+@strawberry.type(name="Query")
+class DealsQuery:
+    @strawberry.field
+    def deals(self) -> list[Deal]:
+        return [Deal(id=strawberry.ID(d["id"]), title=d["title"], item=deals_item(d["item"])) for d in DEALS]
+
+    @strawberry.field
+    def deal_of_the_day(self) -> DealsItem:
+        return deals_item("i2")
+
+
+deals = Schema(query=DealsQuery)
+
+SUBGRAPHS = {"catalog": catalog, "shipping": shipping, "deals": deals}

@@ -1,0 +1,121 @@
+"""Interfaces and unions whose members live in different subgraphs, and @interfaceObject.
+
+Data (apps/abstract.py): m1 Book "Sureq Galigo" (300 pages, rating 5), m2 Movie "Athirah"
+(82 minutes, rating 4, director Riri Riza in `extras`), m3 Book "La Galigo" (120 pages, rating 3);
+topRated = m1, m2; search(term) = books whose title contains term, then matching articles
+(a1 "Pantai Losari bersih").
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from ..harness import Scenario
+
+S = partial(Scenario, area="abstract")
+
+SCENARIOS = [
+    S(
+        name="interface_field_typename_on_each_member",
+        query="{ media { __typename id title } }",
+        expected={"data": {"media": [
+            {"__typename": "Book", "id": "m1", "title": "Sureq Galigo"},
+            {"__typename": "Movie", "id": "m2", "title": "Athirah"},
+            {"__typename": "Book", "id": "m3", "title": "La Galigo"},
+        ]}},
+    ),
+    S(
+        name="type_conditions_on_interface_members",
+        query="{ media { title ... on Book { pages } ... on Movie { minutes } } }",
+        expected={"data": {"media": [
+            {"title": "Sureq Galigo", "pages": 300},
+            {"title": "Athirah", "minutes": 82},
+            {"title": "La Galigo", "pages": 120},
+        ]}},
+        fetches={"library": 1},
+    ),
+    S(
+        name="member_field_from_another_subgraph_only_for_that_member",
+        query="{ media { id ... on Movie { director } } }",
+        expected={"data": {"media": [{"id": "m1"}, {"id": "m2", "director": "Riri Riza"}, {"id": "m3"}]}},
+        fetches={"library": 1, "extras": 1},
+        representations={"extras": 1},
+    ),
+    S(
+        name="interface_object_field_on_interface_results",
+        query="{ media { title rating } }",
+        expected={"data": {"media": [
+            {"title": "Sureq Galigo", "rating": 5},
+            {"title": "Athirah", "rating": 4},
+            {"title": "La Galigo", "rating": 3},
+        ]}},
+        fetches={"library": 1, "ratings": 1},
+    ),
+    S(
+        name="interface_object_root_field_needs_no_jump_for_its_own_fields",
+        query="{ topRated { id rating } }",
+        expected={"data": {"topRated": [{"id": "m1", "rating": 5}, {"id": "m2", "rating": 4}]}},
+        fetches={"ratings": 1, "library": 0},
+    ),
+    S(
+        name="interface_object_typename_comes_from_the_subgraph_knowing_the_members",
+        query="{ topRated { __typename id } }",
+        expected={"data": {"topRated": [{"__typename": "Book", "id": "m1"}, {"__typename": "Movie", "id": "m2"}]}},
+        fetches={"ratings": 1, "library": 1},
+    ),
+    S(
+        name="interface_object_interface_field_from_another_subgraph",
+        query="{ topRated { title rating } }",
+        expected={"data": {"topRated": [{"title": "Sureq Galigo", "rating": 5}, {"title": "Athirah", "rating": 4}]}},
+    ),
+    S(
+        name="interface_object_with_type_conditions_across_three_subgraphs",
+        query="{ topRated { rating ... on Book { pages } ... on Movie { minutes director } } }",
+        expected={"data": {"topRated": [
+            {"rating": 5, "pages": 300},
+            {"rating": 4, "minutes": 82, "director": "Riri Riza"},
+        ]}},
+    ),
+    S(
+        name="union_members_resolved_in_different_subgraphs",
+        query='{ search(term: "") { __typename ... on Book { title pages } ... on Article { headline } } }',
+        expected={"data": {"search": [
+            {"__typename": "Book", "title": "Sureq Galigo", "pages": 300},
+            {"__typename": "Book", "title": "La Galigo", "pages": 120},
+            {"__typename": "Article", "headline": "Pantai Losari bersih"},
+        ]}},
+        fetches={"search": 1, "library": 1},
+    ),
+    S(
+        name="union_typename_only",
+        query='{ search(term: "losari") { __typename } }',
+        expected={"data": {"search": [{"__typename": "Article"}]}},
+        fetches={"search": 1, "library": 0},
+    ),
+    S(
+        name="interface_fragment_inside_a_union_selection",
+        query='{ search(term: "galigo") { ... on Media { id title } } }',
+        expected={"data": {"search": [{"id": "m1", "title": "Sureq Galigo"}, {"id": "m3", "title": "La Galigo"}]}},
+    ),
+    S(
+        name="union_member_field_from_an_interface_object",
+        query='{ search(term: "sureq") { ... on Book { rating } } }',
+        expected={"data": {"search": [{"rating": 5}]}},
+    ),
+    S(
+        name="named_fragment_on_an_interface",
+        query='{ mediaItem(id: "m2") { ...M } } fragment M on Media { title ... on Movie { director } }',
+        expected={"data": {"mediaItem": {"title": "Athirah", "director": "Riri Riza"}}},
+    ),
+    S(
+        name="type_condition_not_matching_gives_an_empty_object",
+        query='{ mediaItem(id: "m1") { ... on Movie { minutes } } }',
+        expected={"data": {"mediaItem": {}}},
+    ),
+    S(
+        name="null_interface_result_needs_no_jump",
+        query='{ mediaItem(id: "none") { title rating } }',
+        expected={"data": {"mediaItem": None}},
+        fetches={"library": 1, "ratings": 0},
+    ),
+]

@@ -1,0 +1,63 @@
+"""Regenerate tests/conformance/supergraphs/<area>.graphql from the test subgraphs' own SDL.
+
+Each area's subgraphs print their SDL (`{ _service { sdl } }`), Apollo's composition
+(@apollo/composition, installed from npm outside the repository) composes them, and the
+supergraph is written next to the tests. Usage, from the repository root:
+
+    .venv/bin/python tests/conformance/tools/compose.py [AREA ...]
+
+APOLLO_COMPOSE_DIR (default /work/tools/apollo-compose) holds node_modules; it is installed
+with npm when missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CONFORMANCE = HERE.parent
+sys.path.insert(0, str(CONFORMANCE.parent))
+
+from conformance.apps import AREAS, subgraph_sdl  # noqa: E402
+
+TOOLS_DIR = Path(os.environ.get("APOLLO_COMPOSE_DIR", "/work/tools/apollo-compose"))
+
+
+def ensure_installed() -> None:
+    if (TOOLS_DIR / "node_modules" / "@apollo" / "composition").is_dir():
+        return
+    TOOLS_DIR.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["npm", "install", "--prefix", str(TOOLS_DIR), "@apollo/composition", "graphql"], check=True)
+
+
+def compose(area: str) -> str:
+    services = [
+        {"name": name, "url": f"http://{name}.{area}.conformance.invalid/graphql", "sdl": subgraph_sdl(schema)}
+        for name, schema in AREAS[area].subgraphs.items()
+    ]
+    result = subprocess.run(
+        ["node", str(HERE / "compose.cjs")],
+        input=json.dumps(services), capture_output=True, text=True,
+        env={**os.environ, "NODE_PATH": str(TOOLS_DIR / "node_modules")},
+    )
+    if result.stderr:
+        print(f"[{area}] {result.stderr.strip()}", file=sys.stderr)
+    if result.returncode != 0:
+        raise SystemExit(f"[{area}] composition failed")
+    return result.stdout
+
+
+def main(areas: list[str]) -> None:
+    ensure_installed()
+    for area in areas or list(AREAS):
+        path = CONFORMANCE / "supergraphs" / f"{area}.graphql"
+        path.write_text(compose(area))
+        print(f"wrote {path.relative_to(CONFORMANCE.parent.parent)}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
