@@ -5,10 +5,16 @@ fetched: fields in the client's order under the client's response keys, `__typen
 answered from the runtime type, fields only the plan needed left out, and a null in a
 non-null position propagated to the nearest nullable parent (section 6.4.4) with one
 error at the field where it happened — unless an error already explains it.
+
+Shaping runs for every response, so what can be decided once per operation is: each
+selection set becomes an `ObjectShape` holding, per runtime type, the flat list of fields
+to copy and how to complete each (`Entry`). Shapes are cached on the operation, which the
+plan cache keeps.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -28,6 +34,9 @@ LinkedPath = tuple[Any, str | int] | None
 
 _PROPAGATE = object()  # "this non-null position is null: null the parent"
 
+# Entry kinds
+TYPENAME, LEAF, ENUM, OBJECT, LIST, VERBATIM = range(6)
+
 
 def _to_list(path: LinkedPath) -> list[str | int]:
     segments: list[str | int] = []
@@ -38,6 +47,93 @@ def _to_list(path: LinkedPath) -> list[str | int]:
     return segments
 
 
+@dataclass(eq=False)
+class ValueShape:
+    """How to complete a value of one (nullable) type: a leaf, an enum, an object or a list."""
+
+    kind: int
+    type: Any  # the GraphQL type without its non-null wrapper
+    object_shape: ObjectShape | None = None
+    item: ValueShape | None = None
+    item_non_null: bool = False
+
+
+@dataclass(eq=False)
+class Entry:
+    key: str
+    field_name: str
+    non_null: bool
+    value: ValueShape | None  # None for __typename and introspection
+
+
+class ObjectShape:
+    def __init__(self, compiler: _Compiler, static_type: Any, selections: list[Selection]) -> None:
+        self.compiler = compiler
+        self.static_type = static_type
+        self.is_object = isinstance(static_type, GraphQLObjectType)
+        self.selections = selections
+        self._entries: dict[str, list[Entry]] = {}
+
+    def entries(self, runtime: str) -> list[Entry]:
+        found = self._entries.get(runtime)
+        if found is None:
+            found = self._entries[runtime] = self.compiler.entries(self.selections, runtime)
+        return found
+
+
+class _Compiler:
+    def __init__(self, schema: GraphQLSchema, operation: Operation) -> None:
+        self.schema = schema
+        self.operation = operation
+
+    def entries(self, selections: list[Selection], runtime: str) -> list[Entry]:
+        result = []
+        for key, fields in self.operation.collect_fields(selections, runtime, self.schema).items():
+            f = fields[0]
+            if f.name == "__typename":
+                result.append(Entry(key, f.name, False, None))
+                continue
+            if f.is_introspection:
+                result.append(Entry(key, f.name, False, ValueShape(VERBATIM, None)))
+                continue
+            assert f.type is not None
+            field_type: GraphQLOutputType = f.type
+            non_null = isinstance(field_type, GraphQLNonNull)
+            nullable = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
+            result.append(Entry(key, f.name, non_null, self.value_shape(nullable, fields)))
+        return result
+
+    def value_shape(self, t: Any, fields: list[FieldSelection]) -> ValueShape:
+        if isinstance(t, GraphQLList):
+            item_type = t.of_type
+            item_non_null = isinstance(item_type, GraphQLNonNull)
+            inner = item_type.of_type if item_non_null else item_type
+            return ValueShape(LIST, t, item=self.value_shape(inner, fields), item_non_null=item_non_null)
+        if isinstance(t, GraphQLEnumType):
+            return ValueShape(ENUM, t)
+        if is_leaf_type(t):
+            return ValueShape(LEAF, t)
+        return ValueShape(OBJECT, t, object_shape=ObjectShape(self, t, self.selections_of(fields)))
+
+    def selections_of(self, fields: list[FieldSelection]) -> list[Selection]:
+        if len(fields) == 1:
+            return fields[0].selections or []
+        key = tuple(id(f) for f in fields)
+        merged = self.operation.merged_selections.get(key)
+        if merged is None:
+            merged = [s for f in fields for s in f.selections or ()]
+            self.operation.merged_selections[key] = merged
+        return merged
+
+
+def root_shape(schema: GraphQLSchema, operation: Operation) -> ObjectShape:
+    shape = operation.__dict__.get("_root_shape")
+    if shape is None:
+        shape = ObjectShape(_Compiler(schema, operation), operation.root_type, operation.selections)
+        operation.__dict__["_root_shape"] = shape
+    return shape  # type: ignore[no-any-return]
+
+
 class Shaper:
     def __init__(self, schema: GraphQLSchema, operation: Operation, errors: list[dict[str, Any]]) -> None:
         self.schema = schema
@@ -45,12 +141,11 @@ class Shaper:
         self.errors = errors
         self._error_paths: set[tuple[Any, ...]] | None = None
         self._error_prefixes: set[tuple[Any, ...]] | None = None
-        self._merged = operation.merged_selections
 
     def shape(self, data: dict[str, Any] | None) -> dict[str, Any] | None:
         if data is None:
             return None
-        result = self.complete_object(self.operation.root_type, data, self.operation.selections, None)
+        result = self.complete_object(root_shape(self.schema, self.operation), data, None)
         return result if isinstance(result, dict) else None
 
     # -- errors ---------------------------------------------------------------------------
@@ -77,15 +172,9 @@ class Shaper:
         return any(t[:i] in self._error_paths for i in range(len(t)))
 
     def null_error(self, parent_type: str, field_name: str, path: LinkedPath) -> None:
-        segments = _to_list(path)
-        if self._explained(segments):
-            return
-        self.errors.append(
-            {"message": f"Cannot return null for non-nullable field {parent_type}.{field_name}.", "path": segments}
-        )
-        self._error_paths = None
+        self.add_error(f"Cannot return null for non-nullable field {parent_type}.{field_name}.", path)
 
-    def value_error(self, message: str, path: LinkedPath) -> None:
+    def add_error(self, message: str, path: LinkedPath) -> None:
         segments = _to_list(path)
         if self._explained(segments):
             return
@@ -94,96 +183,84 @@ class Shaper:
 
     # -- completion -----------------------------------------------------------------------
 
-    def complete_object(
-        self, static_type: Any, obj: Any, selections: list[Selection], path: LinkedPath
-    ) -> Any:
-        if not isinstance(obj, dict):
-            self.value_error(f"Expected an object for {static_type.name}, got {type(obj).__name__}.", path)
+    def complete_object(self, shape: ObjectShape, obj: Any, path: LinkedPath) -> Any:
+        """The object shaped to the selection, None on a bad value, _PROPAGATE on a null in a non-null field."""
+        if type(obj) is not dict:
+            self.add_error(f"Expected an object for {shape.static_type.name}, got {type(obj).__name__}.", path)
             return None
-        runtime: str
-        if isinstance(static_type, GraphQLObjectType):
-            runtime = static_type.name
+        if shape.is_object:
+            runtime = shape.static_type.name
         else:
             typename = obj.get("__typename")
             runtime_type = self.schema.get_type(typename) if isinstance(typename, str) else None
             if not isinstance(runtime_type, GraphQLObjectType) or not self.schema.is_sub_type(
-                static_type, runtime_type
+                shape.static_type, runtime_type
             ):
-                self.value_error(f"Abstract type {static_type.name} resolved to an unknown type {typename!r}.", path)
+                self.add_error(f"Abstract type {shape.static_type.name} resolved to an unknown type {typename!r}.", path)
                 return None
             runtime = runtime_type.name
-        fields = self.operation.collect_fields(selections, runtime, self.schema)
         result: dict[str, Any] = {}
-        for key, field_list in fields.items():
-            f = field_list[0]
-            if f.name == "__typename":
+        get = obj.get
+        for entry in shape.entries(runtime):
+            key = entry.key
+            value_shape = entry.value
+            if value_shape is None:
                 result[key] = runtime
                 continue
-            if f.is_introspection:
-                result[key] = obj.get(key)
+            value = get(key)
+            if value is not None:
+                kind = value_shape.kind
+                if kind is LEAF or kind is VERBATIM:
+                    result[key] = value
+                    continue
+                value = self.complete_value(value_shape, value, (path, key), runtime, entry.field_name)
+                if value is _PROPAGATE:
+                    if entry.non_null:
+                        return _PROPAGATE
+                    value = None
+                elif value is None and entry.non_null:
+                    return _PROPAGATE  # the bad value's error is already recorded
+                result[key] = value
                 continue
-            assert f.type is not None
-            value = self.complete(f.type, obj.get(key), field_list, (path, key), runtime, f.name)
-            if value is _PROPAGATE:
+            if entry.non_null:
+                self.null_error(runtime, entry.field_name, (path, key))
                 return _PROPAGATE
-            result[key] = value
+            result[key] = None
         return result
 
-    def complete(
-        self,
-        field_type: GraphQLOutputType,
-        value: Any,
-        fields: list[FieldSelection],
-        path: LinkedPath,
-        parent_type: str,
-        field_name: str,
-    ) -> Any:
-        if isinstance(field_type, GraphQLNonNull):
-            result = self.complete_nullable(field_type.of_type, value, fields, path, parent_type, field_name)
-            if result is None:
-                self.null_error(parent_type, field_name, path)
-                return _PROPAGATE
-            return result
-        result = self.complete_nullable(field_type, value, fields, path, parent_type, field_name)
-        return None if result is _PROPAGATE else result
-
-    def complete_nullable(
-        self,
-        field_type: Any,
-        value: Any,
-        fields: list[FieldSelection],
-        path: LinkedPath,
-        parent_type: str,
-        field_name: str,
-    ) -> Any:
-        if value is None:
-            return None
-        if isinstance(field_type, GraphQLList):
-            if not isinstance(value, list):
-                self.value_error(f"Expected a list for {parent_type}.{field_name}.", path)
+    def complete_value(self, shape: ValueShape, value: Any, path: LinkedPath, parent: str, field_name: str) -> Any:
+        kind = shape.kind
+        if kind is OBJECT:
+            assert shape.object_shape is not None
+            return self.complete_object(shape.object_shape, value, path)
+        if kind is LIST:
+            if type(value) is not list:
+                self.add_error(f"Expected a list for {parent}.{field_name}.", path)
                 return None
-            item_type = field_type.of_type
+            item = shape.item
+            assert item is not None
             items = []
-            for i, item in enumerate(value):
-                completed = self.complete(item_type, item, fields, (path, i), parent_type, field_name)
-                if completed is _PROPAGATE:
-                    return _PROPAGATE
+            item_kind = item.kind
+            for i, element in enumerate(value):
+                if element is None:
+                    if shape.item_non_null:
+                        self.null_error(parent, field_name, (path, i))
+                        return _PROPAGATE
+                    items.append(None)
+                    continue
+                if item_kind is LEAF:
+                    items.append(element)
+                    continue
+                completed = self.complete_value(item, element, (path, i), parent, field_name)
+                if completed is _PROPAGATE or (completed is None and shape.item_non_null):
+                    if shape.item_non_null:
+                        return _PROPAGATE
+                    completed = None
                 items.append(completed)
             return items
-        if is_leaf_type(field_type):
-            if isinstance(field_type, GraphQLEnumType) and value not in field_type.values:
-                self.value_error(f"Enum {field_type.name} cannot represent value {value!r}.", path)
+        if kind is ENUM:
+            if value not in shape.type.values:
+                self.add_error(f"Enum {shape.type.name} cannot represent value {value!r}.", path)
                 return None
             return value
-        selections = self.selections_of(fields)
-        return self.complete_object(field_type, value, selections, path)
-
-    def selections_of(self, fields: list[FieldSelection]) -> list[Selection]:
-        if len(fields) == 1:
-            return fields[0].selections or []
-        key = tuple(id(f) for f in fields)
-        merged = self._merged.get(key)
-        if merged is None:
-            merged = [s for f in fields for s in f.selections or ()]
-            self._merged[key] = merged
-        return merged
+        return value

@@ -142,7 +142,8 @@ def _print_fetch(fetch: Fetch, indent: str) -> str:
     entity = fetch.representation_typename or fetch.entity_type
     wrapper = SubSelection(fragments={entity or "": fetch.requires})
     selection = SubSelection(fragments={entity or "": fetch.selection})
-    body = f"{inner}{wrapper.print(inner)} =>\n{inner}{selection.print(inner)}"
+    deeper = inner + "  "
+    body = f"{deeper}{wrapper.print(deeper)} =>\n{deeper}{selection.print(deeper)}"
     fetch_text = f'{inner}Fetch(service: "{fetch.service}") {{\n{body}\n{inner}}}'
     return f'{indent}Flatten(path: "{".".join(fetch.path)}") {{\n{fetch_text}\n{indent}}}'
 
