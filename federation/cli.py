@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 COMMAND_MODULES = [
     "federation.gateway_cli",
+    "federation.compose.cli",
 ]
 
 
