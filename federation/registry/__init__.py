@@ -1,0 +1,1 @@
+"""The schema registry: OPDs publish subgraphs, checks stop breaking changes, gateways follow."""

@@ -1,0 +1,375 @@
+"""The registry's HTTP API (Starlette).
+
+Reads are open; writes need a bearer token:
+
+    GET  /health
+    GET  /subgraphs                       current subgraphs (without SDL)
+    GET  /subgraphs/{name}                one subgraph with its SDL
+    PUT  /subgraphs/{name}                publish {"url", "sdl"}           publisher of name, admin
+    POST /subgraphs/{name}/check          check {"sdl", "url"?, "days"?}   publisher of name, admin
+    GET  /supergraph                      latest version and SDL; ETag, ?after=N&wait=S long-poll
+    GET  /supergraph/versions             history, newest first
+    GET  /supergraph/versions/{number}    one version with its SDL
+    POST /supergraph/rollback             {"version"}                      admin
+    POST /tokens                          {"role", "subgraphs", "label"}   admin
+    POST /usage                           {"usage": [{"client", "coordinate", "operations"}]}  gateway, admin
+
+Every error is JSON `{"error": reason}` with a 4xx status; a failed publish answers 422
+with the composition errors `{"errors": [{"code", "message"}]}`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+import orjson
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from federation.compose import compose
+from federation.registry.checks import DEFAULT_USAGE_DAYS, CheckReport, check_subgraph
+from federation.registry.store import (
+    ROLES,
+    Composer,
+    RegistryStore,
+    StoredSubgraph,
+    StoreError,
+    SupergraphVersion,
+    Token,
+    hash_token,
+)
+
+SUBGRAPH_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,99}$")
+MAX_WAIT_SECONDS = 60.0
+MAX_USAGE_ENTRIES = 50_000
+
+
+class HTTPProblem(Exception):
+    def __init__(self, status: int, reason: str) -> None:
+        self.status = status
+        self.reason = reason
+        super().__init__(reason)
+
+
+def json_response(content: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(content), status_code=status, media_type="application/json", headers=headers)
+
+
+def subgraph_json(subgraph: StoredSubgraph, *, with_sdl: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": subgraph.name,
+        "url": subgraph.url,
+        "owner": subgraph.owner,
+        "updated_at": subgraph.updated_at.isoformat(),
+    }
+    if with_sdl:
+        data["sdl"] = subgraph.sdl
+    return data
+
+
+def version_json(version: SupergraphVersion, *, with_sdl: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "version": version.number,
+        "created_at": version.created_at.isoformat(),
+        "action": version.action,
+        "subgraph": version.subgraph,
+        "actor": version.actor,
+        "rollback_of": version.rollback_of,
+        "subgraphs": [s.name for s in version.subgraphs],
+    }
+    if with_sdl:
+        data["sdl"] = version.supergraph_sdl
+    return data
+
+
+def check_json(report: CheckReport) -> dict[str, Any]:
+    return {
+        "ok": report.ok,
+        "subgraph": report.subgraph,
+        "base_version": report.base_version,
+        "days": report.days,
+        "errors": [{"code": e.code, "message": e.message} for e in report.errors],
+        "changes": [
+            {
+                "kind": c.change.kind,
+                "coordinate": c.change.coordinate,
+                "description": c.change.description,
+                "safe": c.safe,
+                "clients": [{"name": name, "operations": n} for name, n in c.clients.items()],
+            }
+            for c in report.changes
+        ],
+    }
+
+
+async def read_json_object(request: Request) -> dict[str, Any]:
+    try:
+        body = orjson.loads(await request.body())
+    except orjson.JSONDecodeError as e:
+        raise HTTPProblem(400, f"the request body is not valid JSON: {e}") from e
+    if not isinstance(body, dict):
+        raise HTTPProblem(400, "the request body must be a JSON object")
+    return body
+
+
+def string_field(body: dict[str, Any], key: str, *, required: bool = True) -> str | None:
+    value = body.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise HTTPProblem(400, f'"{key}" must be a non-empty string')
+    return value
+
+
+def checked_subgraph_name(request: Request) -> str:
+    name: str = request.path_params["name"]
+    if not SUBGRAPH_NAME.match(name):
+        raise HTTPProblem(
+            400,
+            f"invalid subgraph name {name!r}: use a letter, then letters, digits, '_' or '-' (100 at most)",
+        )
+    return name
+
+
+def checked_routing_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise HTTPProblem(400, f"invalid routing URL {url!r}: expected an http:// or https:// URL")
+    return url
+
+
+class RegistryAPI:
+    store: RegistryStore  # opened by the app's lifespan
+
+    def __init__(self, admin_token: str | None) -> None:
+        self._admin_hash = hash_token(admin_token) if admin_token else None
+
+    async def principal(self, request: Request) -> Token:
+        header = request.headers.get("authorization", "")
+        scheme, _, secret = header.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise HTTPProblem(401, "this request needs a registry token: send 'Authorization: Bearer TOKEN'")
+        secret = secret.strip()
+        if self._admin_hash is not None and hmac.compare_digest(hash_token(secret), self._admin_hash):
+            return Token(id=0, label="admin", role="admin", subgraphs=frozenset())
+        token = await self.store.token(secret)
+        if token is None:
+            raise HTTPProblem(401, "unknown registry token")
+        return token
+
+    async def publisher(self, request: Request, name: str) -> Token:
+        token = await self.principal(request)
+        if not token.may_publish(name):
+            raise HTTPProblem(403, f"token {token.label!r} may not publish subgraph {name!r}")
+        return token
+
+    async def admin(self, request: Request) -> Token:
+        token = await self.principal(request)
+        if token.role != "admin":
+            raise HTTPProblem(403, f"token {token.label!r} is not an admin token")
+        return token
+
+    # -- endpoints
+
+    async def health(self, request: Request) -> Response:
+        return json_response({"status": "ok"})
+
+    async def list_subgraphs(self, request: Request) -> Response:
+        subgraphs = await self.store.subgraphs()
+        return json_response({"subgraphs": [subgraph_json(s, with_sdl=False) for s in subgraphs]})
+
+    async def get_subgraph(self, request: Request) -> Response:
+        name = checked_subgraph_name(request)
+        subgraph = await self.store.subgraph(name)
+        if subgraph is None:
+            raise HTTPProblem(404, f"there is no subgraph {name!r}")
+        return json_response(subgraph_json(subgraph, with_sdl=True))
+
+    async def publish(self, request: Request) -> Response:
+        name = checked_subgraph_name(request)
+        token = await self.publisher(request, name)
+        body = await read_json_object(request)
+        url = checked_routing_url(string_field(body, "url") or "")
+        sdl = string_field(body, "sdl") or ""
+        outcome = await self.store.publish(name, url, sdl, actor=token.label)
+        if outcome.version is None:
+            errors = [{"code": e.code, "message": e.message} for e in outcome.errors]
+            return json_response({"error": f"subgraph {name!r} does not compose", "errors": errors}, 422)
+        return json_response({"version": outcome.version.number, "changed": outcome.changed})
+
+    async def check(self, request: Request) -> Response:
+        name = checked_subgraph_name(request)
+        await self.publisher(request, name)
+        body = await read_json_object(request)
+        sdl = string_field(body, "sdl") or ""
+        url = string_field(body, "url", required=False)
+        if url is not None:
+            checked_routing_url(url)
+        days = body.get("days", DEFAULT_USAGE_DAYS)
+        if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 3660:
+            raise HTTPProblem(400, '"days" must be a whole number of days between 1 and 3660')
+        report = await check_subgraph(self.store, name, url, sdl, days)
+        return json_response(check_json(report))
+
+    async def supergraph(self, request: Request) -> Response:
+        after = _int_param(request, "after")
+        wait = _float_param(request, "wait")
+        if after is None:
+            etag = request.headers.get("if-none-match", "").strip().strip('"')
+            after = int(etag) if etag.isdigit() else None
+        if after is not None and wait:
+            version = await self.store.wait_for_version_after(after, min(wait, MAX_WAIT_SECONDS))
+        else:
+            version = await self.store.latest()
+        if version is None and after is None:
+            raise HTTPProblem(404, "nothing has been published yet")
+        if version is None or (after is not None and version.number <= after):
+            return Response(status_code=304, headers={"ETag": f'"{after}"'})
+        return json_response(version_json(version, with_sdl=True), headers={"ETag": f'"{version.number}"'})
+
+    async def history(self, request: Request) -> Response:
+        versions = await self.store.history()
+        return json_response({"versions": [version_json(v, with_sdl=False) for v in versions]})
+
+    async def get_version(self, request: Request) -> Response:
+        raw = request.path_params["number"]
+        if not raw.isdigit():
+            raise HTTPProblem(400, f"invalid version number {raw!r}")
+        version = await self.store.version(int(raw))
+        if version is None:
+            raise HTTPProblem(404, f"there is no supergraph version {raw}")
+        return json_response(version_json(version, with_sdl=True))
+
+    async def rollback(self, request: Request) -> Response:
+        token = await self.admin(request)
+        body = await read_json_object(request)
+        number = body.get("version")
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            raise HTTPProblem(400, '"version" must be a supergraph version number')
+        try:
+            version = await self.store.rollback(number, actor=token.label)
+        except StoreError as e:
+            raise HTTPProblem(404, str(e)) from e
+        return json_response(version_json(version, with_sdl=False))
+
+    async def create_token(self, request: Request) -> Response:
+        await self.admin(request)
+        body = await read_json_object(request)
+        role = body.get("role", "publisher")
+        if role not in ROLES:
+            raise HTTPProblem(400, f'"role" must be one of {", ".join(ROLES)}')
+        names = body.get("subgraphs", [])
+        if not isinstance(names, list) or not all(isinstance(n, str) and SUBGRAPH_NAME.match(n) for n in names):
+            raise HTTPProblem(400, '"subgraphs" must be a list of subgraph names')
+        label = string_field(body, "label") or ""
+        try:
+            secret, token = await self.store.create_token(role, names, label)
+        except StoreError as e:
+            raise HTTPProblem(400, str(e)) from e
+        return json_response(
+            {"token": secret, "label": token.label, "role": token.role, "subgraphs": sorted(token.subgraphs)},
+            201,
+        )
+
+    async def record_usage(self, request: Request) -> Response:
+        token = await self.principal(request)
+        if token.role not in ("gateway", "admin"):
+            raise HTTPProblem(403, f"token {token.label!r} may not report usage (needs a gateway token)")
+        body = await read_json_object(request)
+        entries = body.get("usage")
+        if not isinstance(entries, list) or len(entries) > MAX_USAGE_ENTRIES:
+            raise HTTPProblem(400, f'"usage" must be a list of at most {MAX_USAGE_ENTRIES} entries')
+        rows = []
+        for entry in entries:
+            if not (
+                isinstance(entry, dict)
+                and isinstance(entry.get("client"), str)
+                and isinstance(entry.get("coordinate"), str)
+                and isinstance(entry.get("operations"), int)
+                and not isinstance(entry.get("operations"), bool)
+                and entry["operations"] > 0
+                and 0 < len(entry["client"]) <= 200
+                and 0 < len(entry["coordinate"]) <= 300
+            ):
+                raise HTTPProblem(
+                    400,
+                    'each usage entry must be {"client": str, "coordinate": str, "operations": positive int}',
+                )
+            rows.append((entry["client"], entry["coordinate"], entry["operations"]))
+        await self.store.record_usage(rows)
+        return json_response({"recorded": len(rows)})
+
+
+def _int_param(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    if not raw.isdigit():
+        raise HTTPProblem(400, f"?{name} must be a whole number, got {raw!r}")
+    return int(raw)
+
+
+def _float_param(request: Request, name: str) -> float | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 3600:
+        raise HTTPProblem(400, f"?{name} must be a number of seconds, got {raw!r}")
+    return value
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return json_response({"error": exc.detail}, exc.status_code)
+
+
+async def _problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPProblem)
+    return json_response({"error": exc.reason}, exc.status)
+
+
+def create_registry_app(
+    database_url: str, *, admin_token: str | None = None, composer: Composer = compose
+) -> Starlette:
+    """The registry on the database at `database_url` (its tables are created if missing).
+
+    `admin_token` is the bootstrap admin secret (from SPLP_REGISTRY_ADMIN_TOKEN); admin
+    tokens created through the API work as well.
+    """
+    api = RegistryAPI(admin_token)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        api.store = await RegistryStore.open(database_url, composer)
+        try:
+            yield
+        finally:
+            await api.store.close()
+
+    routes = [
+        Route("/health", api.health, methods=["GET"]),
+        Route("/subgraphs", api.list_subgraphs, methods=["GET"]),
+        Route("/subgraphs/{name}", api.get_subgraph, methods=["GET"]),
+        Route("/subgraphs/{name}", api.publish, methods=["PUT"]),
+        Route("/subgraphs/{name}/check", api.check, methods=["POST"]),
+        Route("/supergraph", api.supergraph, methods=["GET"]),
+        Route("/supergraph/versions", api.history, methods=["GET"]),
+        Route("/supergraph/versions/{number}", api.get_version, methods=["GET"]),
+        Route("/supergraph/rollback", api.rollback, methods=["POST"]),
+        Route("/tokens", api.create_token, methods=["POST"]),
+        Route("/usage", api.record_usage, methods=["POST"]),
+    ]
+    handlers = {HTTPProblem: _problem, HTTPException: _http_exception}
+    return Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)  # type: ignore[arg-type]

@@ -1,0 +1,67 @@
+"""`subgraph check`: would publishing this schema compose, and whom would it break?
+
+A check composes the proposed subgraph with the current ones, compares the resulting
+public API schema with the current supergraph's, and for each breaking change looks up
+which clients used an affected coordinate in the last `days` days. A breaking change no
+recorded operation used is reported as safe; the check passes when the subgraphs compose
+and every breaking change is safe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from graphql import GraphQLSchema
+
+from federation.compose import CompositionError
+from federation.registry.schema_changes import BreakingChange, find_breaking_changes
+from federation.registry.store import RegistryStore
+from federation.supergraph import Supergraph
+
+DEFAULT_USAGE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class ChangeUsage:
+    change: BreakingChange
+    clients: dict[str, int]  # client name -> operations that used an affected coordinate
+
+    @property
+    def safe(self) -> bool:
+        return not self.clients
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    subgraph: str
+    base_version: int | None  # the supergraph version compared against
+    days: int
+    errors: tuple[CompositionError, ...]
+    changes: tuple[ChangeUsage, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and all(change.safe for change in self.changes)
+
+
+def api_schema(supergraph_sdl: str) -> GraphQLSchema:
+    return Supergraph.from_sdl(supergraph_sdl).api_schema
+
+
+async def check_subgraph(
+    store: RegistryStore, name: str, url: str | None, sdl: str, days: int = DEFAULT_USAGE_DAYS
+) -> CheckReport:
+    result = await store.compose_with(name, url, sdl)
+    current = await store.latest()
+    base = None if current is None else current.number
+    if result.supergraph_sdl is None:
+        return CheckReport(subgraph=name, base_version=base, days=days, errors=result.errors, changes=())
+    if current is None:
+        return CheckReport(subgraph=name, base_version=None, days=days, errors=(), changes=())
+
+    since = (datetime.now(UTC) - timedelta(days=days)).date()
+    changes = []
+    for change in find_breaking_changes(api_schema(current.supergraph_sdl), api_schema(result.supergraph_sdl)):
+        changes.append(ChangeUsage(change, await store.clients_using(change.affected, since)))
+    return CheckReport(subgraph=name, base_version=base, days=days, errors=(), changes=tuple(changes))

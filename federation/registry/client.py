@@ -1,0 +1,157 @@
+"""An aiohttp client for the registry's HTTP API (used by the CLI, the poller and usage)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+import aiohttp
+import orjson
+
+
+class RegistryError(Exception):
+    """The registry refused a request; `reason` is its explanation."""
+
+    def __init__(self, status: int, reason: str, errors: list[dict[str, str]] | None = None) -> None:
+        self.status = status
+        self.reason = reason
+        self.errors = errors or []
+        super().__init__(f"registry answered {status}: {reason}")
+
+
+class RegistryUnavailable(Exception):
+    """The registry could not be reached."""
+
+
+@dataclass(frozen=True)
+class PublishedSupergraph:
+    version: int
+    sdl: str
+
+
+class RegistryClient:
+    def __init__(self, url: str, token: str | None = None, *, timeout: float = 30.0) -> None:
+        self.url = url.rstrip("/")
+        self._token = token
+        self._timeout = timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> RegistryClient:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _client_session(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
+            self._session = aiohttp.ClientSession(headers=headers)
+        return self._session
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        params: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> tuple[int, Any]:
+        session = self._client_session()
+        data = None if body is None else orjson.dumps(body)
+        headers = {"Content-Type": "application/json"} if data is not None else {}
+        try:
+            async with session.request(
+                method,
+                self.url + path,
+                data=data,
+                params=params,
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=timeout or self._timeout),
+            ) as response:
+                raw = await response.read()
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError) as e:
+            raise RegistryUnavailable(f"cannot reach the registry at {self.url}: {e or type(e).__name__}") from e
+        if status == 304:
+            return status, None
+        try:
+            content = orjson.loads(raw) if raw else None
+        except orjson.JSONDecodeError as e:
+            raise RegistryUnavailable(f"{self.url} did not answer like a registry (status {status})") from e
+        if status >= 400:
+            reason = content.get("error", "") if isinstance(content, dict) else ""
+            errors = content.get("errors") if isinstance(content, dict) else None
+            raise RegistryError(status, reason or f"HTTP {status}", errors)
+        return status, content
+
+    async def publish(self, name: str, url: str, sdl: str) -> dict[str, Any]:
+        """Publish; raises RegistryError (status 422, `errors`) when it does not compose."""
+        _, content = await self._request("PUT", f"/subgraphs/{name}", {"url": url, "sdl": sdl})
+        return dict(content)
+
+    async def check(self, name: str, sdl: str, url: str | None = None, days: int | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"sdl": sdl}
+        if url is not None:
+            body["url"] = url
+        if days is not None:
+            body["days"] = days
+        _, content = await self._request("POST", f"/subgraphs/{name}/check", body)
+        return dict(content)
+
+    async def subgraphs(self) -> list[dict[str, Any]]:
+        _, content = await self._request("GET", "/subgraphs")
+        return list(content["subgraphs"])
+
+    async def subgraph(self, name: str) -> dict[str, Any]:
+        """One subgraph with its SDL."""
+        _, content = await self._request("GET", f"/subgraphs/{name}")
+        return dict(content)
+
+    async def history(self) -> list[dict[str, Any]]:
+        _, content = await self._request("GET", "/supergraph/versions")
+        return list(content["versions"])
+
+    async def version(self, number: int) -> dict[str, Any]:
+        _, content = await self._request("GET", f"/supergraph/versions/{number}")
+        return dict(content)
+
+    async def rollback(self, number: int) -> dict[str, Any]:
+        _, content = await self._request("POST", "/supergraph/rollback", {"version": number})
+        return dict(content)
+
+    async def create_token(self, role: str, subgraphs: list[str], label: str) -> dict[str, Any]:
+        body = {"role": role, "subgraphs": subgraphs, "label": label}
+        _, content = await self._request("POST", "/tokens", body)
+        return dict(content)
+
+    async def report_usage(self, entries: list[dict[str, Any]]) -> None:
+        await self._request("POST", "/usage", {"usage": entries})
+
+    async def supergraph(self, after: int | None = None, wait: float = 0.0) -> PublishedSupergraph | None:
+        """The latest supergraph; with `after`, only one newer than that version (None if none).
+
+        With `wait`, the registry holds the request up to that many seconds until a newer
+        version appears (long-polling).
+        """
+        params = {}
+        if after is not None:
+            params["after"] = str(after)
+            if wait > 0:
+                params["wait"] = str(wait)
+        try:
+            status, content = await self._request("GET", "/supergraph", params=params, timeout=wait + self._timeout)
+        except RegistryError as e:
+            if e.status == 404:
+                return None
+            raise
+        if status == 304 or content is None:
+            return None
+        return PublishedSupergraph(version=int(content["version"]), sdl=str(content["sdl"]))

@@ -1,0 +1,520 @@
+"""Where the registry keeps subgraphs, supergraph versions, tokens and usage (SQLAlchemy).
+
+SQLite by default, PostgreSQL in production (any SQLAlchemy async URL works; plain
+`sqlite:///` and `postgresql://` URLs get their async driver). Writes that create a
+supergraph version are serialised: an asyncio lock orders the writers of this process,
+and a `SELECT ... FOR UPDATE` on the one-row `registry_write_lock` table orders writers
+across processes (on SQLite, where FOR UPDATE does not exist, the write transaction starts
+with `BEGIN IMMEDIATE`, which takes the database's write lock up front). Each write reads
+the current subgraphs inside that lock, so a concurrent publish can never be lost: the
+second one composes on top of the first and gets the next version number.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, event, func, insert, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from federation.compose import CompositionError, CompositionResult, SubgraphSource
+from federation.registry import tables
+from federation.supergraph import Supergraph, SupergraphError
+
+Composer = Callable[[list[SubgraphSource]], CompositionResult]
+
+ROLES = ("admin", "publisher", "gateway")
+DEFAULT_DATABASE = "sqlite+aiosqlite:///splp-registry.sqlite3"
+
+
+class StoreError(Exception):
+    """A request the store cannot carry out, with a reason fit for the user."""
+
+
+@dataclass(frozen=True)
+class StoredSubgraph:
+    name: str
+    url: str
+    sdl: str
+    owner: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class SupergraphVersion:
+    number: int
+    supergraph_sdl: str
+    subgraphs: tuple[StoredSubgraph, ...]
+    created_at: datetime
+    action: str
+    subgraph: str | None
+    actor: str
+    rollback_of: int | None
+
+
+@dataclass(frozen=True)
+class PublishOutcome:
+    """A publish: the version it made (or the unchanged current one), or why it failed."""
+
+    version: SupergraphVersion | None
+    errors: tuple[CompositionError, ...]
+    changed: bool
+
+
+@dataclass(frozen=True)
+class Token:
+    id: int
+    label: str
+    role: str
+    subgraphs: frozenset[str]
+
+    def may_publish(self, subgraph: str) -> bool:
+        return self.role == "admin" or (self.role == "publisher" and subgraph in self.subgraphs)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def async_database_url(url: str) -> str:
+    """The SQLAlchemy async URL for `url`, adding the async driver to plain URLs."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as e:
+        raise StoreError(f"invalid database URL {url!r}: {e}") from e
+    drivers = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "mysql": "mysql+aiomysql"}
+    if parsed.drivername in drivers:
+        parsed = parsed.set(drivername=drivers[parsed.drivername])
+    return parsed.render_as_string(hide_password=False)
+
+
+def _utc(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything the store writes is UTC
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _use_begin_immediate_on_sqlite(engine: AsyncEngine) -> None:
+    # Take over BEGIN from the sqlite3 driver (which would only begin on DML) so that
+    # reads are transactional and write transactions lock the database up front.
+    @event.listens_for(engine.sync_engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("splp_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _subgraphs_json(subgraphs: Iterable[StoredSubgraph]) -> str:
+    return json.dumps(
+        [
+            {
+                "name": s.name,
+                "url": s.url,
+                "sdl": s.sdl,
+                "owner": s.owner,
+                "updated_at": s.updated_at.isoformat(),
+            }
+            for s in subgraphs
+        ]
+    )
+
+
+def _subgraphs_from_json(text: str) -> tuple[StoredSubgraph, ...]:
+    return tuple(
+        StoredSubgraph(
+            name=item["name"],
+            url=item["url"],
+            sdl=item["sdl"],
+            owner=item["owner"],
+            updated_at=datetime.fromisoformat(item["updated_at"]),
+        )
+        for item in json.loads(text)
+    )
+
+
+def _replace(subgraphs: Iterable[StoredSubgraph], new: StoredSubgraph) -> list[StoredSubgraph]:
+    return sorted([s for s in subgraphs if s.name != new.name] + [new], key=lambda s: s.name)
+
+
+def _version_from_row(row: Any) -> SupergraphVersion:
+    return SupergraphVersion(
+        number=row.number,
+        supergraph_sdl=row.supergraph_sdl,
+        subgraphs=_subgraphs_from_json(row.subgraphs),
+        created_at=_utc(row.created_at),
+        action=row.action,
+        subgraph=row.subgraph,
+        actor=row.actor,
+        rollback_of=row.rollback_of,
+    )
+
+
+def _subgraph_from_row(row: Any) -> StoredSubgraph:
+    return StoredSubgraph(name=row.name, url=row.url, sdl=row.sdl, owner=row.owner, updated_at=_utc(row.updated_at))
+
+
+class RegistryStore:
+    def __init__(self, engine: AsyncEngine, compose: Composer) -> None:
+        self.engine = engine
+        self._compose = compose
+        self._write_lock = asyncio.Lock()
+        self._new_version = asyncio.Event()
+
+    @classmethod
+    async def open(cls, url: str, compose: Composer) -> RegistryStore:
+        """Connect to the database at `url` and create the registry's tables if missing."""
+        engine = create_async_engine(async_database_url(url))
+        if engine.dialect.name == "sqlite":
+            _use_begin_immediate_on_sqlite(engine)
+        store = cls(engine, compose)
+        try:
+            await store._create_schema()
+        except BaseException:
+            await engine.dispose()
+            raise
+        return store
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    async def _create_schema(self) -> None:
+        async with self._write_transaction(lock=False) as conn:
+            await conn.run_sync(tables.metadata.create_all)
+            if (await conn.execute(select(tables.write_lock.c.id))).first() is None:
+                await conn.execute(insert(tables.write_lock).values(id=1))
+
+    def _write_transaction(self, *, lock: bool = True) -> _WriteTransaction:
+        return _WriteTransaction(self.engine, lock=lock)
+
+    # -- reading
+
+    async def subgraphs(self) -> list[StoredSubgraph]:
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(select(tables.subgraphs).order_by(tables.subgraphs.c.name))
+            return [_subgraph_from_row(row) for row in rows]
+
+    async def subgraph(self, name: str) -> StoredSubgraph | None:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(tables.subgraphs).where(tables.subgraphs.c.name == name))).first()
+            return None if row is None else _subgraph_from_row(row)
+
+    async def latest(self) -> SupergraphVersion | None:
+        async with self.engine.connect() as conn:
+            return await self._latest(conn)
+
+    async def _latest(self, conn: AsyncConnection) -> SupergraphVersion | None:
+        query = select(tables.supergraph_versions).order_by(tables.supergraph_versions.c.number.desc()).limit(1)
+        row = (await conn.execute(query)).first()
+        return None if row is None else _version_from_row(row)
+
+    async def version(self, number: int) -> SupergraphVersion | None:
+        async with self.engine.connect() as conn:
+            query = select(tables.supergraph_versions).where(tables.supergraph_versions.c.number == number)
+            row = (await conn.execute(query)).first()
+            return None if row is None else _version_from_row(row)
+
+    async def history(self) -> list[SupergraphVersion]:
+        """Every supergraph version, newest first."""
+        async with self.engine.connect() as conn:
+            query = select(tables.supergraph_versions).order_by(tables.supergraph_versions.c.number.desc())
+            return [_version_from_row(row) for row in await conn.execute(query)]
+
+    async def wait_for_version_after(self, number: int, timeout: float) -> SupergraphVersion | None:
+        """The latest version if newer than `number`, waiting up to `timeout` seconds for one.
+
+        Writes by this process wake the waiters at once; the database is also re-read every
+        second so that versions written by another registry process are seen too.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            event = self._new_version
+            latest = await self.latest()
+            if latest is not None and latest.number > number:
+                return latest
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), timeout=min(1.0, remaining))
+
+    def _announce_new_version(self) -> None:
+        event, self._new_version = self._new_version, asyncio.Event()
+        event.set()
+
+    # -- composing
+
+    async def compose(self, subgraphs: Sequence[StoredSubgraph]) -> CompositionResult:
+        """Compose `subgraphs`; a result the gateway could not load counts as a failure.
+
+        Composition is CPU work, so it runs in a thread to keep the registry answering.
+        """
+        sources = [SubgraphSource(s.name, s.url, s.sdl) for s in subgraphs]
+        result = await asyncio.to_thread(self._compose, sources)
+        if result.errors or result.supergraph_sdl is None:
+            return CompositionResult(supergraph_sdl=None, errors=tuple(result.errors))
+        try:
+            Supergraph.from_sdl(result.supergraph_sdl)
+        except SupergraphError as e:
+            error = CompositionError("INVALID_SUPERGRAPH", f"the gateway cannot load the composed supergraph: {e}")
+            return CompositionResult(supergraph_sdl=None, errors=(error,))
+        return result
+
+    async def compose_with(self, name: str, url: str | None, sdl: str) -> CompositionResult:
+        """Compose the current subgraphs with `name` replaced by (or added as) `sdl`."""
+        current = await self.subgraphs()
+        existing = next((s for s in current if s.name == name), None)
+        if url is None:
+            url = existing.url if existing else f"http://{name}.invalid/graphql"
+        candidate = StoredSubgraph(name=name, url=url, sdl=sdl, owner="", updated_at=_now())
+        return await self.compose(_replace(current, candidate))
+
+    # -- writing supergraph versions
+
+    async def publish(self, name: str, url: str, sdl: str, actor: str) -> PublishOutcome:
+        """Compose `sdl` with every other current subgraph; store a new version on success.
+
+        On a composition failure nothing changes. Publishing what is already current
+        changes nothing either and answers with the current version.
+        """
+        async with self._write_lock, self._write_transaction() as conn:
+            current = [
+                _subgraph_from_row(row)
+                for row in await conn.execute(select(tables.subgraphs).order_by(tables.subgraphs.c.name))
+            ]
+            existing = next((s for s in current if s.name == name), None)
+            if existing is not None and existing.url == url and existing.sdl == sdl:
+                return PublishOutcome(version=await self._latest(conn), errors=(), changed=False)
+
+            now = _now()
+            published = StoredSubgraph(
+                name=name, url=url, sdl=sdl, owner=existing.owner if existing else actor, updated_at=now
+            )
+            candidate = _replace(current, published)
+            result = await self.compose(candidate)
+            if result.supergraph_sdl is None:
+                await conn.rollback()
+                return PublishOutcome(version=None, errors=result.errors, changed=False)
+
+            values = {"url": url, "sdl": sdl, "owner": published.owner, "updated_at": now}
+            if existing is None:
+                await conn.execute(insert(tables.subgraphs).values(name=name, **values))
+            else:
+                await conn.execute(update(tables.subgraphs).where(tables.subgraphs.c.name == name).values(**values))
+            version = await self._insert_version(
+                conn,
+                supergraph_sdl=result.supergraph_sdl,
+                subgraphs=candidate,
+                action="publish",
+                subgraph=name,
+                actor=actor,
+                rollback_of=None,
+            )
+        self._announce_new_version()
+        return PublishOutcome(version=version, errors=(), changed=True)
+
+    async def rollback(self, number: int, actor: str) -> SupergraphVersion:
+        """Make version `number`'s supergraph and subgraphs current again, as a new version."""
+        async with self._write_lock, self._write_transaction() as conn:
+            query = select(tables.supergraph_versions).where(tables.supergraph_versions.c.number == number)
+            row = (await conn.execute(query)).first()
+            if row is None:
+                raise StoreError(f"there is no supergraph version {number}")
+            target = _version_from_row(row)
+            await conn.execute(delete(tables.subgraphs))
+            if target.subgraphs:
+                await conn.execute(
+                    insert(tables.subgraphs),
+                    [
+                        {
+                            "name": s.name,
+                            "url": s.url,
+                            "sdl": s.sdl,
+                            "owner": s.owner,
+                            "updated_at": s.updated_at,
+                        }
+                        for s in target.subgraphs
+                    ],
+                )
+            version = await self._insert_version(
+                conn,
+                supergraph_sdl=target.supergraph_sdl,
+                subgraphs=target.subgraphs,
+                action="rollback",
+                subgraph=None,
+                actor=actor,
+                rollback_of=number,
+            )
+        self._announce_new_version()
+        return version
+
+    async def _insert_version(
+        self,
+        conn: AsyncConnection,
+        *,
+        supergraph_sdl: str,
+        subgraphs: Sequence[StoredSubgraph],
+        action: str,
+        subgraph: str | None,
+        actor: str,
+        rollback_of: int | None,
+    ) -> SupergraphVersion:
+        last = (await conn.execute(select(func.max(tables.supergraph_versions.c.number)))).scalar()
+        version = SupergraphVersion(
+            number=(last or 0) + 1,
+            supergraph_sdl=supergraph_sdl,
+            subgraphs=tuple(subgraphs),
+            created_at=_now(),
+            action=action,
+            subgraph=subgraph,
+            actor=actor,
+            rollback_of=rollback_of,
+        )
+        await conn.execute(
+            insert(tables.supergraph_versions).values(
+                number=version.number,
+                supergraph_sdl=version.supergraph_sdl,
+                subgraphs=_subgraphs_json(version.subgraphs),
+                created_at=version.created_at,
+                action=action,
+                subgraph=subgraph,
+                actor=actor,
+                rollback_of=rollback_of,
+            )
+        )
+        return version
+
+    # -- tokens
+
+    async def create_token(self, role: str, subgraphs: Iterable[str], label: str) -> tuple[str, Token]:
+        """A new token (returned once, stored only as a hash) and its record."""
+        if role not in ROLES:
+            raise StoreError(f"unknown role {role!r}: expected one of {', '.join(ROLES)}")
+        names = sorted(set(subgraphs))
+        if role == "publisher" and not names:
+            raise StoreError("a publisher token needs at least one subgraph name")
+        secret = "splp_" + secrets.token_urlsafe(32)
+        async with self.engine.begin() as conn:
+            result = await conn.execute(
+                insert(tables.tokens).values(
+                    token_hash=hash_token(secret),
+                    label=label,
+                    role=role,
+                    subgraphs=json.dumps(names),
+                    created_at=_now(),
+                )
+            )
+            (token_id,) = result.inserted_primary_key or (0,)
+        return secret, Token(id=token_id, label=label, role=role, subgraphs=frozenset(names))
+
+    async def token(self, secret: str) -> Token | None:
+        async with self.engine.connect() as conn:
+            query = select(tables.tokens).where(tables.tokens.c.token_hash == hash_token(secret))
+            row = (await conn.execute(query)).first()
+        if row is None:
+            return None
+        return Token(id=row.id, label=row.label, role=row.role, subgraphs=frozenset(json.loads(row.subgraphs)))
+
+    # -- usage
+
+    async def record_usage(self, entries: Iterable[tuple[str, str, int]], day: date | None = None) -> None:
+        """Add (client, coordinate, operations) counts to `day`'s (today's) usage."""
+        totals: dict[tuple[str, str], int] = {}
+        for client, coordinate, operations in entries:
+            totals[client, coordinate] = totals.get((client, coordinate), 0) + operations
+        if not totals:
+            return
+        day = day or _now().date()
+        rows = [{"day": day, "client": c, "coordinate": k, "operations": n} for (c, k), n in totals.items()]
+        async with self.engine.begin() as conn:
+            await conn.execute(_upsert_usage(conn.dialect.name), rows)
+
+    async def clients_using(self, coordinates: Iterable[str], since: date) -> dict[str, int]:
+        """For each client that used any of `coordinates` since `since`: its operation count."""
+        wanted = sorted(set(coordinates))
+        if not wanted:
+            return {}
+        u = tables.usage
+        query = (
+            select(u.c.client, func.sum(u.c.operations))
+            .where(u.c.coordinate.in_(wanted), u.c.day >= since)
+            .group_by(u.c.client)
+            .order_by(u.c.client)
+        )
+        async with self.engine.connect() as conn:
+            return {client: int(total) for client, total in await conn.execute(query)}
+
+
+def _upsert_usage(dialect: str) -> Any:
+    u = tables.usage
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        pg = pg_insert(u)
+        return pg.on_conflict_do_update(
+            index_elements=[u.c.day, u.c.client, u.c.coordinate],
+            set_={"operations": u.c.operations + pg.excluded.operations},
+        )
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        lite = sqlite_insert(u)
+        return lite.on_conflict_do_update(
+            index_elements=[u.c.day, u.c.client, u.c.coordinate],
+            set_={"operations": u.c.operations + lite.excluded.operations},
+        )
+    if dialect in ("mysql", "mariadb"):
+        from sqlalchemy.dialects.mysql import insert as mysql_insert
+
+        my = mysql_insert(u)
+        return my.on_duplicate_key_update(operations=u.c.operations + my.inserted.operations)
+    raise StoreError(f"the registry does not support the {dialect} database")
+
+
+class _WriteTransaction:
+    """A transaction holding the registry's write lock until it commits or rolls back."""
+
+    def __init__(self, engine: AsyncEngine, *, lock: bool) -> None:
+        self._engine = engine
+        self._lock = lock
+        self._conn: AsyncConnection | None = None
+
+    async def __aenter__(self) -> AsyncConnection:
+        conn = await self._engine.connect()
+        try:
+            await conn.execution_options(splp_write=True)
+            await conn.begin()
+            if self._lock and self._engine.dialect.name != "sqlite":
+                # SQLite has no FOR UPDATE; its BEGIN IMMEDIATE already holds the write lock
+                await conn.execute(select(tables.write_lock).with_for_update())
+        except BaseException:
+            await conn.close()
+            raise
+        self._conn = conn
+        return conn
+
+    async def __aexit__(self, exc_type: object, exc: object, tb: object) -> None:
+        assert self._conn is not None
+        try:
+            if exc_type is None and self._conn.in_transaction():
+                await self._conn.commit()
+            elif self._conn.in_transaction():
+                await self._conn.rollback()
+        finally:
+            await self._conn.close()

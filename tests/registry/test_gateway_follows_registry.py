@@ -1,0 +1,159 @@
+"""`splp gateway --registry`: a gateway picks up new supergraphs without a restart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import aiohttp
+import pytest
+from conftest import FEDERATION_LINK, Registry, ServerThread, start_registry, wait_until_async
+from graphql import build_schema, graphql
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from federation.registry.client import RegistryError
+from federation.registry.gateway_app import gateway_app_from_registry
+
+DUKCAPIL_V1 = "type Query {\n  nik: String\n}\n"
+DUKCAPIL_V2 = "type Query {\n  nik: String\n  nama: String\n}\n"
+DATA = {"nik": "7371010101900001", "nama": "Andi Makkasau"}
+
+
+def subgraph_app(schema_sdl: str) -> Starlette:
+    """A real GraphQL server (graphql-core) answering from DATA, like an OPD subgraph."""
+    schema = build_schema(schema_sdl)
+
+    async def handle(request: Request) -> JSONResponse:
+        body = await request.json()
+        result = await graphql(schema, body["query"], root_value=DATA, variable_values=body.get("variables"))
+        return JSONResponse(result.formatted)
+
+    return Starlette(routes=[Route("/graphql", handle, methods=["POST"])])
+
+
+@pytest.fixture
+def dukcapil_subgraph() -> Iterator[str]:
+    server = ServerThread(subgraph_app(DUKCAPIL_V2))
+    server.start()
+    try:
+        yield server.url + "/graphql"
+    finally:
+        server.stop()
+
+
+async def query(gateway_url: str, document: str, client_name: str = "super-app") -> dict[str, Any]:
+    headers = {"apollographql-client-name": client_name}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(gateway_url + "/graphql", json={"query": document}, headers=headers) as response,
+    ):
+        result: dict[str, Any] = await response.json()
+        return result
+
+
+async def start_gateway(registry_url: str, token: str | None = None) -> ServerThread:
+    app = await gateway_app_from_registry(registry_url, token=token, interval=2.0, usage_flush_interval=0.2)
+    server = ServerThread(app)
+    server.start()
+    return server
+
+
+@pytest.fixture(params=["sqlite"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+    # the gateway only sees the HTTP API: one database kind is enough here
+    return f"sqlite:///{tmp_path / 'registry.sqlite3'}"
+
+
+async def test_the_gateway_picks_up_a_newly_published_field_without_restart(
+    registry: Registry, dukcapil_subgraph: str
+) -> None:
+    token = await registry.token("dukcapil")
+    async with registry.client(token) as client:
+        await client.publish("dukcapil", dukcapil_subgraph, FEDERATION_LINK + DUKCAPIL_V1)
+    gateway = await start_gateway(registry.url)
+    try:
+        before = await query(gateway.url, "{ nik nama }")
+        async with registry.client(token) as client:
+            await client.publish("dukcapil", dukcapil_subgraph, FEDERATION_LINK + DUKCAPIL_V2)
+        await wait_until_async(lambda: query(gateway.url, "{ nik nama }"), lambda r: "data" in r and r["data"])
+        after = await query(gateway.url, "{ nik nama }")
+    finally:
+        gateway.stop()
+
+    assert "errors" in before and "nama" in before["errors"][0]["message"]
+    assert after == {"data": DATA}
+
+
+async def test_a_broken_publish_leaves_the_gateway_serving_the_previous_supergraph(
+    registry: Registry, dukcapil_subgraph: str
+) -> None:
+    token = await registry.token("dukcapil", "bapenda")
+    async with registry.client(token) as client:
+        await client.publish("dukcapil", dukcapil_subgraph, FEDERATION_LINK + DUKCAPIL_V2)
+    gateway = await start_gateway(registry.url)
+    try:
+        async with registry.client(token) as client:
+            with pytest.raises(RegistryError):
+                await client.publish(
+                    "bapenda", "http://127.0.0.1:9/graphql", FEDERATION_LINK + "type Query { nik: Int }"
+                )
+        answer = await query(gateway.url, "{ nik nama }")
+    finally:
+        gateway.stop()
+
+    assert answer == {"data": DATA}
+
+
+async def test_the_gateway_keeps_its_supergraph_while_the_registry_is_down_and_follows_it_again(
+    database_url: str, dukcapil_subgraph: str
+) -> None:
+    server = start_registry(database_url)
+    registry = Registry(url=server.url, database_url=database_url)
+    token = await registry.token("dukcapil")
+    async with registry.client(token) as client:
+        await client.publish("dukcapil", dukcapil_subgraph, FEDERATION_LINK + DUKCAPIL_V1)
+    gateway = await start_gateway(registry.url)
+    try:
+        server.stop()
+        while_down = await query(gateway.url, "{ nik }")
+        server = start_registry(database_url, server.port)
+        async with registry.client(token) as client:
+            await client.publish("dukcapil", dukcapil_subgraph, FEDERATION_LINK + DUKCAPIL_V2)
+        await wait_until_async(lambda: query(gateway.url, "{ nik nama }"), lambda r: "data" in r and r["data"])
+    finally:
+        gateway.stop()
+        server.stop()
+
+    assert while_down == {"data": {"nik": DATA["nik"]}}
+
+
+async def test_the_gateway_reports_which_client_used_which_field(registry: Registry, dukcapil_subgraph: str) -> None:
+    token = await registry.token("dukcapil")
+    async with registry.client(token) as client:
+        await client.publish("dukcapil", dukcapil_subgraph, FEDERATION_LINK + DUKCAPIL_V2)
+    gateway = await start_gateway(registry.url, token=await registry.token(role="gateway", label="gateway"))
+    try:
+        await query(gateway.url, "{ nama }", client_name="lontara-plus")
+        await query(gateway.url, "{ nik }", client_name="super-app")
+
+        async def check() -> dict[str, Any]:
+            async with registry.client(token) as client:
+                return await client.check("dukcapil", FEDERATION_LINK + DUKCAPIL_V1)
+
+        report = await wait_until_async(check, lambda r: not r["ok"])
+    finally:
+        gateway.stop()
+
+    (change,) = report["changes"]
+    assert change["coordinate"] == "Query.nama"
+    assert change["clients"] == [{"name": "lontara-plus", "operations": 1}]
+
+
+async def test_a_gateway_cannot_start_on_a_registry_with_nothing_published(registry: Registry) -> None:
+    with pytest.raises(RegistryError) as refused:
+        await gateway_app_from_registry(registry.url, wait=0.5)
+
+    assert "has no supergraph yet" in refused.value.reason

@@ -1,0 +1,140 @@
+"""Publishing subgraphs to a running registry: versions, failures, history and rollback."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from conftest import ADMIN_TOKEN, Registry, subgraph_sdl
+
+from federation.registry.client import RegistryError
+from federation.supergraph import Supergraph
+
+
+def api_fields(sdl: str, type_name: str = "Query") -> set[str]:
+    named = Supergraph.from_sdl(sdl).api_schema.get_type(type_name)
+    return set(getattr(named, "fields", {}))
+
+
+async def test_a_publish_makes_a_new_supergraph_version(registry: Registry) -> None:
+    token = await registry.token("dukcapil")
+    async with registry.client(token) as client:
+        published = await client.publish("dukcapil", "http://127.0.0.1:9001/graphql", subgraph_sdl("nik: String"))
+        latest = await client.supergraph()
+        subgraphs = await client.subgraphs()
+
+    assert published == {"version": 1, "changed": True}
+    assert latest is not None and latest.version == 1
+    assert api_fields(latest.sdl) == {"nik"}
+    assert [(s["name"], s["url"], s["owner"]) for s in subgraphs] == [
+        ("dukcapil", "http://127.0.0.1:9001/graphql", "dukcapil")
+    ]
+
+
+async def test_a_publish_composes_with_every_current_subgraph(registry: Registry) -> None:
+    async with registry.client(await registry.token("dukcapil")) as dukcapil:
+        await dukcapil.publish("dukcapil", "http://127.0.0.1:9001/graphql", subgraph_sdl("nik: String"))
+    async with registry.client(await registry.token("bapenda")) as bapenda:
+        published = await bapenda.publish("bapenda", "http://127.0.0.1:9002/graphql", subgraph_sdl("pbb: Int"))
+        latest = await bapenda.supergraph()
+
+    assert published["version"] == 2
+    assert latest is not None
+    assert api_fields(latest.sdl) == {"nik", "pbb"}
+    assert {s.name for s in Supergraph.from_sdl(latest.sdl).subgraphs.values()} == {"dukcapil", "bapenda"}
+
+
+async def test_a_publish_that_does_not_compose_changes_nothing(registry: Registry) -> None:
+    async with registry.client(await registry.token("dukcapil", "bapenda")) as client:
+        await client.publish("dukcapil", "http://127.0.0.1:9001/graphql", subgraph_sdl("nik: String"))
+        before = await client.supergraph()
+        with pytest.raises(RegistryError) as refused:
+            # the same field with another type in a second subgraph cannot compose
+            await client.publish("bapenda", "http://127.0.0.1:9002/graphql", subgraph_sdl("nik: Int"))
+        after = await client.supergraph()
+        subgraphs = await client.subgraphs()
+        history = await client.history()
+
+    assert refused.value.status == 422
+    assert refused.value.errors and all(e["code"] and e["message"] for e in refused.value.errors)
+    assert after == before
+    assert [s["name"] for s in subgraphs] == ["dukcapil"]
+    assert [v["version"] for v in history] == [1]
+
+
+async def test_a_schema_that_is_not_graphql_is_refused_with_its_reason(registry: Registry) -> None:
+    async with registry.client(await registry.token("dukcapil")) as client:
+        with pytest.raises(RegistryError) as refused:
+            await client.publish("dukcapil", "http://127.0.0.1:9001/graphql", "type Query { nik: ")
+
+    assert refused.value.status == 422
+    assert refused.value.errors
+
+
+async def test_publishing_the_current_schema_again_makes_no_new_version(registry: Registry) -> None:
+    async with registry.client(await registry.token("dukcapil")) as client:
+        await client.publish("dukcapil", "http://127.0.0.1:9001/graphql", subgraph_sdl("nik: String"))
+        again = await client.publish("dukcapil", "http://127.0.0.1:9001/graphql", subgraph_sdl("nik: String"))
+        history = await client.history()
+
+    assert again == {"version": 1, "changed": False}
+    assert len(history) == 1
+
+
+async def test_history_keeps_every_version_newest_first(registry: Registry) -> None:
+    async with registry.client(await registry.token("dukcapil")) as client:
+        await client.publish("dukcapil", "http://127.0.0.1:9001/graphql", subgraph_sdl("nik: String"))
+        await client.publish("dukcapil", "http://127.0.0.1:9001/graphql", subgraph_sdl("nik: String", "nama: String"))
+        history = await client.history()
+        first = await client.version(1)
+
+    assert [(v["version"], v["action"], v["subgraph"], v["actor"]) for v in history] == [
+        (2, "publish", "dukcapil", "dukcapil"),
+        (1, "publish", "dukcapil", "dukcapil"),
+    ]
+    assert api_fields(first["sdl"]) == {"nik"}
+
+
+async def test_rollback_makes_an_earlier_supergraph_current_as_a_new_version(registry: Registry) -> None:
+    async with registry.client(await registry.token("dukcapil", "bapenda")) as client:
+        await client.publish("dukcapil", "http://127.0.0.1:9001/graphql", subgraph_sdl("nik: String"))
+        await client.publish("bapenda", "http://127.0.0.1:9002/graphql", subgraph_sdl("pbb: Int"))
+    async with registry.client(ADMIN_TOKEN) as admin:
+        rolled = await admin.rollback(1)
+        latest = await admin.supergraph()
+        subgraphs = await admin.subgraphs()
+        history = await admin.history()
+
+    assert rolled["version"] == 3 and rolled["rollback_of"] == 1
+    assert latest is not None and latest.version == 3
+    assert api_fields(latest.sdl) == {"nik"}
+    # the subgraphs are those of version 1 again, so the next publish composes on top of them
+    assert [s["name"] for s in subgraphs] == ["dukcapil"]
+    assert [v["version"] for v in history] == [3, 2, 1]
+
+
+async def test_rollback_to_an_unknown_version_is_refused(registry: Registry) -> None:
+    async with registry.client(ADMIN_TOKEN) as admin:
+        with pytest.raises(RegistryError) as refused:
+            await admin.rollback(7)
+
+    assert refused.value.status == 404
+    assert "no supergraph version 7" in refused.value.reason
+
+
+async def test_concurrent_publishes_all_land_as_successive_versions(registry: Registry) -> None:
+    names = [f"opd{i}" for i in range(6)]
+    tokens = {name: await registry.token(name) for name in names}
+
+    async def publish(name: str) -> int:
+        async with registry.client(tokens[name]) as client:
+            result = await client.publish(name, f"http://127.0.0.1:9100/{name}", subgraph_sdl(f"{name}: String"))
+            return int(result["version"])
+
+    versions = await asyncio.gather(*(publish(name) for name in names))
+    async with registry.client() as client:
+        latest = await client.supergraph()
+
+    assert sorted(versions) == list(range(1, len(names) + 1))
+    assert latest is not None and latest.version == len(names)
+    assert api_fields(latest.sdl) == set(names)
