@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 from functools import cached_property
+from typing import Any
 
 from graphql import (
     ArgumentNode,
@@ -240,6 +240,31 @@ class Supergraph:
             return []
         return sorted(o.name for o in self.api_schema.get_possible_types(api_type))  # type: ignore[arg-type]
 
+    def interfaces_of(self, type_name: str) -> set[str]:
+        """Interfaces `type_name` implements in any graph."""
+        t = self.types.get(type_name)
+        return set().union(*t.implements.values()) if t is not None and t.implements else set()
+
+    def graph_names_of(self, type_name: str) -> list[str]:
+        """Graphs that know `type_name`, or see one of its interfaces as an @interfaceObject."""
+        graphs = list(self.types[type_name].graphs)
+        for interface in sorted(self.interfaces_of(type_name)):
+            for graph, jt in self.types[interface].graphs.items():
+                if jt.is_interface_object and graph not in graphs:
+                    graphs.append(graph)
+        return graphs
+
+    def entity_typenames(self, type_name: str) -> frozenset[str]:
+        """The `__typename`s an object at an entity fetch of `type_name` may carry."""
+        cache = self.__dict__.setdefault("_entity_typenames", {})
+        found = cache.get(type_name)
+        if found is None:
+            names = set(self.possible_types(type_name))
+            if self.types[type_name].kind == "interface":
+                names.add(type_name)  # as returned by a subgraph seeing it as an @interfaceObject
+            found = cache[type_name] = frozenset(names)
+        return found  # type: ignore[no-any-return]
+
     def is_interface_object(self, type_name: str, graph: str) -> bool:
         t = self.types.get(type_name)
         return t is not None and graph in t.graphs and t.graphs[graph].is_interface_object
@@ -397,11 +422,11 @@ class _Reader:
         if (supported is None or version not in supported) and (
             purpose in ("EXECUTION", "SECURITY") or name in ("join", "context")
         ):
-                raise SupergraphError(
-                    f"unsupported feature {name} {version} ({url}); SPLP supports "
-                    + ", ".join(f"{n} {'/'.join(v)}" for n, v in SUPPORTED_FEATURES.items()),
-                    _line(directive),
-                )
+            raise SupergraphError(
+                f"unsupported feature {name} {version} ({url}); SPLP supports "
+                + ", ".join(f"{n} {'/'.join(v)}" for n, v in SUPPORTED_FEATURES.items()),
+                _line(directive),
+            )
         alias = _string(args.get("as")) or name
         self.links.machinery_prefixes.add(alias + "__")
         self.links.machinery_names.add(alias)

@@ -123,7 +123,7 @@ class Execution:
     def representations(self, fetch: Fetch) -> tuple[list[dict[str, Any]], list[list[tuple[dict[str, Any], Path]]]]:
         """The distinct representations for `fetch`, and for each the places it came from."""
         assert fetch.requires is not None and fetch.entity_type is not None
-        types = self.supergraph.possible_types(fetch.entity_type)
+        types = self.supergraph.entity_typenames(fetch.entity_type)
         representations: list[dict[str, Any]] = []
         places: list[list[tuple[dict[str, Any], Path]]] = []
         index_of: dict[bytes, int] = {}
@@ -192,7 +192,7 @@ def _project(obj: dict[str, Any], selection: SubSelection) -> dict[str, Any] | N
     """The part of `obj` that `selection` names, or None when a named field is missing."""
     result: dict[str, Any] = {}
     for key, f in selection.fields.items():
-        value = obj.get(key, _MISSING)
+        value = obj.get(f.source_key or key, _MISSING)
         if value is _MISSING:
             return None
         if f.selection is not None and value is not None:

@@ -196,7 +196,9 @@ class Shaper:
             if not isinstance(runtime_type, GraphQLObjectType) or not self.schema.is_sub_type(
                 shape.static_type, runtime_type
             ):
-                self.add_error(f"Abstract type {shape.static_type.name} resolved to an unknown type {typename!r}.", path)
+                self.add_error(
+                    f"Abstract type {shape.static_type.name} resolved to an unknown type {typename!r}.", path
+                )
                 return None
             runtime = runtime_type.name
         result: dict[str, Any] = {}
@@ -239,7 +241,7 @@ class Shaper:
                 return None
             item = shape.item
             assert item is not None
-            items = []
+            items: list[Any] = []
             item_kind = item.kind
             for i, element in enumerate(value):
                 if element is None:

@@ -15,6 +15,7 @@ groups of one level that go to the same subgraph share one request (`BatchFetch`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from graphql import (
@@ -63,6 +64,15 @@ class _Planner:
         self.groups: list[FetchGroup] = []
         self.entity_groups: dict[tuple[str, tuple[str, ...], int, str], FetchGroup] = {}
         self.touch_stack: list[set[int]] = []
+        self.unsafe_keys = _client_keys_unsafe_for_internal_fields(operation.selections)
+
+    def internal_key(self, field_name: str) -> str:
+        """The response key of a field the plan needs but the client may not have asked for.
+
+        It is the field's name, unless the client uses that name as the response key of
+        something else anywhere in the operation: then an alias no client would pick.
+        """
+        return f"_splp_{field_name}" if field_name in self.unsafe_keys else field_name
 
     # -- groups ---------------------------------------------------------------------------
 
@@ -157,6 +167,11 @@ class _Planner:
     ) -> None:
         condition = fragment.type_condition
         types = self.supergraph.types
+        if condition != parent_type and self.supergraph.is_interface_object(parent_type, group.graph):
+            # Implementations are unknown here: read the fragment where the interface is owned.
+            owner, owner_sub = self.enter_interface_owner(group, sub, parent_type, path)
+            self.plan_fragment(owner, owner_sub, parent_type, fragment, path, None)
+            return
         if condition == parent_type or types[parent_type].kind == "object":
             # On an object type a fragment either applies entirely or (by validation) is on
             # an abstract type the object belongs to: its fields are the object's.
@@ -187,6 +202,13 @@ class _Planner:
         provided: SelectionSetNode | None,
     ) -> None:
         if f.name == "__typename":
+            if self.supergraph.is_interface_object(parent_type, group.graph):
+                # This subgraph only knows the interface: the concrete type comes from a
+                # subgraph that owns the interface.
+                target, target_sub = self.enter_interface_owner(group, sub, parent_type, path)
+                target_sub.add_field("__typename", _alias(f), "", False)
+                self.touch(target)
+                return
             sub.add_field("__typename", _alias(f), "", False)
             self.touch(group)
             return
@@ -236,22 +258,55 @@ class _Planner:
             child_provided = found if isinstance(found, SelectionSetNode) else None
         child_type = self.supergraph.types[f.type_name]
         if child_type.kind != "object":
-            sub_field.selection.add_field("__typename", None, "", False)
+            # Shaping an abstract position needs the runtime type.
+            typename = FieldSelection("__typename", "__typename", (), None, "String", None)
+            self.plan_field(group, sub_field.selection, f.type_name, typename, child_path, child_provided)
         self.plan_selections(group, sub_field.selection, f.type_name, f.selections, child_path, child_provided)
 
     # -- entity jumps ---------------------------------------------------------------------
 
-    def jump_targets(self, from_graph: str, parent_type: str, field_name: str) -> list[tuple[str, Key]]:
+    def keys_into(self, graph: str, type_name: str) -> list[tuple[Key, str]]:
+        """The keys by which `graph` can be entered at `type_name`, with the entity type to use.
+
+        An object type the graph does not know can still be entered through an interface
+        the graph sees as an @interfaceObject.
+        """
+        keys = [(k, type_name) for k in self.supergraph.resolvable_keys(type_name, graph)]
+        if keys or self.supergraph.type_in_graph(type_name, graph):
+            return keys
+        for interface in sorted(self.supergraph.interfaces_of(type_name)):
+            if self.supergraph.is_interface_object(interface, graph):
+                keys.extend((k, interface) for k in self.supergraph.resolvable_keys(interface, graph))
+        return keys
+
+    def jump_targets(self, from_graph: str, parent_type: str, field_name: str) -> list[Jump]:
         """Subgraphs resolving the field that `from_graph` can enter directly by a key."""
         result = []
         for graph in self.supergraph.field_graphs(parent_type, field_name, self.labels):
             if graph == from_graph:
                 continue
-            for key in self.supergraph.resolvable_keys(parent_type, graph):
+            for key, entity_type in self.keys_into(graph, parent_type):
                 if self.can_fetch_key(from_graph, parent_type, key):
-                    result.append((graph, key))
+                    result.append((graph, key, entity_type))
                     break
         return result
+
+    def enter_interface_owner(
+        self, group: FetchGroup, sub: SubSelection, interface: str, path: tuple[str, ...]
+    ) -> tuple[FetchGroup, SubSelection]:
+        """Jump from a subgraph that sees `interface` as an @interfaceObject to one that owns it."""
+        for graph, jt in self.supergraph.types[interface].graphs.items():
+            if graph == group.graph or jt.is_interface_object:
+                continue
+            for key in self.supergraph.resolvable_keys(interface, graph):
+                if self.can_fetch_key(group.graph, interface, key):
+                    target, target_sub = self.entity_group(group, sub, interface, graph, key, path)
+                    target_sub.add_field("__typename", None, "", False)
+                    return target, target_sub
+        raise PlanningError(
+            f"cannot find the concrete type of {interface} from subgraph '{group.graph}': "
+            "no subgraph owning the interface can be entered by a key"
+        )
 
     def can_fetch_key(self, graph: str, type_name: str, key: Key) -> bool:
         own_keys = {
@@ -270,13 +325,13 @@ class _Planner:
                 return False
         return True
 
-    def route(self, from_graph: str, parent_type: str, field_name: str) -> list[tuple[str, Key]]:
+    def route(self, from_graph: str, parent_type: str, field_name: str) -> list[Jump]:
         """The shortest chain of key jumps from `from_graph` to a subgraph resolving the field."""
         targets = set(self.supergraph.field_graphs(parent_type, field_name, self.labels))
         if not targets:
             raise PlanningError(f"no subgraph resolves {parent_type}.{field_name}")
-        type_graphs = list(self.supergraph.types[parent_type].graphs)
-        frontier: list[tuple[str, list[tuple[str, Key]]]] = [(from_graph, [])]
+        type_graphs = list(self.supergraph.graph_names_of(parent_type))
+        frontier: list[tuple[str, list[Jump]]] = [(from_graph, [])]
         seen = {from_graph}
         while frontier:
             next_frontier = []
@@ -284,9 +339,9 @@ class _Planner:
                 for other in type_graphs:
                     if other in seen:
                         continue
-                    for key in self.supergraph.resolvable_keys(parent_type, other):
+                    for key, entity_type in self.keys_into(other, parent_type):
                         if self.can_fetch_key(graph, parent_type, key):
-                            route = [*hops, (other, key)]
+                            route = [*hops, (other, key, entity_type)]
                             if other in targets:
                                 return route
                             seen.add(other)
@@ -305,21 +360,21 @@ class _Planner:
         if direct:
             # Prefer a subgraph we already jump to from here: one fetch instead of two.
             chosen = next(
-                (t for t in direct if (t[0], path, group.id, parent_type) in self.entity_groups),
+                (t for t in direct if (t[0], path, group.id, t[2]) in self.entity_groups),
                 None,
             )
             if chosen is None:
-                graphs = [g for g, _ in direct]
+                graphs = [jump[0] for jump in direct]
                 best = self.best_graph(graphs, parent_type, f)
                 chosen = next(t for t in direct if t[0] == best)
             hops = [chosen]
         else:
             hops = self.route(group.graph, parent_type, f.name)
         current, current_sub = group, sub
-        for graph, key in hops[:-1]:
-            current, current_sub = self.entity_group(current, current_sub, parent_type, graph, key, path)
-        graph, key = hops[-1]
-        target, target_sub = self.entity_group(current, current_sub, parent_type, graph, key, path)
+        for graph, key, entity_type in hops[:-1]:
+            current, current_sub = self.entity_group(current, current_sub, entity_type, graph, key, path)
+        graph, key, entity_type = hops[-1]
+        target, target_sub = self.entity_group(current, current_sub, entity_type, graph, key, path)
         join = self.supergraph.types[parent_type].fields[f.name].joins.get(graph)
         if join is not None and join.requires is not None:
             self.plan_requires(current, current_sub, target, parent_type, join.requires, path)
@@ -335,7 +390,6 @@ class _Planner:
         path: tuple[str, ...],
     ) -> tuple[FetchGroup, SubSelection]:
         source_sub.add_field("__typename", None, "", False)
-        _add_field_set(source_sub, key.selection)
         self.touch(source)
         group_key = (graph, path, source.id, entity_type)
         group = self.entity_groups.get(group_key)
@@ -348,8 +402,27 @@ class _Planner:
                 group.representation_typename = entity_type
             self.entity_groups[group_key] = group
         assert group.requires is not None
-        _add_field_set(group.requires, key.selection)
+        self.add_internal_fields(source_sub, group.requires, key.selection)
         return group, group.selection
+
+    def add_internal_fields(
+        self, source: SubSelection, requires: SubSelection, selection_set: SelectionSetNode
+    ) -> None:
+        """Fetch a key's fields in `source` and read them from there into representations."""
+        for node in selection_set.selections:
+            if isinstance(node, FieldNode):
+                name = node.name.value
+                key = self.internal_key(name)
+                has_selection = node.selection_set is not None
+                fetched = source.add_field(name, key if key != name else None, "", has_selection)
+                read = requires.add_field(name, None, "", has_selection)
+                read.source_key = key
+                if node.selection_set is not None:
+                    assert fetched.selection is not None and read.selection is not None
+                    self.add_internal_fields(fetched.selection, read.selection, node.selection_set)
+            elif isinstance(node, InlineFragmentNode) and node.type_condition is not None:
+                condition = node.type_condition.name.value
+                self.add_internal_fields(source.fragment(condition), requires.fragment(condition), node.selection_set)
 
     def plan_requires(
         self,
@@ -370,7 +443,7 @@ class _Planner:
         touched.discard(target.id)
         target.depends_on.update(touched)
         assert target.requires is not None
-        _add_field_set(target.requires, requires)
+        _add_read_fields(target.requires, requires, self.internal_key)
 
     def internal_selections(self, parent_type: str, selection_set: SelectionSetNode) -> list[Selection]:
         """A field set (from @requires) as selections the planner can plan like a client's."""
@@ -380,7 +453,8 @@ class _Planner:
                 sfield = self.supergraph.types[parent_type].fields.get(node.name.value)
                 type_name = sfield.type_name if sfield else "String"
                 children = self.internal_selections(type_name, node.selection_set) if node.selection_set else None
-                result.append(FieldSelection(node.name.value, node.name.value, (), None, type_name, children))
+                key = self.internal_key(node.name.value)
+                result.append(FieldSelection(key, node.name.value, (), None, type_name, children))
             elif isinstance(node, InlineFragmentNode) and node.type_condition is not None:
                 condition = node.type_condition.name.value
                 result.append(FragmentSelection(condition, self.internal_selections(condition, node.selection_set)))
@@ -388,6 +462,8 @@ class _Planner:
 
 
 _NO_TYPE = type("_NoType", (), {"keys": ()})()
+
+Jump = tuple[str, Key, str]  # (subgraph, key, entity type to enter it at)
 
 
 def _alias(f: FieldSelection) -> str | None:
@@ -416,14 +492,30 @@ def _provided_child(provided: SelectionSetNode, field_name: str) -> SelectionSet
     return False
 
 
-def _add_field_set(sub: SubSelection, selection_set: SelectionSetNode) -> None:
+def _add_read_fields(requires: SubSelection, selection_set: SelectionSetNode, key_of: Callable[[str], str]) -> None:
+    """Read @requires fields (fetched under their internal keys) into representations."""
     for node in selection_set.selections:
         if isinstance(node, FieldNode):
-            child = sub.add_field(node.name.value, None, "", node.selection_set is not None)
-            if node.selection_set is not None and child.selection is not None:
-                _add_field_set(child.selection, node.selection_set)
+            read = requires.add_field(node.name.value, None, "", node.selection_set is not None)
+            read.source_key = key_of(node.name.value)
+            if node.selection_set is not None and read.selection is not None:
+                _add_read_fields(read.selection, node.selection_set, key_of)
         elif isinstance(node, InlineFragmentNode) and node.type_condition is not None:
-            _add_field_set(sub.fragment(node.type_condition.name.value), node.selection_set)
+            _add_read_fields(requires.fragment(node.type_condition.name.value), node.selection_set, key_of)
+
+
+def _client_keys_unsafe_for_internal_fields(selections: list[Selection]) -> set[str]:
+    """Response keys the client uses for anything but the plain, argument-less field of that name."""
+    unsafe: set[str] = set()
+    for sel in selections:
+        if isinstance(sel, FieldSelection):
+            if sel.response_key != sel.name or sel.arguments:
+                unsafe.add(sel.response_key)
+            if sel.selections:
+                unsafe |= _client_keys_unsafe_for_internal_fields(sel.selections)
+        else:
+            unsafe |= _client_keys_unsafe_for_internal_fields(sel.selections)
+    return unsafe
 
 
 def _print_arguments(arguments: tuple[ArgumentNode, ...]) -> str:

@@ -22,6 +22,8 @@ class SubField:
     alias: str | None
     arguments: str  # printed, e.g. `(id: $id, first: 5)`, or ""
     selection: SubSelection | None
+    # In a representation (`Fetch.requires`): the response key the value was fetched under.
+    source_key: str | None = None
 
     @property
     def response_key(self) -> str:
