@@ -178,6 +178,8 @@ class Merger:
             if merged.kind == "union":
                 self._merge_type(type_name, merged)
         roots = self._roots = self._merge_roots()
+        self.schema_directives: list[str] = []
+        self._record_directives([s.schema_directives for s in self.subgraphs], self.schema_directives)
         for kind in ("scalar", "input", "interface", "object"):
             for type_name, merged in list(self.types.items()):
                 if merged.kind == kind:
@@ -880,8 +882,8 @@ class Merger:
             dest.append(print_ast(next(iter(by_key.values()))))
             return
         feature = FEATURE_OF_DIRECTIVE.get(fed) if fed else None
-        if feature is not None and feature.merge_strategy:
-            dest.append(_merge_arguments_of(name, feature, list(by_key.values())))
+        if fed is not None and feature is not None and feature.merge_strategy:
+            dest.append(_merge_arguments_of(name, fed, feature, list(by_key.values())))
             return
         dest.append(print_ast(by_key[counts.most_common(1)[0][0]]))
 
@@ -1018,8 +1020,9 @@ class Merger:
             for s in self.subgraphs
         )
         spec_types.append("enum join__Graph {\n" + graphs + "\n}")
-        return Supergraph(links=links, roots=roots, schema_directives=[], directive_definitions=definitions,
-                          spec_types=spec_types, types=self.types, custom_directive_nodes=custom)
+        return Supergraph(links=links, roots=roots, schema_directives=self.schema_directives,
+                          directive_definitions=definitions, spec_types=spec_types, types=self.types,
+                          custom_directive_nodes=custom)
 
 
 # --- small helpers --------------------------------------------------------------------------
@@ -1098,11 +1101,14 @@ def _graph_enum_names(names: list[str]) -> dict[str, str]:
     return result
 
 
-def _merge_arguments_of(name: str, feature: Feature, applications: list[DirectiveNode]) -> str:
+def _merge_arguments_of(
+    name: str, federation_name: str, feature: Feature, applications: list[DirectiveNode]
+) -> str:
     strategies = dict(feature.merge_strategy)
     values = [{a.name.value: value_from_ast_untyped(a.value) for a in node.arguments or ()} for node in applications]
     args: list[tuple[str, Any]] = []
-    order = [arg for arg, _ in feature.merge_strategy]
+    template = dict(feature.directives)[federation_name]
+    order = [arg for arg, _ in feature.merge_strategy if f"({arg}:" in template or f", {arg}:" in template]
     for arg in order:
         if all(arg not in v for v in values) and strategies[arg].startswith("NULLABLE"):
             continue

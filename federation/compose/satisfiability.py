@@ -163,21 +163,14 @@ class _Checker:
         return True
 
     # --- the walk -------------------------------------------------------------------------
+    # A client's query path can be served by any of several subgraph states (the gateway picks
+    # one); a field is unsatisfiable on a path only when no state of that path can resolve it.
     def run(self) -> list[Problem]:
         for root in self.roots.values():
-            merged = self.types.get(root)
-            if merged is None:
+            if root not in self.types:
                 continue
-            for field_name in self.api_fields(merged):
-                resolving = [i for i, s in enumerate(self.subgraphs)
-                             if root in s.types and self.resolves(i, s.types[root], field_name, frozenset(), False)]
-                path = [_Step(field_name)]
-                if not resolving:
-                    self.report(root, field_name, [], root, [])
-                    continue
-                for idx in resolving:
-                    field_def = self.subgraphs[idx].types[root].fields[field_name]
-                    self.walk(_State(idx, named_type(field_def.type), self.provided(idx, field_def)), path, root)
+            states = frozenset(_State(i, root, frozenset()) for i, s in enumerate(self.subgraphs) if root in s.types)
+            self.walk(root, states)
         return self.problems
 
     def provided(self, idx: int, field_def: object) -> frozenset[str]:
@@ -190,41 +183,66 @@ class _Checker:
         except ValueError:
             return frozenset()
 
-    def walk(self, start: _State, start_path: list[_Step], root: str) -> None:
-        seen: set[_State] = set()
-        queue: deque[tuple[_State, list[_Step]]] = deque([(start, start_path)])
+    def walk(self, root: str, start: frozenset[_State]) -> None:
+        seen: set[tuple[str, frozenset[_State]]] = set()
+        queue: deque[tuple[str, frozenset[_State], list[_Step]]] = deque([(root, start, [])])
         while queue:
-            state, path = queue.popleft()
-            if state in seen or len(path) > 12:
+            type_name, states, path = queue.popleft()
+            if (type_name, states) in seen or len(path) > 24:
                 continue
-            seen.add(state)
-            merged = self.types.get(state.type_name)
+            seen.add((type_name, states))
+            merged = self.types.get(type_name)
             if merged is None or merged.kind not in ("object", "interface", "union"):
                 continue
-            subgraph = self.subgraphs[state.subgraph]
             if merged.kind != "object":
-                for possible in self.possible_types(state.type_name):
+                for possible in self.possible_types(type_name):
                     if self.inaccessible(self.types[possible].directives):
                         continue
-                    if possible in subgraph.types:
-                        queue.append((_State(state.subgraph, possible, state.provided),
-                                       [*path, _Step(None, possible)]))
-                if merged.kind == "union":
+                    narrowed = frozenset(_State(s.subgraph, possible, s.provided) for s in states
+                                         if possible in self.subgraphs[s.subgraph].types)
+                    narrowed |= self.through_interface_object(states, type_name, possible)
+                    if narrowed:
+                        queue.append((possible, narrowed, [*path, _Step(None, possible)]))
+                interface_objects = frozenset(
+                    s for s in states if self._is_interface_object(s.subgraph, type_name))
+                if merged.kind == "union" or not interface_objects:
+                    # Interface fields are checked on each implementation the subgraphs can return.
                     continue
-                own = subgraph.types.get(state.type_name)
-                if own is None or not subgraph.is_interface_object(own):
-                    # Interface fields are checked on each implementation the subgraph can return.
-                    continue
+                states = interface_objects
             for field_name in self.api_fields(merged):
-                next_states = self.resolve_field(state, field_name, path, root)
-                for next_state in next_states:
-                    queue.append((next_state, [*path, _Step(field_name)]))
+                next_states: set[_State] = set()
+                for state in states:
+                    next_states |= self.resolve_field(state, field_name)
+                step_path = [*path, _Step(field_name)]
+                if not next_states:
+                    self.report(type_name, field_name, path, sorted({s.subgraph for s in states}))
+                    continue
+                field_type = named_type(merged.fields[field_name].type)
+                queue.append((field_type, frozenset(next_states), step_path))
 
-    def resolve_field(self, state: _State, field_name: str, path: list[_Step], root: str) -> list[_State]:
+    def _is_interface_object(self, idx: int, type_name: str) -> bool:
+        own = self.subgraphs[idx].types.get(type_name)
+        return own is not None and self.subgraphs[idx].is_interface_object(own)
+
+    def through_interface_object(
+        self, states: frozenset[_State], interface: str, possible: str
+    ) -> frozenset[_State]:
+        """From a subgraph that only knows the interface as an @interfaceObject, the gateway finds
+        the concrete type through the interface's key in a subgraph that has the implementations."""
+        found: set[_State] = set()
+        for state in states:
+            if not self._is_interface_object(state.subgraph, interface):
+                continue
+            for idx in self.reach(state.subgraph, interface):
+                if possible in self.subgraphs[idx].types:
+                    found.add(_State(idx, possible, frozenset()))
+        return frozenset(found)
+
+    def resolve_field(self, state: _State, field_name: str) -> set[_State]:
         type_name = state.type_name
         provided = frozenset(p.split(".", 1)[1] for p in state.provided if p.split(".", 1)[0] == type_name)
         candidates = self.reach(state.subgraph, type_name)
-        results: list[_State] = []
+        results: set[_State] = set()
         for idx in candidates:
             type_def = self.subgraphs[idx].types.get(type_name)
             if type_def is None:
@@ -236,16 +254,14 @@ class _Checker:
                 nested = self.provided(idx, field_def)
                 if idx == state.subgraph:
                     nested |= frozenset(p for p in state.provided if p.split(".", 1)[0] != type_name)
-                results.append(_State(idx, named_type(field_def.type), nested))
+                results.add(_State(idx, named_type(field_def.type), nested))
         for idx, interface in self.interface_object_reach(state.subgraph, type_name):
             itf = self.subgraphs[idx].types[interface]
             if self.resolves(idx, itf, field_name, frozenset(), False):
-                results.append(_State(idx, named_type(itf.fields[field_name].type), frozenset()))
-        if not results:
-            self.report(type_name, field_name, path, root, [state.subgraph])
+                results.add(_State(idx, named_type(itf.fields[field_name].type), frozenset()))
         return results
 
-    def report(self, type_name: str, field_name: str, path: list[_Step], root: str, starts: list[int]) -> None:
+    def report(self, type_name: str, field_name: str, path: list[_Step], starts: list[int]) -> None:
         if (type_name, field_name) in self.reported:
             return
         self.reported.add((type_name, field_name))

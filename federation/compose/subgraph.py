@@ -15,6 +15,7 @@ import contextlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from graphql import (
     BooleanValueNode,
@@ -34,6 +35,7 @@ from graphql import (
     ListTypeNode,
     ListValueNode,
     NamedTypeNode,
+    NameNode,
     NonNullTypeNode,
     ObjectTypeDefinitionNode,
     ObjectTypeExtensionNode,
@@ -47,7 +49,9 @@ from graphql import (
     TypeNode,
     UnionTypeDefinitionNode,
     UnionTypeExtensionNode,
+    Visitor,
     parse,
+    visit,
 )
 
 FEDERATION_SPEC = "https://specs.apollo.dev/federation"
@@ -392,7 +396,47 @@ def read_subgraph(name: str, url: str, sdl: str) -> SubgraphSchema:
         document = parse(sdl)
     except GraphQLError as error:
         raise SubgraphReadError("INVALID_GRAPHQL", f"[{name}] {error.message}") from None
-    return _build(name, url, document)
+    return _build(name, url, _with_default_root_names(document))
+
+
+def _with_default_root_names(document: DocumentNode) -> DocumentNode:
+    """Renames root types declared with other names (`schema { query: RootQuery }`) to Query,
+    Mutation and Subscription, as federation does: the supergraph's root types have those names."""
+    renames: dict[str, str] = {}
+    for definition in document.definitions:
+        if isinstance(definition, (SchemaDefinitionNode, SchemaExtensionNode)):
+            for operation in definition.operation_types or ():
+                default = DEFAULT_ROOT_NAMES[operation.operation.value]
+                if operation.type.name.value != default:
+                    renames[operation.type.name.value] = default
+    if not renames:
+        return document
+
+    return visit(document, _TypeNameRenamer(renames))  # type: ignore[no-any-return]
+
+
+class _TypeNameRenamer(Visitor):
+    """Renames type names where a type is defined or referenced (not fields or arguments)."""
+
+    def __init__(self, renames: dict[str, str]) -> None:
+        super().__init__()
+        self.renames = renames
+
+    def _renamed(self, node: Any) -> Any:
+        name = node.name.value
+        if name in self.renames:
+            return node.__class__(**{**{k: getattr(node, k) for k in node.keys}, "name": NameNode(
+                value=self.renames[name])})
+        return None
+
+    def enter_named_type(self, node: NamedTypeNode, *_args: object) -> Any:
+        return self._renamed(node)
+
+    def enter_object_type_definition(self, node: ObjectTypeDefinitionNode, *_args: object) -> Any:
+        return self._renamed(node)
+
+    def enter_object_type_extension(self, node: ObjectTypeExtensionNode, *_args: object) -> Any:
+        return self._renamed(node)
 
 
 def _build(name: str, url: str, document: DocumentNode) -> SubgraphSchema:
@@ -556,9 +600,8 @@ def _upgrade_fed1_local(schema: SubgraphSchema) -> None:
             # The upgrader turns extensions into plain definitions.
             type_def.has_extension = False
             type_def.has_definition = True
-            type_def.directives = [
-                Applied(d.node, False) for d in type_def.directives if schema.fed(d) != "extends"
-            ]
+            # @extends stays: it still marks the keys as coming from an extension.
+            type_def.directives = [Applied(d.node, False) for d in type_def.directives]
             for field_def in type_def.fields.values():
                 field_def.from_extension = False
         for field_def in type_def.fields.values():
