@@ -15,6 +15,7 @@ from collections.abc import Sequence
 COMMAND_MODULES = [
     "federation.gateway_cli",
     "federation.compose.cli",
+    "federation.registry.cli",
 ]
 
 

@@ -25,12 +25,18 @@ DEFAULT_DATABASE = "sqlite:///splp-registry.sqlite3"
 
 
 def subgraph_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> Any:
-    """The subcommands of `splp subgraph` (an argparse subparsers action), created once."""
+    """The subcommands of `splp subgraph` (an argparse subparsers action), created once.
+
+    Whichever area's module runs first creates the `subgraph` parser; later calls (from any
+    module) get the same subcommands to add theirs to.
+    """
     parser = subparsers.choices.get("subgraph")
     if parser is None:
         parser = subparsers.add_parser("subgraph", help="publish, check, list and serve subgraphs")
-        parser.set_defaults(splp_subcommands=parser.add_subparsers(dest="subgraph_command", required=True))
-    return parser.get_default("splp_subcommands")
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    return parser.add_subparsers(dest="subgraph_command", required=True)
 
 
 def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

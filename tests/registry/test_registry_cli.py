@@ -1,0 +1,233 @@
+"""The registry's commands: `splp registry`, `splp subgraph publish|check|list`, `splp supergraph`."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import FEDERATION_LINK, Registry, free_port
+
+from federation.cli import main
+from federation.registry.usage import UsageRecorder
+
+V1 = FEDERATION_LINK + "type Query {\n  nik: String\n  nama: String\n}\n"
+V2 = FEDERATION_LINK + "type Query {\n  nik: String\n  nama: String\n  alamat: String\n}\n"
+WITHOUT_NAMA = FEDERATION_LINK + "type Query {\n  nik: String\n}\n"
+
+
+@pytest.fixture(params=["sqlite"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    # the commands talk to the HTTP API; the database kinds are covered by the API's tests
+    return f"sqlite:///{tmp_path / 'registry.sqlite3'}"
+
+
+def splp(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def schema_file(tmp_path: Path, sdl: str, name: str = "schema.graphql") -> str:
+    path = tmp_path / name
+    path.write_text(sdl, encoding="utf-8")
+    return str(path)
+
+
+def new_token(capsys: pytest.CaptureFixture[str], registry: Registry, *options: str) -> str:
+    code, out, _ = splp(capsys, "registry", "token", "create", "--database", registry.database_url, *options)
+    assert code == 0
+    return out.strip()
+
+
+def test_an_opd_publishes_lists_and_reads_the_history(
+    capsys: pytest.CaptureFixture[str], registry: Registry, tmp_path: Path
+) -> None:
+    token = new_token(capsys, registry, "--subgraphs", "dukcapil", "--label", "Disdukcapil")
+    common = ["--registry", registry.url, "--token", token]
+    url = "http://127.0.0.1:9001/graphql"
+
+    first = splp(
+        capsys,
+        "subgraph",
+        "publish",
+        "--name",
+        "dukcapil",
+        "--url",
+        url,
+        "--schema",
+        schema_file(tmp_path, V1),
+        *common,
+    )
+    second = splp(
+        capsys,
+        "subgraph",
+        "publish",
+        "--name",
+        "dukcapil",
+        "--url",
+        url,
+        "--schema",
+        schema_file(tmp_path, V2),
+        *common,
+    )
+    again = splp(
+        capsys,
+        "subgraph",
+        "publish",
+        "--name",
+        "dukcapil",
+        "--url",
+        url,
+        "--schema",
+        schema_file(tmp_path, V2),
+        *common,
+    )
+    listed = splp(capsys, "subgraph", "list", "--registry", registry.url)
+    history = splp(capsys, "supergraph", "history", "--registry", registry.url)
+
+    assert first == (0, "published dukcapil: supergraph version 1\n", "")
+    assert second == (0, "published dukcapil: supergraph version 2\n", "")
+    assert again == (0, "dukcapil is unchanged: supergraph version 2 stays current\n", "")
+    assert listed[0] == 0 and listed[1].startswith(f"dukcapil\t{url}\towner=Disdukcapil\t")
+    lines = history[1].splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["2", "1"]
+    assert "publish of dukcapil\tby Disdukcapil\t[dukcapil]" in lines[0]
+
+
+def test_a_publish_that_does_not_compose_exits_1_with_the_errors(
+    capsys: pytest.CaptureFixture[str], registry: Registry, tmp_path: Path
+) -> None:
+    token = new_token(capsys, registry, "--subgraphs", "dukcapil")
+    broken = schema_file(tmp_path, FEDERATION_LINK + "type Query { nik: Nik }")
+    code, out, err = splp(
+        capsys, "subgraph", "publish", "--name", "dukcapil", "--url", "http://127.0.0.1:9001/graphql",
+        "--schema", broken, "--registry", registry.url, "--token", token,
+    )  # fmt: skip
+
+    assert code == 1 and out == ""
+    assert err.startswith("error: subgraph 'dukcapil' does not compose\n  [")
+    assert "Nik" in err
+
+
+def test_check_names_the_clients_a_breaking_change_would_break(
+    capsys: pytest.CaptureFixture[str], registry: Registry, tmp_path: Path
+) -> None:
+    token = new_token(capsys, registry, "--subgraphs", "dukcapil")
+    common = ["--registry", registry.url, "--token", token]
+    splp(capsys, "subgraph", "publish", "--name", "dukcapil", "--url", "http://127.0.0.1:9001/graphql",
+         "--schema", schema_file(tmp_path, V1), *common)  # fmt: skip
+    safe = splp(
+        capsys, "subgraph", "check", "--name", "dukcapil", "--schema", schema_file(tmp_path, WITHOUT_NAMA), *common
+    )
+
+    recorder = UsageRecorder(registry.url, new_token(capsys, registry, "--role", "gateway"))
+    recorder.record("super-app", frozenset({"Query.nama"}))
+    asyncio.run(recorder.close())
+    breaking = splp(
+        capsys, "subgraph", "check", "--name", "dukcapil", "--schema", schema_file(tmp_path, WITHOUT_NAMA), *common
+    )
+
+    assert safe[0] == 0
+    assert safe[1] == (
+        "safe     Query.nama was removed. (no client used it in the last 30 days)\n"
+        "check passed for dukcapil against supergraph version 1\n"
+    )
+    assert breaking[0] == 1
+    assert breaking[1] == (
+        "BREAKING Query.nama was removed. Used by: super-app (1 operations)\ncheck failed for dukcapil\n"
+    )
+
+
+def test_an_admin_rolls_back_and_fetches_a_version(
+    capsys: pytest.CaptureFixture[str], registry: Registry, tmp_path: Path
+) -> None:
+    admin = new_token(capsys, registry, "--role", "admin", "--label", "ops")
+    common = ["--registry", registry.url, "--token", admin]
+    url = "http://127.0.0.1:9001/graphql"
+    splp(
+        capsys,
+        "subgraph",
+        "publish",
+        "--name",
+        "dukcapil",
+        "--url",
+        url,
+        "--schema",
+        schema_file(tmp_path, V1),
+        *common,
+    )
+    splp(
+        capsys,
+        "subgraph",
+        "publish",
+        "--name",
+        "dukcapil",
+        "--url",
+        url,
+        "--schema",
+        schema_file(tmp_path, V2),
+        *common,
+    )
+
+    rolled = splp(capsys, "supergraph", "rollback", "1", *common)
+    output = tmp_path / "supergraph.graphql"
+    fetched = splp(capsys, "supergraph", "fetch", "--output", str(output), "--registry", registry.url)
+    first = splp(capsys, "supergraph", "fetch", "--version", "1", "--registry", registry.url)
+
+    assert rolled == (0, "rolled back to version 1: supergraph version 3\n", "")
+    assert fetched[0] == 0
+    assert output.read_text(encoding="utf-8") == first[1]
+    assert "alamat" not in first[1] and "nama" in first[1]
+
+
+def test_a_missing_schema_file_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = splp(
+        capsys, "subgraph", "publish", "--name", "dukcapil", "--url", "http://x/graphql",
+        "--schema", str(tmp_path / "missing.graphql"),
+    )  # fmt: skip
+
+    assert code == 2
+    assert err == f"error: cannot read schema file {tmp_path / 'missing.graphql'}: No such file or directory\n"
+
+
+def test_an_unreachable_registry_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = splp(capsys, "subgraph", "list", "--registry", f"http://127.0.0.1:{free_port()}")
+
+    assert code == 2
+    assert err.startswith("error: cannot reach the registry at http://127.0.0.1:")
+
+
+def test_registry_serve_serves_the_api(tmp_path: Path) -> None:
+    port = free_port()
+    env = dict(os.environ, SPLP_REGISTRY_ADMIN_TOKEN="splp_serve_admin")
+    database = f"sqlite:///{tmp_path / 'served.sqlite3'}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "federation.cli", "registry", "serve", "--database", database, "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as response:
+                    health = response.read()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)
+
+    assert health == b'{"status":"ok"}'
+    assert (tmp_path / "served.sqlite3").exists()
