@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 COMMAND_MODULES = [
+    "subgraphs.cli",
     "federation.gateway_cli",
     "federation.compose.cli",
     "federation.registry.cli",

@@ -130,6 +130,9 @@ class SupergraphField:
     # graph name -> how that graph knows the field. Empty when the field carries no
     # @join__field: then every graph of the parent type resolves it.
     joins: dict[str, JoinField] = field(default_factory=dict)
+    # A bare `@join__field` (no graph): the field comes from an @interfaceObject of one of
+    # the type's interfaces, and only the graphs holding that interface object resolve it.
+    from_interface_object: bool = False
 
 
 @dataclass
@@ -197,6 +200,14 @@ class Supergraph:
         f = t.fields.get(field_name)
         if f is None:
             return []
+        if f.from_interface_object and not f.joins:
+            graphs: list[str] = []
+            for interface in sorted(self.interfaces_of(type_name)):
+                if field_name in self.types[interface].fields:
+                    for g in self.field_graphs(interface, field_name, enabled_labels):
+                        if self.is_interface_object(interface, g) and g not in graphs:
+                            graphs.append(g)
+            return graphs
         if not f.joins:
             return [g for g, jt in t.graphs.items() if not jt.is_interface_object or t.kind == "interface"]
         result = []
@@ -570,7 +581,8 @@ class _Reader:
                 continue
             args = _args(directive)
             if "graph" not in args:
-                continue  # a field with no graph is a join v0.3 "interface object" marker
+                f.from_interface_object = True
+                continue
             g: str = graph_of(directive)  # type: ignore[operator]
             requires = _string(args.get("requires"))
             provides = _string(args.get("provides"))

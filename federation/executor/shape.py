@@ -192,9 +192,15 @@ class Shaper:
             runtime = shape.static_type.name
         else:
             typename = obj.get("__typename")
-            runtime_type = self.schema.get_type(typename) if isinstance(typename, str) else None
-            if not isinstance(runtime_type, GraphQLObjectType) or not self.schema.is_sub_type(
-                shape.static_type, runtime_type
+            if typename == shape.static_type.name:
+                # From a subgraph that sees the interface as an @interfaceObject, and the
+                # client asked nothing that needs the concrete type.
+                runtime_type = shape.static_type
+            else:
+                runtime_type = self.schema.get_type(typename) if isinstance(typename, str) else None
+            if runtime_type is not shape.static_type and (
+                not isinstance(runtime_type, GraphQLObjectType)
+                or not self.schema.is_sub_type(shape.static_type, runtime_type)
             ):
                 self.add_error(
                     f"Abstract type {shape.static_type.name} resolved to an unknown type {typename!r}.", path

@@ -188,7 +188,7 @@ class _Planner:
         ):
             self.plan_selections(group, sub.fragment(condition), condition, fragment.selections, path, provided)
             return
-        for runtime in self.supergraph.possible_types_in_graph(condition, group.graph):
+        for runtime in self.supergraph.possible_types(condition):
             if runtime in possible_here:
                 self.plan_selections(group, sub.fragment(runtime), runtime, fragment.selections, path, provided)
 
@@ -258,9 +258,16 @@ class _Planner:
             child_provided = found if isinstance(found, SelectionSetNode) else None
         child_type = self.supergraph.types[f.type_name]
         if child_type.kind != "object":
-            # Shaping an abstract position needs the runtime type.
-            typename = FieldSelection("__typename", "__typename", (), None, "String", None)
-            self.plan_field(group, sub_field.selection, f.type_name, typename, child_path, child_provided)
+            # Shaping an abstract position needs the runtime type. A subgraph seeing the
+            # interface as an @interfaceObject answers the interface's name, which is enough
+            # unless the client asks for the concrete type.
+            if self.supergraph.is_interface_object(f.type_name, group.graph) and _needs_concrete_type(
+                f.selections, f.type_name
+            ):
+                typename = FieldSelection("__typename", "__typename", (), None, "String", None)
+                self.plan_field(group, sub_field.selection, f.type_name, typename, child_path, child_provided)
+            else:
+                sub_field.selection.add_field("__typename", None, "", False)
         self.plan_selections(group, sub_field.selection, f.type_name, f.selections, child_path, child_provided)
 
     # -- entity jumps ---------------------------------------------------------------------
@@ -502,6 +509,16 @@ def _add_read_fields(requires: SubSelection, selection_set: SelectionSetNode, ke
                 _add_read_fields(read.selection, node.selection_set, key_of)
         elif isinstance(node, InlineFragmentNode) and node.type_condition is not None:
             _add_read_fields(requires.fragment(node.type_condition.name.value), node.selection_set, key_of)
+
+
+def _needs_concrete_type(selections: list[Selection], interface: str) -> bool:
+    for sel in selections:
+        if isinstance(sel, FieldSelection):
+            if sel.name == "__typename":
+                return True
+        elif sel.type_condition != interface or _needs_concrete_type(sel.selections, interface):
+            return True
+    return False
 
 
 def _client_keys_unsafe_for_internal_fields(selections: list[Selection]) -> set[str]:
