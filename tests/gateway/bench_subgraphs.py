@@ -61,7 +61,9 @@ class InventoryProduct:
     @classmethod
     def resolve_reference(cls, upc: str, **fields: Any) -> "InventoryProduct":
         item = next((p for p in DATA["inventory"] if p["upc"] == upc), {})
-        return InventoryProduct(upc=upc, weight=fields.get("weight"), price=fields.get("price"), in_stock=item.get("inStock"))
+        return InventoryProduct(
+            upc=upc, weight=fields.get("weight"), price=fields.get("price"), in_stock=item.get("inStock")
+        )
 
 
 # -- products -----------------------------------------------------------------------------
