@@ -595,7 +595,7 @@ class Merger:
             defaults = ", ".join(
                 f'{print_ast(s.default) if s.default is not None else "no default value"} in "{self.names[i]}"'
                 for i, s in sources.items())
-            self.error("ARGUMENT_DEFAULT_MISMATCH" if kind == "Argument" else "INPUT_FIELD_DEFAULT_MISMATCH",
+            self.error("FIELD_ARGUMENT_DEFAULT_MISMATCH" if kind == "Argument" else "INPUT_FIELD_DEFAULT_MISMATCH",
                        f'{kind} "{coordinate}" has incompatible default values across subgraphs: it has {defaults}')
         return dest if (not inconsistent or incompatible) else None
 

@@ -18,18 +18,22 @@ const { parse } = require("graphql");
 for (const dir of process.argv.slice(2)) {
   const urlsFile = join(dir, "urls.json");
   const urls = existsSync(urlsFile) ? JSON.parse(readFileSync(urlsFile, "utf8")) : {};
+  // A subgraph that does not parse is reported the way Apollo's tools report it (INVALID_GRAPHQL).
+  const parseErrors = [];
   const services = readdirSync(dir)
     .filter((f) => f.endsWith(".graphql") && f !== "supergraph.graphql")
     .sort()
     .map((f) => {
       const name = f.slice(0, -".graphql".length);
-      return {
-        name,
-        url: urls[name] ?? `http://${name}.example/graphql`,
-        typeDefs: parse(readFileSync(join(dir, f), "utf8")),
-      };
+      let typeDefs;
+      try {
+        typeDefs = parse(readFileSync(join(dir, f), "utf8"));
+      } catch (e) {
+        parseErrors.push({ message: `[${name}] ${e.message}`, extensions: { code: "INVALID_GRAPHQL" } });
+      }
+      return { name, url: urls[name] ?? `http://${name}.example/graphql`, typeDefs };
     });
-  const result = composeServices(services);
+  const result = parseErrors.length ? { errors: parseErrors } : composeServices(services);
   const supergraphFile = join(dir, "supergraph.graphql");
   const errorsFile = join(dir, "errors.json");
   if (result.errors) {
