@@ -1,0 +1,1 @@
+"""The citizen-centric demo: six OPD subgraphs on SQLite, the stand-ins, and the gateway."""

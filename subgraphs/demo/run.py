@@ -1,0 +1,153 @@
+"""`splp demo`: seed SQLite databases, compose the six subgraphs, serve them and the gateway.
+
+Everything runs in this one process on 127.0.0.1: the gateway on port 4000 (GraphiQL at
+/graphql), the subgraphs on 4001-4006, the stand-ins on 4011-4012. Ctrl-C stops it all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+from pathlib import Path
+
+from sqlalchemy import select
+
+from federation.compose import SubgraphSource, compose
+from federation.http.app import create_app as create_gateway
+from subgraphs.aduan.tables import aduan
+from subgraphs.kesehatan.tables import kunjungan
+from subgraphs.kit.sql import create_engine
+from subgraphs.opds import OPDS, STANDINS, Sources, subgraph_url
+from subgraphs.pendapatan.tables import objek_pajak
+from subgraphs.seed import TARGETS, seed_databases
+from subgraphs.serve import Servers
+from subgraphs.sosial.tables import penyaluran_bantuan
+from subgraphs.standins.tables import izin
+
+HOST = "127.0.0.1"
+GATEWAY_PORT = 4000
+
+CITIZEN_QUERY = """query Warga($nik: NIK!) {
+  penduduk(nik: $nik) {
+    nik
+    nama
+    tanggalLahir
+    jenisKelamin
+    alamat { jalan rt rw kelurahan { nama } kecamatan { nama } }
+    kartuKeluarga { nomorKk anggota { nama hubunganKeluarga } }
+    tagihanPbb { tahun jumlah lunas }
+    kunjungan(limit: 3) { waktu poli puskesmas { nama } }
+    jkn { nomorKartu status }
+    bantuanSosial { program periode jumlah status }
+    izin { nomor jenis status }
+    aduan { nomor kategori status terlambat }
+  }
+}"""
+
+
+def database_urls(folder: Path) -> dict[str, str]:
+    """One SQLite file per OPD and stand-in, as each OPD has its own database in production."""
+    return {target: f"sqlite+aiosqlite:///{(folder / f'{target}.db').resolve()}" for target in TARGETS}
+
+
+async def ensure_seeded(folder: Path, citizens: int, seed: int, *, reseed: bool) -> None:
+    marker = folder / "seed.json"
+    wanted = {"citizens": citizens, "seed": seed}
+    if not reseed and marker.exists() and json.loads(marker.read_text()) == wanted:
+        print(f"Using the databases in {folder}/ ({citizens} citizens, seed {seed}).")
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    marker.unlink(missing_ok=True)
+    print(f"Seeding {citizens} citizens (seed {seed}) into {folder}/ …", flush=True)
+    report = await seed_databases(database_urls(folder), citizens=citizens, seed=seed)
+    marker.write_text(json.dumps(wanted))
+    print(f"Seeded {sum(report.rows.values())} rows in {report.seconds:.1f} s.")
+
+
+async def compose_supergraph(host: str = HOST) -> str:
+    """Compose the six subgraphs' SDL (read from `_service`) with their demo URLs."""
+    sources = []
+    for name, opd in OPDS.items():
+        result = await opd.schema.execute("{ _service { sdl } }")
+        assert result.data is not None, result.errors
+        sources.append(SubgraphSource(name=name, url=subgraph_url(name, host), sdl=result.data["_service"]["sdl"]))
+    composed = compose(sources)
+    if composed.errors or composed.supergraph_sdl is None:
+        raise RuntimeError("composition failed:\n" + "\n".join(str(error) for error in composed.errors))
+    return composed.supergraph_sdl
+
+
+async def sample_nik(urls: dict[str, str]) -> str:
+    """A citizen with data in as many OPDs as possible, so the printed query shows them all."""
+    columns = [
+        ("pendapatan", objek_pajak.c.nik_pemilik), ("kesehatan", kunjungan.c.nik),
+        ("sosial", penyaluran_bantuan.c.nik_penerima), ("perizinan", izin.c.nik_pemohon),
+        ("aduan", aduan.c.nik_pelapor),
+    ]
+    counts: dict[str, int] = {}
+    for target, column in columns:
+        engine = create_engine(urls[target])
+        try:
+            async with engine.connect() as connection:
+                for nik in set((await connection.execute(select(column))).scalars()):
+                    counts[nik] = counts.get(nik, 0) + 1
+        finally:
+            await engine.dispose()
+    return min(counts, key=lambda nik: (-counts[nik], nik))
+
+
+async def start_all(servers: Servers, urls: dict[str, str], supergraph_sdl: str, host: str = HOST,
+                    gateway_port: int = GATEWAY_PORT) -> None:
+    for name, (port, create) in STANDINS.items():
+        await servers.start_aiohttp(create(urls[name]), host, port)
+    sources = {
+        name: Sources(
+            database_url=urls.get(name),
+            bpjs_url=f"http://{host}:{STANDINS['bpjs'][0]}",
+            perizinan_api_url=f"http://{host}:{STANDINS['perizinan'][0]}",
+        )
+        for name in OPDS
+    }
+    for name, opd in OPDS.items():
+        await servers.start_asgi(opd.create_app(sources[name]), host, opd.port)
+    await servers.start_asgi(create_gateway(supergraph_sdl), host, gateway_port)
+
+
+async def run_demo(folder: Path, citizens: int, seed: int, *, reseed: bool = False) -> int:
+    await ensure_seeded(folder, citizens, seed, reseed=reseed)
+    urls = database_urls(folder)
+    supergraph_sdl = await compose_supergraph()
+    (folder / "supergraph.graphql").write_text(supergraph_sdl)
+    nik = await sample_nik(urls)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    servers = Servers()
+    try:
+        await start_all(servers, urls, supergraph_sdl)
+        address = f"http://{HOST}:{GATEWAY_PORT}/graphql"
+        body = json.dumps({"query": CITIZEN_QUERY, "variables": {"nik": nik}})
+        print(f"""
+SPLP demo is running.
+  Gateway + GraphiQL: {address}
+  Subgraphs:          {', '.join(f'{name} :{opd.port}' for name, opd in OPDS.items())}
+  Stand-ins (not part of the product): BPJS :{STANDINS['bpjs'][0]}, permits :{STANDINS['perizinan'][0]}
+
+A citizen across all six OPDs (paste into GraphiQL, variables {{"nik": "{nik}"}}):
+
+{CITIZEN_QUERY}
+
+or: curl -s {address} -H 'content-type: application/json' -d '{body}'
+
+Ctrl-C stops everything.""", flush=True)
+        await stop.wait()
+    finally:
+        print("\nStopping…", flush=True)
+        await servers.stop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+    print("Stopped.")
+    return 0
