@@ -36,7 +36,7 @@ AREAS: dict[str, Area] = {
     "mutations": Area(mutations.SUBGRAPHS, reset=mutations.reset),
     "errors": Area(
         errors.SUBGRAPHS,
-        faults={"down": "down", "garbage": "garbage", "broken": "http500", "nodata": "nodata"},
+        faults={"down": "down", "garbage": "garbage", "broken": "http500", "nodata": "nodata", "rejects": "rejects"},
     ),
 }
 
@@ -78,6 +78,9 @@ async def serve_subgraph(request: Request) -> Response:
         return PlainTextResponse("Internal Server Error", status_code=500)
     if fault == "nodata":
         return JSONResponse({"unexpected": True})
+    if fault == "rejects":
+        error = {"message": "Forbidden by policy", "extensions": {"code": "FORBIDDEN"}}
+        return JSONResponse({"data": None, "errors": [error]})
     result = await area.subgraphs[name].execute(
         body["query"], variable_values=body.get("variables"), operation_name=body.get("operationName")
     )

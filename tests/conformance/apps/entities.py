@@ -1,8 +1,10 @@
 """Subgraphs of the `entities` supergraph: root fields split across subgraphs and entity jumps.
 
 products   Query.products/product/topProducts; Product @key(upc) @key(sku); Variant with a nested,
-           compound key `product { upc } color`; Category (BOOKS, GAMES, TOYS); one @inaccessible field.
+           compound key `product { upc } color`; Category (BOOKS, GAMES, TOYS); one @inaccessible field;
+           arguments of list and input-object types (productsByUpc, findProducts).
 inventory  Product known only by its second key `sku` (stock, inStock).
+           Query.catalogVersion is @shareable in products and inventory.
 warehouse  Variant by its nested key; Product as a `resolvable: false` reference.
 reviews    Query.latestReviews; Review @key(id); Product.reviews(minRating); Product.name @shareable;
            User @key(id, resolvable: false); its own Category with only BOOKS and GAMES.
@@ -38,6 +40,7 @@ USERS: list[dict[str, Any]] = [
     {"id": "u1", "email": "ana@makassarkota.go.id", "username": "ana", "name": "Ana"},
     {"id": "u2", "email": "budi@makassarkota.go.id", "username": "budi", "name": None},
 ]
+CATALOG_VERSION = "2026.11"
 SUBSCRIBED = {"ana@makassarkota.go.id": True, "budi@makassarkota.go.id": False}
 
 
@@ -99,8 +102,39 @@ class ProductsProduct:
         return None if row is None else cls.from_row(row)
 
 
+@strawberry.enum(name="SortOrder")
+class SortOrder(enum.Enum):
+    PRICE_ASC = "PRICE_ASC"
+    PRICE_DESC = "PRICE_DESC"
+
+
+@strawberry.input(name="ProductFilter")
+class ProductFilter:
+    max_price: int | None = None
+    upcs: list[str] | None = None
+    order: SortOrder = SortOrder.PRICE_ASC
+
+
 @strawberry.type(name="Query")
 class ProductsQuery:
+    @strawberry.federation.field(shareable=True)
+    def catalog_version(self) -> str:
+        return CATALOG_VERSION
+
+    @strawberry.field
+    def products_by_upc(self, upcs: list[str]) -> list[ProductsProduct | None]:
+        return [None if product_by("upc", u) is None else ProductsProduct.from_row(product_by("upc", u)) for u in upcs]
+
+    @strawberry.field
+    def find_products(self, filter: ProductFilter) -> list[ProductsProduct]:
+        found = [
+            p for p in PRODUCTS
+            if (filter.max_price is None or p["price"] <= filter.max_price)
+            and (filter.upcs is None or p["upc"] in filter.upcs)
+        ]
+        found.sort(key=lambda p: p["price"], reverse=filter.order is SortOrder.PRICE_DESC)
+        return [ProductsProduct.from_row(p) for p in found]
+
     @strawberry.field
     def products(self) -> list[ProductsProduct]:
         return [ProductsProduct.from_row(p) for p in PRODUCTS]
@@ -140,6 +174,10 @@ class InventoryProduct:
 
 @strawberry.type(name="Query")
 class InventoryQuery:
+    @strawberry.federation.field(shareable=True)
+    def catalog_version(self) -> str:
+        return CATALOG_VERSION
+
     @strawberry.field
     def total_stock(self) -> int:
         return sum(STOCK.values())
@@ -243,6 +281,14 @@ class ReviewsQuery:
     @strawberry.field
     def review(self, id: strawberry.ID) -> Review | None:
         return Review.resolve_reference(id)
+
+    @strawberry.field
+    def orphan_review(self) -> Review | None:
+        # Its product is unknown to `products`, whose _entities answers null for it without an error.
+        return Review(
+            id=strawberry.ID("r9"), body="Barangnya hilang", rating=1,
+            author=ReviewsUser(id=strawberry.ID("u2")), product=ReviewsProduct(upc="9", name="Hilang"),
+        )
 
     @strawberry.field
     def reviewed_categories(self) -> list[ReviewsCategory]:

@@ -9,6 +9,7 @@ slow     a real subgraph whose resolvers sleep past the gateway's subgraph_timeo
 garbage  answers 200 with an HTML body instead of JSON.
 broken   answers HTTP 500.
 nodata   answers 200 with JSON that has neither `data` nor `errors`.
+rejects  answers `{"data": null, "errors": [...]}` with an error that has no path (FORBIDDEN).
 """
 
 from __future__ import annotations
@@ -161,4 +162,5 @@ SUBGRAPHS = {
     "garbage": failing_subgraph("garbage"),
     "broken": failing_subgraph("broken"),
     "nodata": failing_subgraph("nodata"),
+    "rejects": failing_subgraph("rejects"),
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.federation import Schema
 
 EXECUTION_LOG: list[str] = []
@@ -49,6 +50,12 @@ class LedgerMutation:
         ENTRIES.append(text)
         EXECUTION_LOG.append(f"end {text}")
         return LedgerEntry(id=strawberry.ID(str(len(ENTRIES))), text=text)
+
+    @strawberry.mutation
+    async def refuse_entry(self, text: str) -> LedgerEntry | None:
+        EXECUTION_LOG.append(f"start {text}")
+        EXECUTION_LOG.append(f"refuse {text}")
+        raise GraphQLError(f"entry {text} refused", extensions={"code": "REFUSED"})
 
 
 ledger = Schema(query=LedgerQuery, mutation=LedgerMutation)

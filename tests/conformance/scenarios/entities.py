@@ -322,4 +322,71 @@ SCENARIOS = [
             "author": {"name": "Ana"},
         }}},
     ),
+    S(
+        name="list_argument_literal_with_null_items_in_the_result",
+        query='{ productsByUpc(upcs: ["3", "404", "1"]) { upc stock } }',
+        expected={"data": {"productsByUpc": [{"upc": "3", "stock": 4}, None, {"upc": "1", "stock": 10}]}},
+        representations={"inventory": 2},
+    ),
+    S(
+        name="list_argument_from_a_variable",
+        query="query ByUpc($upcs: [String!]!) { productsByUpc(upcs: $upcs) { name } }",
+        variables={"upcs": ["2"]},
+        expected={"data": {"productsByUpc": [{"name": "Congklak"}]}},
+    ),
+    S(
+        name="single_value_for_a_list_argument_is_coerced_to_a_list",
+        query='{ productsByUpc(upcs: "1") { name } }',
+        expected={"data": {"productsByUpc": [{"name": "Lontara"}]}},
+    ),
+    S(
+        name="input_object_literal_with_a_nested_variable_and_an_enum",
+        query="query Cheap($max: Int) { findProducts(filter: {maxPrice: $max, order: PRICE_DESC}) { name } }",
+        variables={"max": 60},
+        expected={"data": {"findProducts": [{"name": "Lontara"}, {"name": "Congklak"}]}},
+    ),
+    S(
+        name="input_object_field_default_value",
+        query="{ findProducts(filter: {maxPrice: 60}) { name } }",
+        expected={"data": {"findProducts": [{"name": "Congklak"}, {"name": "Lontara"}]}},
+    ),
+    S(
+        name="input_object_from_a_variable_with_jumped_fields",
+        query="query F($f: ProductFilter!) { findProducts(filter: $f) { upc inStock } }",
+        variables={"f": {"upcs": ["1", "2"], "order": "PRICE_DESC"}},
+        expected={"data": {"findProducts": [{"upc": "1", "inStock": True}, {"upc": "2", "inStock": False}]}},
+    ),
+    S(
+        name="shareable_root_field_served_with_the_other_root_field_of_its_subgraph",
+        query="{ totalStock catalogVersion }",
+        expected={"data": {"totalStock": 14, "catalogVersion": "2026.11"}},
+        fetches={"inventory": 1, "products": 0},
+    ),
+    S(
+        name="shareable_root_field_served_by_either_subgraph",
+        query="{ products { upc } catalogVersion }",
+        expected={"data": {"products": [{"upc": "1"}, {"upc": "2"}, {"upc": "3"}], "catalogVersion": "2026.11"}},
+        fetches={"products": 1, "inventory": 0},
+    ),
+    # `products` answers null for an unknown representation without an error; completing the
+    # non-null Product.price with null is then a field error raised by the gateway (spec 6.4.3,
+    # "Value Completion"), and it propagates through the non-null Review.product. Apollo's JS
+    # gateway returns the same data but no error at all; the spec wins.
+    S(
+        name="entity_unknown_to_its_subgraph_makes_a_non_null_field_error",
+        query="{ orphanReview { body product { price } } }",
+        expected={
+            "data": {"orphanReview": None},
+            "errors": [{
+                "message": "Cannot return null for non-nullable field Product.price.",
+                "path": ["orphanReview", "product", "price"],
+            }],
+        },
+    ),
+    S(
+        name="entity_unknown_to_its_subgraph_nullable_field_is_null",
+        query="{ orphanReview { body product { upc name } } }",
+        expected={"data": {"orphanReview": {"body": "Barangnya hilang", "product": {"upc": "9", "name": "Hilang"}}}},
+        fetches={"products": 0},
+    ),
 ]

@@ -261,4 +261,26 @@ FAILURES = [
     ),
 ]
 
-SCENARIOS = PROPAGATION + FAILURES
+# A subgraph answering `{"data": null, "errors": [...]}`: its errors reach the client with their
+# message and extensions, plus serviceName.
+FORBIDDEN = {"message": "Forbidden by policy", "extensions": {"code": "FORBIDDEN", "serviceName": "rejects"}}
+REJECTIONS = [
+    S(
+        name="subgraph_error_without_path_keeps_message_and_extensions",
+        query='{ rejectsRoot person(id: "p1") { name } }',
+        expected={
+            "data": {"rejectsRoot": None, "person": {"name": "Ana"}},
+            "errors": [FORBIDDEN],
+        },
+    ),
+    S(
+        name="subgraph_error_without_path_in_an_entity_fetch",
+        query='{ person(id: "p3") { name rejectsField } }',
+        expected={
+            "data": {"person": {"name": "Citra", "rejectsField": None}},
+            "errors": [FORBIDDEN],
+        },
+    ),
+]
+
+SCENARIOS = PROPAGATION + FAILURES + REJECTIONS

@@ -49,4 +49,19 @@ SCENARIOS = [
         expected={"data": {"entries": [], "auditSize": 0}},
         execution_log=[],
     ),
+    S(
+        name="nullable_mutation_field_error_does_not_stop_the_next_ones",
+        query=(
+            'mutation { a: addEntry(text: "a") { id } b: refuseEntry(text: "b") { id } '
+            'c: logEvent(text: "c") d: addEntry(text: "d") { id } }'
+        ),
+        expected={
+            "data": {"a": {"id": "1"}, "b": None, "c": "logged c", "d": {"id": "2"}},
+            "errors": [{
+                "message": "entry b refused", "path": ["b"],
+                "extensions": {"code": "REFUSED", "serviceName": "ledger"},
+            }],
+        },
+        execution_log=["start a", "end a", "start b", "refuse b", "start c", "end c", "start d", "end d"],
+    ),
 ]
