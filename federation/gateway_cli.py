@@ -24,13 +24,27 @@ ENV_CONFIG = "SPLP_GATEWAY_CONFIG"
 
 def add_commands(subparsers: Any) -> None:
     gateway = subparsers.add_parser("gateway", help="serve a supergraph: GraphQL over HTTP and GraphiQL")
-    gateway.add_argument("--supergraph", required=True, help="supergraph SDL file (reloaded when it changes)")
+    source = gateway.add_mutually_exclusive_group(required=True)
+    source.add_argument("--supergraph", help="supergraph SDL file (reloaded when it changes)")
+    source.add_argument("--registry", metavar="URL", help="serve and follow the schema registry's supergraph")
+    gateway.add_argument(
+        "--registry-token",
+        default=os.environ.get("SPLP_REGISTRY_TOKEN"),
+        help="gateway token for --registry; reports field usage for schema checks (default: $SPLP_REGISTRY_TOKEN)",
+    )
+    gateway.add_argument("--registry-interval", type=float, default=30.0, help="seconds a registry long-poll waits")
     gateway.add_argument("--host", default="127.0.0.1")
     gateway.add_argument("--port", type=int, default=4000)
     gateway.add_argument("--workers", type=int, default=1, help="processes sharing the port")
     gateway.add_argument("--subgraph-timeout", type=float, default=30.0, help="seconds per subgraph request")
     gateway.add_argument(
         "--subgraph-url", action="append", default=[], metavar="NAME=URL", help="override a subgraph's URL"
+    )
+    gateway.add_argument(
+        "--no-dedupe",
+        action="store_true",
+        help="do not share one execution between identical queries in flight, nor one fetch between "
+        "identical subgraph requests",
     )
     gateway.add_argument("--poll-interval", type=float, default=1.0, help="seconds between supergraph file checks")
     gateway.set_defaults(func=run_gateway)
@@ -109,10 +123,14 @@ def build_app(config: dict[str, Any]) -> Starlette:
     from federation.http.app import create_app
 
     supergraph = Supergraph.from_file(config["supergraph"])
+    dedupe = config.get("dedupe", True)
     gateway = Gateway(
-        supergraph, subgraph_urls=config.get("subgraph_urls"), subgraph_timeout=config.get("subgraph_timeout", 30.0)
+        supergraph,
+        subgraph_urls=config.get("subgraph_urls"),
+        subgraph_timeout=config.get("subgraph_timeout", 30.0),
+        dedupe_subgraph_requests=dedupe,
     )
-    app = create_app(supergraph, gateway=gateway)
+    app = create_app(supergraph, gateway=gateway, dedupe_requests=dedupe)
     inner = app.router.lifespan_context
 
     @asynccontextmanager
@@ -137,11 +155,16 @@ def run_gateway(args: argparse.Namespace) -> int:
     import uvicorn
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.registry:
+        from federation.registry.gateway_app import run_registry_gateway
+
+        return run_registry_gateway(args, _parse_urls(args.subgraph_url))
     config = {
         "supergraph": args.supergraph,
         "subgraph_urls": _parse_urls(args.subgraph_url),
         "subgraph_timeout": args.subgraph_timeout,
         "poll_interval": args.poll_interval,
+        "dedupe": not args.no_dedupe,
     }
     try:
         Supergraph.from_file(args.supergraph)

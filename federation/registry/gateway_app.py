@@ -7,42 +7,48 @@ usage-weighted checks) through a `UsageRecorder` listening to every executed ope
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
+import json
+import logging
+import os
+import sys
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from starlette.applications import Starlette
 
 from federation.gateway import Gateway
 from federation.http.app import create_app
+from federation.registry.client import PublishedSupergraph, RegistryError, RegistryUnavailable
 from federation.registry.poller import first_supergraph, follow_registry
 from federation.registry.usage import UsageRecorder
-from federation.supergraph import Supergraph
+from federation.supergraph import Supergraph, SupergraphError
+
+ENV_CONFIG = "SPLP_REGISTRY_GATEWAY_CONFIG"
 
 
-async def gateway_app_from_registry(
+def registry_gateway_app(
     url: str,
+    published: PublishedSupergraph,
     *,
     token: str | None = None,
     interval: float = 30.0,
-    wait: float = 30.0,
     subgraph_urls: dict[str, str] | None = None,
     subgraph_timeout: float = 30.0,
     usage_flush_interval: float = 10.0,
 ) -> Starlette:
-    """The gateway app for the registry at `url`.
+    """The gateway app serving `published` and following the registry at `url` from there.
 
-    It fetches the first supergraph (waiting up to `wait` seconds for one to be
-    published) before the app exists; the app may then be served on any loop. Raises
-    `RegistryUnavailable`, `RegistryError` or `SupergraphError` with the reason when it
-    cannot start. `token` (a "gateway" role token) enables usage reporting.
+    Raises `SupergraphError` when `published` cannot be served. `token` (a "gateway" role
+    token) enables usage reporting.
     """
-    published = await first_supergraph(url, timeout=wait, token=token)
     supergraph = Supergraph.from_sdl(published.sdl)
     gateway = Gateway(supergraph, subgraph_urls=subgraph_urls, subgraph_timeout=subgraph_timeout)
     app = create_app(supergraph, gateway=gateway)
-    app.state.registry_version = published.version
     inner = app.router.lifespan_context
 
     @asynccontextmanager
@@ -66,3 +72,61 @@ async def gateway_app_from_registry(
 
     app.router.lifespan_context = lifespan
     return app
+
+
+async def gateway_app_from_registry(url: str, *, wait: float = 30.0, **options: Any) -> Starlette:
+    """`registry_gateway_app` on the registry's latest supergraph.
+
+    Waits up to `wait` seconds for a first publish; raises `RegistryUnavailable`,
+    `RegistryError` or `SupergraphError` with the reason when the gateway cannot start.
+    """
+    published = await first_supergraph(url, timeout=wait, token=options.get("token"))
+    return registry_gateway_app(url, published, **options)
+
+
+def app_from_env() -> Starlette:
+    """The app factory uvicorn's worker processes call (`--workers N`): each follows the registry."""
+    config = json.loads(os.environ[ENV_CONFIG])
+    with open(config.pop("sdl_file"), encoding="utf-8") as f:
+        published = PublishedSupergraph(version=config.pop("version"), sdl=f.read())
+    return registry_gateway_app(config.pop("url"), published, **config)
+
+
+def run_registry_gateway(args: argparse.Namespace, subgraph_urls: dict[str, str]) -> int:
+    """Serve `splp gateway --registry URL` (the gateway command's other options apply)."""
+    import uvicorn
+
+    config: dict[str, Any] = {
+        "token": args.registry_token,
+        "interval": args.registry_interval,
+        "subgraph_urls": subgraph_urls,
+        "subgraph_timeout": args.subgraph_timeout,
+    }
+    try:
+        published = asyncio.run(
+            first_supergraph(args.registry, timeout=args.registry_interval, token=args.registry_token)
+        )
+        Supergraph.from_sdl(published.sdl)
+    except (RegistryUnavailable, RegistryError, SupergraphError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": "warning", "access_log": False}
+    with contextlib.suppress(ImportError):
+        import uvloop  # noqa: F401
+
+        options["loop"] = "uvloop"
+    logging.getLogger("splp.gateway").info("serving supergraph version %d from %s", published.version, args.registry)
+    print(f"SPLP gateway: GraphQL and GraphiQL at http://{args.host}:{args.port}/graphql", flush=True)
+    if args.workers > 1:
+        with tempfile.NamedTemporaryFile("w", suffix=".graphql", encoding="utf-8", delete=False) as f:
+            f.write(published.sdl)
+        try:
+            os.environ[ENV_CONFIG] = json.dumps(
+                dict(config, url=args.registry, version=published.version, sdl_file=f.name)
+            )
+            uvicorn.run("federation.registry.gateway_app:app_from_env", factory=True, workers=args.workers, **options)
+        finally:
+            os.unlink(f.name)
+    else:
+        uvicorn.run(registry_gateway_app(args.registry, published, **config), **options)
+    return 0

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
 import aiohttp
 import pytest
-from conftest import FEDERATION_LINK, Registry, ServerThread, start_registry, wait_until_async
+from conftest import FEDERATION_LINK, Registry, ServerThread, free_port, start_registry, wait_until_async
 from graphql import build_schema, graphql
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -157,3 +161,51 @@ async def test_a_gateway_cannot_start_on_a_registry_with_nothing_published(regis
         await gateway_app_from_registry(registry.url, wait=0.5)
 
     assert "has no supergraph yet" in refused.value.reason
+
+
+async def gateway_answers(url: str) -> bool:
+    try:
+        await query(url, "{ __typename }")
+    except aiohttp.ClientError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+async def test_splp_gateway_registry_follows_new_publishes(
+    registry: Registry, dukcapil_subgraph: str, workers: int
+) -> None:
+    token = await registry.token("dukcapil")
+    async with registry.client(token) as client:
+        await client.publish("dukcapil", dukcapil_subgraph, FEDERATION_LINK + DUKCAPIL_V1)
+    port = free_port()
+    command = [sys.executable, "-m", "federation.cli", "gateway", "--registry", registry.url, "--port", str(port)]
+    command += ["--registry-interval", "2", "--workers", str(workers)]
+    env = {k: v for k, v in os.environ.items() if k != "SPLP_REGISTRY_TOKEN"}
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    gateway_url = f"http://127.0.0.1:{port}"
+    try:
+        await wait_until_async(lambda: gateway_answers(gateway_url), bool, timeout=30)
+        async with registry.client(token) as client:
+            await client.publish("dukcapil", dukcapil_subgraph, FEDERATION_LINK + DUKCAPIL_V2)
+        # with several workers each one follows the registry: every answer must be the new one
+        await wait_until_async(lambda: query(gateway_url, "{ nik nama }"), lambda r: r.get("data") == DATA)
+        answers = [await query(gateway_url, "{ nik nama }") for _ in range(6)]
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+
+    assert answers == [{"data": DATA}] * 6
+
+
+def test_splp_gateway_registry_without_a_registry_is_a_clear_error() -> None:
+    port = free_port()
+    result = subprocess.run(
+        [sys.executable, "-m", "federation.cli", "gateway", "--registry", f"http://127.0.0.1:{port}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: cannot reach the registry at http://127.0.0.1:{port}")
