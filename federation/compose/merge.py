@@ -932,6 +932,16 @@ class Merger:
                                f'Type "{name}" is @inaccessible but is the query root type, which must be visible '
                                "in the API schema.")
                 continue
+            for field_name, field_def in merged.fields.items():
+                if not self._is_inaccessible(field_def.directives):
+                    continue
+                for interface in merged.interfaces:
+                    itf = self.types.get(interface)
+                    if (itf is not None and interface not in hidden and field_name in itf.fields
+                            and not self._is_inaccessible(itf.fields[field_name].directives)):
+                        self.error("IMPLEMENTED_BY_INACCESSIBLE",
+                                   f'Field "{name}.{field_name}" is @inaccessible but implements the interface '
+                                   f'field "{interface}.{field_name}", which is in the API schema.')
             visible_fields = [f for f in merged.fields.values() if not self._is_inaccessible(f.directives)]
             if merged.kind in ("object", "interface") and not visible_fields:
                 self.error("ONLY_INACCESSIBLE_CHILDREN",

@@ -180,6 +180,7 @@ class SubgraphSchema:
     links: list[Link]
     # name as written in this subgraph -> federation directive name
     federation_names: dict[str, str]
+    document: DocumentNode | None = None
     upgraded_shareable_types: set[str] = field(default_factory=set)
     upgraded_shareable_fields: set[tuple[str, str]] = field(default_factory=set)
     removed_externals: set[tuple[str, str]] = field(default_factory=set)
@@ -310,8 +311,8 @@ def field_set_targets(
             found.append((parent, name))
             if selection.selection_set is not None:
                 visit(named_type(type_def.fields[name].type), selection.selection_set)
-            elif strict and schema.types.get(named_type(type_def.fields[name].type), TypeDef("", "scalar")).kind in (
-                "object", "interface", "union"
+            elif strict and schema.types.get(named_type(type_def.fields[name].type), TypeDef("", "scalar")).kind == (
+                "object"
             ):
                 raise ValueError(f'Field "{parent}.{name}" of composite type must have a selection of subfields')
 
@@ -395,18 +396,29 @@ def read_subgraph(name: str, url: str, sdl: str) -> SubgraphSchema:
     try:
         document = parse(sdl)
     except GraphQLError as error:
-        raise SubgraphReadError("INVALID_GRAPHQL", f"[{name}] {error.message}") from None
-    return _build(name, url, _with_default_root_names(document))
+        where = f" (line {error.locations[0].line})" if error.locations else ""
+        raise SubgraphReadError("INVALID_GRAPHQL", f"[{name}] {error.message}{where}") from None
+    try:
+        document = _with_default_root_names(document)
+    except SubgraphReadError as error:
+        raise SubgraphReadError(error.code, f"[{name}] {error.message}") from None
+    return _build(name, url, document)
 
 
 def _with_default_root_names(document: DocumentNode) -> DocumentNode:
     """Renames root types declared with other names (`schema { query: RootQuery }`) to Query,
     Mutation and Subscription, as federation does: the supergraph's root types have those names."""
     renames: dict[str, str] = {}
+    defined = {d.name.value for d in document.definitions if type(d) in _KINDS}  # type: ignore[attr-defined]
     for definition in document.definitions:
         if isinstance(definition, (SchemaDefinitionNode, SchemaExtensionNode)):
             for operation in definition.operation_types or ():
                 default = DEFAULT_ROOT_NAMES[operation.operation.value]
+                if operation.type.name.value not in defined:
+                    raise SubgraphReadError(
+                        "INVALID_GRAPHQL",
+                        f"Cannot set schema {operation.operation.value} root to unknown type "
+                        f"{operation.type.name.value}")
                 if operation.type.name.value != default:
                     renames[operation.type.name.value] = default
     if not renames:
@@ -505,7 +517,7 @@ def _build(name: str, url: str, document: DocumentNode) -> SubgraphSchema:
     schema = SubgraphSchema(
         name=name, url=url, fed1=fed1, version=version, types=types, roots=roots,
         schema_directives=schema_directives, directive_definitions=directive_definitions,
-        links=links, federation_names=federation_names,
+        links=links, federation_names=federation_names, document=document,
     )
     _finish(schema)
     return schema

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from graphql import print_ast
+
+from federation.compose.graphql_rules import graphql_errors
 from federation.compose.merge import BUILTIN_SCALARS, Problem
 from federation.compose.subgraph import Field, SubgraphSchema, TypeDef, field_set_targets, named_type
 
@@ -19,6 +22,11 @@ def validate_subgraph(schema: SubgraphSchema) -> list[Problem]:
                                                            f'"{type_def.name}".'))
     if problems:
         return problems
+    if schema.document is not None:
+        problems += [Problem("INVALID_GRAPHQL", f"[{name}] {message}")
+                     for message in graphql_errors(schema, schema.document)]
+        if problems:
+            return problems
     for type_def in schema.object_like():
         for key in schema.keys(type_def):
             problems += _check_field_set(schema, type_def, None, "key", key.fields, type_def.name)
@@ -55,9 +63,17 @@ def _references(type_def: TypeDef) -> list[tuple[str, str]]:
 def _check_field_set(
     schema: SubgraphSchema, type_def: TypeDef, field_def: Field | None, kind: str, fields: str, target: str
 ) -> list[Problem]:
-    code = {"key": "KEY_INVALID_FIELDS", "requires": "REQUIRES_INVALID_FIELDS",
-            "provides": "PROVIDES_INVALID_FIELDS"}[kind]
+    code = f"{kind.upper()}_INVALID_FIELDS"
     where = f'type "{type_def.name}"' if field_def is None else f'field "{type_def.name}.{field_def.name}"'
+    directives = type_def.directives if field_def is None else field_def.directives
+    applied = next((a for a in schema.applications(directives, kind) if a.string_arg("fields") == fields), None)
+    if applied is None:
+        raw = next((a for a in schema.applications(directives, kind)), None)
+        value = raw.arg("fields") if raw is not None else None
+        printed = print_ast(value) if value is not None else "nothing"
+        return [Problem(f"{kind.upper()}_INVALID_FIELDS_TYPE",
+                        f'[{schema.name}] On {where}, for @{kind}(fields: {printed}): Invalid value for argument '
+                        '"fields": must be a string.')]
     application = f'@{kind}(fields: "{fields}")'
     try:
         targets = field_set_targets(schema, target, fields, strict=True)
@@ -66,7 +82,9 @@ def _check_field_set(
                 "subgraph, you need to add it to this subgraph with @external)")
         return [Problem(code, f"[{schema.name}] On {where}, for {application}: {error}"
                         + (hint if "Cannot query" in str(error) else ""))]
-    if kind == "key" or schema.fed1:
+    if kind == "key":
+        return _check_key_selections(schema, where, application, targets)
+    if schema.fed1:
         return []
     problems = []
     for parent, name in targets:
@@ -79,6 +97,28 @@ def _check_field_set(
                 missing,
                 f'[{schema.name}] On {where}, for {application}: field "{parent}.{name}" should not be part of a '
                 f"@{kind} since it is already {already} by this subgraph (it is not marked @external)"))
+    return problems
+
+
+def _check_key_selections(
+    schema: SubgraphSchema, where: str, application: str, targets: list[tuple[str, str]]
+) -> list[Problem]:
+    """Keys identify an entity by plain values: no field arguments, no abstract types."""
+    problems = []
+    for parent, name in targets:
+        selected = schema.types[parent].fields[name]
+        if selected.args:
+            problems.append(Problem(
+                "KEY_FIELDS_HAS_ARGS",
+                f"[{schema.name}] On {where}, for {application}: field {parent}.{name} cannot be included because "
+                "it has arguments (fields with argument are not allowed in @key)"))
+        target = schema.types.get(named_type(selected.type))
+        if target is not None and target.kind in ("interface", "union"):
+            kind = "Interface" if target.kind == "interface" else "Union"
+            problems.append(Problem(
+                "KEY_FIELDS_SELECT_INVALID_TYPE",
+                f'[{schema.name}] On {where}, for {application}: field "{parent}.{name}" is a {kind} type which is '
+                "not allowed in @key"))
     return problems
 
 
