@@ -7,7 +7,7 @@ batch by batch. Several targets may share one database URL.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,7 @@ from subgraphs.kependudukan.tables import metadata as kependudukan_metadata
 from subgraphs.kesehatan.tables import metadata as kesehatan_metadata
 from subgraphs.kit.sql import create_engine
 from subgraphs.pendapatan.tables import metadata as pendapatan_metadata
-from subgraphs.seed.generate import generate
+from subgraphs.seed.generate import Batch, generate
 from subgraphs.sosial.tables import metadata as sosial_metadata
 from subgraphs.standins.tables import bpjs_metadata, perizinan_metadata
 
@@ -71,10 +71,10 @@ async def _advance_sequences(connection: AsyncConnection, metadata: MetaData) ->
             ))
 
 
-async def seed_databases(
-    urls: Mapping[str, str], *, citizens: int, seed: int, batch_size: int = 20_000, progress: Any = None
+async def load_batches(
+    urls: Mapping[str, str], batches: Iterable[Batch], *, progress: Any = None
 ) -> SeedReport:
-    """Fill every target in `urls` (target name -> database URL) with `citizens` citizens from `seed`."""
+    """Recreate every target's tables in `urls` (target name -> database URL) and write `batches` into them."""
     unknown = set(urls) - set(TARGETS)
     if unknown:
         raise ValueError(f"unknown seed targets: {', '.join(sorted(unknown))}")
@@ -85,7 +85,7 @@ async def seed_databases(
         for target, url in urls.items():
             async with engines[url].begin() as connection:
                 await _recreate(connection, TARGETS[target])
-        for batch in generate(citizens, seed, batch_size=batch_size):
+        for batch in batches:
             for target, url in urls.items():
                 tables = TARGETS[target].tables
                 async with engines[url].begin() as connection:
@@ -104,3 +104,10 @@ async def seed_databases(
             await engine.dispose()
     report.seconds = time.perf_counter() - started
     return report
+
+
+async def seed_databases(
+    urls: Mapping[str, str], *, citizens: int, seed: int, batch_size: int = 20_000, progress: Any = None
+) -> SeedReport:
+    """Fill every target in `urls` with `citizens` citizens generated from `seed`."""
+    return await load_batches(urls, generate(citizens, seed, batch_size=batch_size), progress=progress)
