@@ -40,6 +40,12 @@ def add_commands(subparsers: Any) -> None:
     gateway.add_argument(
         "--subgraph-url", action="append", default=[], metavar="NAME=URL", help="override a subgraph's URL"
     )
+    gateway.add_argument(
+        "--no-dedupe",
+        action="store_true",
+        help="do not share one execution between identical queries in flight, nor one fetch between "
+        "identical subgraph requests",
+    )
     gateway.add_argument("--poll-interval", type=float, default=1.0, help="seconds between supergraph file checks")
     gateway.set_defaults(func=run_gateway)
 
@@ -117,10 +123,14 @@ def build_app(config: dict[str, Any]) -> Starlette:
     from federation.http.app import create_app
 
     supergraph = Supergraph.from_file(config["supergraph"])
+    dedupe = config.get("dedupe", True)
     gateway = Gateway(
-        supergraph, subgraph_urls=config.get("subgraph_urls"), subgraph_timeout=config.get("subgraph_timeout", 30.0)
+        supergraph,
+        subgraph_urls=config.get("subgraph_urls"),
+        subgraph_timeout=config.get("subgraph_timeout", 30.0),
+        dedupe_subgraph_requests=dedupe,
     )
-    app = create_app(supergraph, gateway=gateway)
+    app = create_app(supergraph, gateway=gateway, dedupe_requests=dedupe)
     inner = app.router.lifespan_context
 
     @asynccontextmanager
@@ -154,6 +164,7 @@ def run_gateway(args: argparse.Namespace) -> int:
         "subgraph_urls": _parse_urls(args.subgraph_url),
         "subgraph_timeout": args.subgraph_timeout,
         "poll_interval": args.poll_interval,
+        "dedupe": not args.no_dedupe,
     }
     try:
         Supergraph.from_file(args.supergraph)

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from graphql import OperationType
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
@@ -131,43 +133,71 @@ def _wants_graphiql(request: Request) -> bool:
 
 
 class GraphQLEndpoint:
-    def __init__(self, gateway: Gateway) -> None:
+    """POST/GET /graphql. With `dedupe`, identical queries in flight at the same moment (same
+    document, operation, variables, media type and credentials) share one execution and one
+    serialized response."""
+
+    def __init__(self, gateway: Gateway, dedupe: bool = False) -> None:
         self.gateway = gateway
+        self.dedupe = dedupe
+        self._in_flight: dict[tuple[Any, ...], asyncio.Future[tuple[int, bytes]]] = {}
 
     async def handle(self, request: Request) -> Response:
         if request.method == "GET" and _wants_graphiql(request):
             return HTMLResponse(GRAPHIQL_HTML)
         media_type = negotiate(request.headers.get("accept"))
         if media_type is None:
-            return _json_response(
-                {
-                    "errors": [
-                        {"message": f"Cannot respond in any type that Accept lists; use {GRAPHQL_RESPONSE} or {JSON}."}
-                    ]
-                },
-                406,
-                JSON,
-            )
+            message = f"Cannot respond in any type that Accept lists; use {GRAPHQL_RESPONSE} or {JSON}."
+            return _json_response({"errors": [{"message": message}]}, 406, JSON)
         try:
             graphql_request = (
                 await _request_from_post(request) if request.method == "POST" else _request_from_get(request)
             )
             graphql_request.headers = {k.lower(): v for k, v in request.headers.items()}
-            if request.method == "GET":
-                prepared = self.gateway.prepare(graphql_request)
-                if prepared.kind.value != "query":
-                    raise BadRequest(
-                        "Only queries can be sent with GET; use POST for mutations.", 405, {"allow": "POST"}
-                    )
-            body = await self.gateway.execute(graphql_request)
+            prepared = self.gateway.prepare(graphql_request)
+            is_query = prepared.kind is OperationType.QUERY
+            if request.method == "GET" and not is_query:
+                raise BadRequest("Only queries can be sent with GET; use POST for mutations.", 405, {"allow": "POST"})
         except BadRequest as e:
             return _json_response({"errors": [{"message": e.message}]}, e.status, media_type, e.headers)
         except RequestError as e:
-            # graphql-response+json: a request that cannot execute is a 4xx; legacy
-            # application/json: 200 for every well-formed request (spec, 6.4.1).
-            status = 400 if media_type == GRAPHQL_RESPONSE else 200
-            return _json_response({"errors": e.errors}, status, media_type)
-        return _json_response(body, 200, media_type)
+            return self._request_error(e, media_type)
+        if self.dedupe and is_query:
+            status, body = await self._shared(graphql_request, media_type)
+        else:
+            status, body = await self._execute(graphql_request, media_type)
+        return Response(body, status_code=status, media_type=f"{media_type}; charset=utf-8")
+
+    @staticmethod
+    def _request_error(e: RequestError, media_type: str) -> Response:
+        # graphql-response+json: a request that cannot execute is a 4xx; legacy
+        # application/json: 200 for every well-formed request (spec, 6.4.1).
+        status = 400 if media_type == GRAPHQL_RESPONSE else 200
+        return _json_response({"errors": e.errors}, status, media_type)
+
+    async def _execute(self, graphql_request: GraphQLRequest, media_type: str) -> tuple[int, bytes]:
+        try:
+            return 200, orjson.dumps(await self.gateway.execute(graphql_request))
+        except RequestError as e:
+            return 400 if media_type == GRAPHQL_RESPONSE else 200, orjson.dumps({"errors": e.errors})
+
+    async def _shared(self, graphql_request: GraphQLRequest, media_type: str) -> tuple[int, bytes]:
+        headers = graphql_request.headers
+        key = (
+            media_type,
+            graphql_request.query,
+            graphql_request.operation_name,
+            orjson.dumps(graphql_request.variables, option=orjson.OPT_SORT_KEYS) if graphql_request.variables else b"",
+            headers.get("authorization"),
+            headers.get("cookie"),
+        )
+        shared = self._in_flight.get(key)
+        if shared is None:
+            # A task of its own, so that the first client going away cancels nobody's answer.
+            shared = asyncio.ensure_future(self._execute(graphql_request, media_type))
+            self._in_flight[key] = shared
+            shared.add_done_callback(lambda _: self._in_flight.pop(key, None))
+        return await asyncio.shield(shared)
 
 
 async def health(request: Request) -> Response:
@@ -211,12 +241,13 @@ def create_app(
     subgraph_urls: dict[str, str] | None = None,
     subgraph_timeout: float = 30.0,
     gateway: Gateway | None = None,
+    dedupe_requests: bool = False,
 ) -> Starlette:
     """The gateway's ASGI app for a supergraph (its SDL, or an already read `Supergraph`)."""
     if gateway is None:
         supergraph = sdl if isinstance(sdl, Supergraph) else Supergraph.from_sdl(sdl)
         gateway = Gateway(supergraph, subgraph_urls=subgraph_urls, subgraph_timeout=subgraph_timeout)
-    endpoint = GraphQLEndpoint(gateway)
+    endpoint = GraphQLEndpoint(gateway, dedupe=dedupe_requests)
     gw = gateway
 
     async def ready(request: Request) -> Response:
