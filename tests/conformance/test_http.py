@@ -236,6 +236,15 @@ async def test_get_mutation_is_405_and_does_not_run(http: aiohttp.ClientSession,
     assert EXECUTION_LOG == []
 
 
+async def test_get_may_select_the_query_of_a_document_with_a_mutation(
+    http: aiohttp.ClientSession, gateways: Gateways
+) -> None:
+    params = {"query": 'query Q { auditSize } mutation M { logEvent(text: "x") }', "operationName": "Q"}
+    reply = await get(http, gateways.url("mutations"), params)
+    assert (reply.status, reply.json()) == (200, {"data": {"auditSize": 0}})
+    assert EXECUTION_LOG == []
+
+
 async def test_post_mutation_runs(http: aiohttp.ClientSession, gateways: Gateways) -> None:
     reply = await post(http, gateways.url("mutations"), {"query": 'mutation { logEvent(text: "via POST") }'})
     assert (reply.status, reply.json()) == (200, {"data": {"logEvent": "logged via POST"}})
@@ -308,6 +317,23 @@ async def test_full_introspection_builds_the_public_schema(http: aiohttp.ClientS
     product = schema.get_type("Product")
     assert product is not None and "internalCode" not in product.fields  # type: ignore[attr-defined]
     assert schema.get_type("_Entity") is None
+
+
+async def test_introspection_of_an_entity_interface_lists_its_members(
+    http: aiohttp.ClientSession, gateways: Gateways
+) -> None:
+    query = (
+        '{ media: __type(name: "Media") { kind possibleTypes { name } fields { name } } '
+        'book: __type(name: "Book") { interfaces { name } } '
+        'result: __type(name: "SearchResult") { kind possibleTypes { name } } }'
+    )
+    data = await query_data(http, gateways.url("abstract"), query)
+    assert data["media"]["kind"] == "INTERFACE"
+    assert sorted(t["name"] for t in data["media"]["possibleTypes"]) == ["Book", "Movie"]
+    assert sorted(f["name"] for f in data["media"]["fields"]) == ["id", "rating", "title"]
+    assert data["book"] == {"interfaces": [{"name": "Media"}]}
+    assert data["result"]["kind"] == "UNION"
+    assert sorted(t["name"] for t in data["result"]["possibleTypes"]) == ["Article", "Book"]
 
 
 async def test_inaccessible_field_cannot_be_queried(http: aiohttp.ClientSession, url: str) -> None:

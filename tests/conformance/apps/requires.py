@@ -1,7 +1,10 @@
 """Subgraphs of the `requires` supergraph: @requires, @provides and @external.
 
 catalog   Query.catalog/item; Item @key(id) with name (@shareable), weight and size.
-shipping  Item.weight/size @external; shippingCost @requires(weight); shippingLabel @requires(weight size).
+shipping  Item.weight/size/dimensions @external; shippingCost @requires(weight); shippingLabel
+          @requires(weight size); footprint @requires(dimensions { width height }) (a nested selection).
+insurance Item.shippingCost @external; insuranceFee @requires(shippingCost): a requirement that is
+          itself a @requires field of another subgraph (catalog -> shipping -> insurance).
 deals     Query.deals: Deal.item @provides(fields: "name") with Item.name @external;
           Query.dealOfTheDay returns an Item without providing anything.
 """
@@ -14,8 +17,8 @@ import strawberry
 from strawberry.federation import Schema
 
 ITEMS: list[dict[str, Any]] = [
-    {"id": "i1", "name": "Sarung Sutera", "weight": 2, "size": 10},
-    {"id": "i2", "name": "Kopi Toraja", "weight": 5, "size": 3},
+    {"id": "i1", "name": "Sarung Sutera", "weight": 2, "size": 10, "width": 4, "height": 1},
+    {"id": "i2", "name": "Kopi Toraja", "weight": 5, "size": 3, "width": 2, "height": 3},
 ]
 DEALS: list[dict[str, Any]] = [
     {"id": "d1", "title": "Diskon sarung", "item": "i1"},
@@ -30,16 +33,26 @@ def item_row(id: str) -> dict[str, Any] | None:
 # ---------------------------------------------------------------- catalog
 
 
+@strawberry.federation.type(name="Dimensions", shareable=True)
+class CatalogDimensions:
+    width: int
+    height: int
+
+
 @strawberry.federation.type(name="Item", keys=["id"])
 class CatalogItem:
     id: strawberry.ID
     name: str = strawberry.federation.field(shareable=True)
     weight: int
     size: int
+    dimensions: CatalogDimensions
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> CatalogItem:
-        return cls(id=strawberry.ID(row["id"]), name=row["name"], weight=row["weight"], size=row["size"])
+        return cls(
+            id=strawberry.ID(row["id"]), name=row["name"], weight=row["weight"], size=row["size"],
+            dimensions=CatalogDimensions(width=row["width"], height=row["height"]),
+        )
 
     @classmethod
     def resolve_reference(cls, id: str) -> CatalogItem | None:
@@ -63,9 +76,18 @@ catalog = Schema(query=CatalogQuery)
 # ---------------------------------------------------------------- shipping
 
 
+@strawberry.federation.type(name="Dimensions", shareable=True)
+class ShippingDimensions:
+    width: int
+    height: int
+
+
 @strawberry.federation.type(name="Item", keys=["id"])
 class ShippingItem:
     id: strawberry.ID
+    dimensions: ShippingDimensions | None = strawberry.federation.field(
+        external=True, default=None, graphql_type=ShippingDimensions
+    )
     weight: int | None = strawberry.federation.field(external=True, default=None, graphql_type=int)
     size: int | None = strawberry.federation.field(external=True, default=None, graphql_type=int)
 
@@ -82,9 +104,18 @@ class ShippingItem:
             raise ValueError("weight and size were not provided in the representation")
         return f"{self.id}: {self.weight} kg, {self.size} dm3"
 
+    @strawberry.federation.field(requires=["dimensions { width height }"])
+    def footprint(self) -> int:
+        if self.dimensions is None:
+            raise ValueError("dimensions were not provided in the representation")
+        return self.dimensions.width * self.dimensions.height
+
     @classmethod
-    def resolve_reference(cls, id: str, weight: int | None = None, size: int | None = None) -> ShippingItem:
-        return cls(id=strawberry.ID(id), weight=weight, size=size)
+    def resolve_reference(
+        cls, id: str, weight: int | None = None, size: int | None = None, dimensions: dict[str, int] | None = None
+    ) -> ShippingItem:
+        box = None if dimensions is None else ShippingDimensions(width=dimensions["width"], height=dimensions["height"])
+        return cls(id=strawberry.ID(id), weight=weight, size=size, dimensions=box)
 
 
 @strawberry.type(name="Query")
@@ -131,4 +162,32 @@ class DealsQuery:
 
 deals = Schema(query=DealsQuery)
 
-SUBGRAPHS = {"catalog": catalog, "shipping": shipping, "deals": deals}
+# ---------------------------------------------------------------- insurance
+
+
+@strawberry.federation.type(name="Item", keys=["id"])
+class InsuranceItem:
+    id: strawberry.ID
+    shipping_cost: int | None = strawberry.federation.field(external=True, default=None, graphql_type=int)
+
+    @strawberry.federation.field(requires=["shippingCost"])
+    def insurance_fee(self) -> int:
+        if self.shipping_cost is None:
+            raise ValueError("shippingCost was not provided in the representation")
+        return self.shipping_cost + 1
+
+    @classmethod
+    def resolve_reference(cls, id: str, shippingCost: int | None = None) -> InsuranceItem:
+        return cls(id=strawberry.ID(id), shipping_cost=shippingCost)
+
+
+@strawberry.type(name="Query")
+class InsuranceQuery:
+    @strawberry.field
+    def insurer(self) -> str:
+        return "Asuransi Sulawesi"
+
+
+insurance = Schema(query=InsuranceQuery, types=[InsuranceItem])
+
+SUBGRAPHS = {"catalog": catalog, "shipping": shipping, "deals": deals, "insurance": insurance}

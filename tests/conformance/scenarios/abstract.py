@@ -118,4 +118,16 @@ SCENARIOS = [
         expected={"data": {"mediaItem": None}},
         fetches={"library": 1, "ratings": 0},
     ),
+    S(
+        name="typename_inside_a_type_condition",
+        query="{ media { ... on Book { __typename title } } }",
+        expected={"data": {"media": [
+            {"__typename": "Book", "title": "Sureq Galigo"}, {}, {"__typename": "Book", "title": "La Galigo"},
+        ]}},
+    ),
+    S(
+        name="interface_object_fields_through_an_interface_fragment_in_a_union",
+        query='{ search(term: "galigo") { __typename ... on Media { rating } ... on Article { headline } } }',
+        expected={"data": {"search": [{"__typename": "Book", "rating": 5}, {"__typename": "Book", "rating": 3}]}},
+    ),
 ]

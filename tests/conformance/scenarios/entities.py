@@ -389,4 +389,60 @@ SCENARIOS = [
         expected={"data": {"orphanReview": {"body": "Barangnya hilang", "product": {"upc": "9", "name": "Hilang"}}}},
         fetches={"products": 0},
     ),
+    S(
+        name="skipped_key_field_still_allows_the_jump",
+        query="{ products { upc @skip(if: true) stock } }",
+        expected={"data": {"products": [{"stock": 10}, {"stock": 0}, {"stock": 4}]}},
+    ),
+    # An alias is only the client's response key (GraphQL spec 2.7, "Field Alias"). Apollo's JS
+    # gateway answers the real `sku` values here (its merge confuses the alias with the key field).
+    S(
+        name="client_alias_named_like_a_key_field",
+        query="{ products { sku: name stock } }",
+        expected={"data": {"products": [
+            {"sku": "Lontara", "stock": 10}, {"sku": "Congklak", "stock": 0}, {"sku": "Pinisi", "stock": 4},
+        ]}},
+    ),
+    S(
+        name="client_alias_named_like_a_field_of_the_next_subgraph",
+        query="{ products { stock: price inStock } }",
+        expected={"data": {"products": [
+            {"stock": 50, "inStock": True}, {"stock": 30, "inStock": False}, {"stock": 120, "inStock": True},
+        ]}},
+    ),
+    S(
+        name="alias_on_typename",
+        query='{ product(upc: "3") { kind: __typename upc } }',
+        expected={"data": {"product": {"kind": "Product", "upc": "3"}}},
+    ),
+    S(
+        name="operation_variable_default_used_in_a_jumped_argument",
+        query='query Good($min: Int = 4) { product(upc: "1") { reviews(minRating: $min) { id } } }',
+        expected={"data": {"product": {"reviews": [{"id": "r1"}]}}},
+    ),
+    S(
+        name="same_entities_reached_by_two_root_fields",
+        query="{ products { stock } topProducts { upc stock } }",
+        expected={"data": {
+            "products": [{"stock": 10}, {"stock": 0}, {"stock": 4}],
+            "topProducts": [{"upc": "3", "stock": 4}, {"upc": "1", "stock": 10}],
+        }},
+    ),
+    S(
+        name="empty_list_needs_no_jump",
+        query="{ productsByUpc(upcs: []) { stock } }",
+        expected={"data": {"productsByUpc": []}},
+        fetches={"products": 1, "inventory": 0},
+    ),
+    S(
+        name="list_of_only_nulls_needs_no_jump",
+        query='{ productsByUpc(upcs: ["404"]) { stock } }',
+        expected={"data": {"productsByUpc": [None]}},
+        fetches={"products": 1, "inventory": 0},
+    ),
+    S(
+        name="path_back_through_the_same_subgraph",
+        query='{ review(id: "r3") { product { name reviews { author { username } } } } }',
+        expected={"data": {"review": {"product": {"name": "Congklak", "reviews": [{"author": {"username": "ana"}}]}}}},
+    ),
 ]

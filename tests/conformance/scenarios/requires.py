@@ -87,4 +87,36 @@ SCENARIOS = [
         expected={"data": {"dealOfTheDay": {"id": "i2"}}},
         fetches={"deals": 1, "catalog": 0, "shipping": 0},
     ),
+    S(
+        name="requires_a_nested_selection",
+        query="{ catalog { id footprint } }",
+        expected={"data": {"catalog": [{"id": "i1", "footprint": 4}, {"id": "i2", "footprint": 6}]}},
+        fetches={"catalog": 1, "shipping": 1},
+    ),
+    S(
+        name="requires_a_field_that_itself_requires_another",
+        query='{ item(id: "i2") { insuranceFee } }',
+        expected={"data": {"item": {"insuranceFee": 36}}},
+        fetches={"catalog": 1, "shipping": 1, "insurance": 1},
+    ),
+    S(
+        name="requires_chain_with_the_intermediate_field_selected",
+        query="{ catalog { shippingCost insuranceFee } }",
+        expected={"data": {"catalog": [
+            {"shippingCost": 14, "insuranceFee": 15}, {"shippingCost": 35, "insuranceFee": 36},
+        ]}},
+    ),
+    S(
+        name="required_field_excluded_by_include_is_still_fetched_not_returned",
+        query='query W($w: Boolean!) { item(id: "i1") { weight @include(if: $w) shippingCost } }',
+        variables={"w": False},
+        expected={"data": {"item": {"shippingCost": 14}}},
+    ),
+    # Apollo's JS gateway sends the client's `weight: name` value in the representation (shipping then
+    # fails on a non-Int weight); an alias never changes what a field is (GraphQL spec 2.7).
+    S(
+        name="client_alias_named_like_the_required_field",
+        query='{ item(id: "i1") { weight: name shippingCost } }',
+        expected={"data": {"item": {"weight": "Sarung Sutera", "shippingCost": 14}}},
+    ),
 ]
