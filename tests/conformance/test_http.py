@@ -192,6 +192,22 @@ async def test_null_for_a_non_null_variable_is_400(http: aiohttp.ClientSession, 
     assert_request_error(reply, 400)
 
 
+async def test_input_enum_value_left_out_by_composition_is_a_validation_error(
+    http: aiohttp.ClientSession, url: str
+) -> None:
+    # RATING_DESC is in the `reviews` subgraph only; composition keeps the intersection of input enums.
+    reply = await post(http, url, {"query": "{ reviewsSorted(order: RATING_DESC) { id } }"})
+    assert_request_error(reply, 400)
+
+
+async def test_input_enum_value_left_out_by_composition_is_refused_in_variables(
+    http: aiohttp.ClientSession, url: str
+) -> None:
+    query = "query Sorted($order: SortOrder!) { reviewsSorted(order: $order) { id } }"
+    reply = await post(http, url, {"query": query, "variables": {"order": "RATING_DESC"}})
+    assert_request_error(reply, 400)
+
+
 async def test_unknown_operation_name_is_400(http: aiohttp.ClientSession, url: str) -> None:
     reply = await post(http, url, {"query": "query A { totalStock }", "operationName": "B"})
     assert_request_error(reply, 400)
@@ -278,7 +294,7 @@ async def test_introspection_of_query_has_no_federation_fields(http: aiohttp.Cli
     assert sorted(f["name"] for f in data["__type"]["fields"]) == sorted([
         "products", "product", "topProducts", "totalStock", "warehouseName", "latestReviews", "review",
         "reviewedCategories", "me", "users", "user", "subscriberCount", "productsByUpc", "findProducts",
-        "catalogVersion", "orphanReview",
+        "catalogVersion", "orphanReview", "reviewsSorted",
     ])
 
 

@@ -7,7 +7,8 @@ inventory  Product known only by its second key `sku` (stock, inStock).
            Query.catalogVersion is @shareable in products and inventory.
 warehouse  Variant by its nested key; Product as a `resolvable: false` reference.
 reviews    Query.latestReviews; Review @key(id); Product.reviews(minRating); Product.name @shareable;
-           User @key(id, resolvable: false); its own Category with only BOOKS and GAMES.
+           User @key(id, resolvable: false); its own Category with only BOOKS and GAMES;
+           SortOrder with a value (RATING_DESC) that products' input enum lacks.
 accounts   Query.me/users/user; User @key(id) @key(email).
 newsletter User known only by `email`, so reaching it from a review's author takes two jumps.
 """
@@ -77,7 +78,7 @@ class ProductsProduct:
     upc: str
     sku: str
     name: str = strawberry.federation.field(shareable=True)
-    price: int
+    price: int = strawberry.federation.field(tags=["public"])
     category: ProductsCategory
     internal_code: str | None = strawberry.federation.field(inaccessible=True, default=None)
 
@@ -272,8 +273,28 @@ class ReviewsProduct:
         return None if product_by("upc", upc) is None else cls.by_upc(upc)
 
 
+@strawberry.enum(name="SortOrder")
+class ReviewsSortOrder(enum.Enum):
+    PRICE_ASC = "PRICE_ASC"
+    PRICE_DESC = "PRICE_DESC"
+    RATING_DESC = "RATING_DESC"  # only this subgraph knows it: composition leaves it out of the input enum
+
+
 @strawberry.type(name="Query")
 class ReviewsQuery:
+    @strawberry.field
+    def reviews_sorted(self, order: ReviewsSortOrder) -> list[Review]:
+        def price(row: dict[str, Any]) -> int:
+            product = product_by("upc", row["upc"])
+            assert product is not None
+            return int(product["price"])
+
+        if order is ReviewsSortOrder.RATING_DESC:
+            rows = sorted(REVIEWS, key=lambda r: -r["rating"])
+        else:
+            rows = sorted(REVIEWS, key=price, reverse=order is ReviewsSortOrder.PRICE_DESC)
+        return [Review.from_row(r) for r in rows]
+
     @strawberry.field
     def latest_reviews(self) -> list[Review]:
         return [Review.from_row(r) for r in REVIEWS]

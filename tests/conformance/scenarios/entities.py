@@ -445,4 +445,19 @@ SCENARIOS = [
         query='{ review(id: "r3") { product { name reviews { author { username } } } } }',
         expected={"data": {"review": {"product": {"name": "Congklak", "reviews": [{"author": {"username": "ana"}}]}}}},
     ),
+    S(
+        name="input_enum_value_known_by_every_subgraph",
+        query="{ reviewsSorted(order: PRICE_ASC) { id } }",
+        expected={"data": {"reviewsSorted": [{"id": "r3"}, {"id": "r1"}, {"id": "r2"}]}},
+    ),
+    S(
+        name="input_enum_value_from_a_variable",
+        query="query Sorted($order: SortOrder!) { reviewsSorted(order: $order) { id product { price } } }",
+        variables={"order": "PRICE_DESC"},
+        expected={"data": {"reviewsSorted": [
+            {"id": "r1", "product": {"price": 50}},
+            {"id": "r2", "product": {"price": 50}},
+            {"id": "r3", "product": {"price": 30}},
+        ]}},
+    ),
 ]
