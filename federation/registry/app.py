@@ -21,6 +21,7 @@ with the composition errors `{"errors": [{"code", "message"}]}`.
 from __future__ import annotations
 
 import hmac
+import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -28,6 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -46,6 +48,8 @@ from federation.registry.store import (
     Token,
     hash_token,
 )
+
+log = logging.getLogger("splp.registry")
 
 SUBGRAPH_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,99}$")
 MAX_WAIT_SECONDS = 60.0
@@ -335,6 +339,11 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
     return json_response({"error": exc.detail}, exc.status_code)
 
 
+async def _database_error(request: Request, exc: Exception) -> Response:
+    log.error("registry database error on %s %s: %s", request.method, request.url.path, exc)
+    return json_response({"error": "the registry database is unavailable; try again later"}, 503)
+
+
 async def _problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPProblem)
     return json_response({"error": exc.reason}, exc.status)
@@ -371,5 +380,10 @@ def create_registry_app(
         Route("/tokens", api.create_token, methods=["POST"]),
         Route("/usage", api.record_usage, methods=["POST"]),
     ]
-    handlers = {HTTPProblem: _problem, HTTPException: _http_exception}
+    handlers = {
+        HTTPProblem: _problem,
+        HTTPException: _http_exception,
+        SQLAlchemyError: _database_error,
+        OSError: _database_error,
+    }
     return Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)  # type: ignore[arg-type]

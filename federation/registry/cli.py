@@ -163,17 +163,43 @@ def _read_schema(path: str) -> str | None:
         return None
 
 
+def _in_database(database: str, action: Callable[[Any], Awaitable[Any]]) -> tuple[int, Any]:
+    """Run `action(store)` on the registry database; (exit code, result) with clear errors."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from federation.compose import compose
+    from federation.registry.store import RegistryStore, StoreError
+
+    async def main() -> Any:
+        store = await RegistryStore.open(database, compose)
+        try:
+            return await action(store)
+        finally:
+            await store.close()
+
+    try:
+        return 0, asyncio.run(main())
+    except StoreError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1, None
+    except (OSError, SQLAlchemyError) as e:
+        reason = getattr(e, "orig", None) or e
+        print(f"error: cannot use the registry database {database}: {reason}", file=sys.stderr)
+        return 2, None
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from federation.registry.app import create_registry_app
-    from federation.registry.store import StoreError, async_database_url
 
-    try:
-        async_database_url(args.database)
-    except StoreError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    async def reachable(store: Any) -> None:
+        await store.latest()
+
+    # open it once first, so that a wrong URL or a database that is down is one clear line
+    code, _ = _in_database(args.database, reachable)
+    if code:
+        return code
     admin_token = os.environ.get("SPLP_REGISTRY_ADMIN_TOKEN") or None
     if admin_token is None:
         print(
@@ -182,7 +208,8 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     app = create_registry_app(args.database, admin_token=admin_token)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    # long-polls would hold a shutdown for their whole wait; gateways simply poll again
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=3)
     return 0
 
 
@@ -190,7 +217,15 @@ def _create_token(args: argparse.Namespace) -> int:
     names = [n.strip() for n in args.subgraphs.split(",") if n.strip()]
     label = args.label or (",".join(names) if names else args.role)
     if args.database:
-        return _create_token_in_database(args.database, args.role, names, label)
+
+        async def create(store: Any) -> str:
+            secret, _ = await store.create_token(args.role, names, label)
+            return str(secret)
+
+        code, secret = _in_database(args.database, create)
+        if code == 0:
+            print(secret)
+        return code
 
     async def action(client: RegistryClient) -> int:
         created = await client.create_token(args.role, names, label)
@@ -198,29 +233,6 @@ def _create_token(args: argparse.Namespace) -> int:
         return 0
 
     return _run(args, action)
-
-
-def _create_token_in_database(database: str, role: str, names: list[str], label: str) -> int:
-    from federation.compose import compose
-    from federation.registry.store import RegistryStore, StoreError
-
-    async def main() -> str:
-        store = await RegistryStore.open(database, compose)
-        try:
-            secret, _ = await store.create_token(role, names, label)
-        finally:
-            await store.close()
-        return secret
-
-    try:
-        print(asyncio.run(main()))
-    except StoreError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
-    except OSError as e:
-        print(f"error: cannot open the registry database: {e}", file=sys.stderr)
-        return 2
-    return 0
 
 
 def _publish(args: argparse.Namespace) -> int:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import aiohttp
 import pytest
 from conftest import ADMIN_TOKEN, Registry, subgraph_sdl
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from federation.registry.client import RegistryError
+from federation.registry.store import async_database_url
 
 URL = "http://127.0.0.1:9001/graphql"
 
@@ -133,3 +136,15 @@ async def test_bad_requests_get_a_clear_json_error(
 
     assert response.status == status
     assert reason in content["error"]
+
+
+async def test_a_database_failure_is_a_503_with_a_reason(registry: Registry) -> None:
+    engine = create_async_engine(async_database_url(registry.database_url))
+    async with engine.begin() as conn:
+        await conn.execute(text("DROP TABLE registry_subgraphs"))
+    await engine.dispose()
+    async with aiohttp.ClientSession() as session, session.get(registry.url + "/subgraphs") as response:
+        content = await response.json()
+
+    assert response.status == 503
+    assert content == {"error": "the registry database is unavailable; try again later"}
