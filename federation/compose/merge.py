@@ -12,6 +12,7 @@ and argument types to the common subtype; a field resolved by several subgraphs 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,8 +23,10 @@ from graphql import (
     DirectiveNode,
     ListTypeNode,
     NamedTypeNode,
+    NameNode,
     NonNullTypeNode,
     TypeNode,
+    parse,
     print_ast,
     value_from_ast_untyped,
 )
@@ -37,6 +40,7 @@ from federation.compose.model import (
     Supergraph,
 )
 from federation.compose.specs import (
+    ACCESS_CONTROL,
     FEATURE_OF_DIRECTIVE,
     FEATURES,
     JOIN_DEFINITIONS,
@@ -55,6 +59,10 @@ from federation.compose.subgraph import (
 )
 
 BUILTIN_SCALARS = {"String", "Int", "Float", "Boolean", "ID"}
+EXECUTABLE_LOCATIONS = ("QUERY", "MUTATION", "SUBSCRIPTION", "FIELD", "FRAGMENT_DEFINITION", "FRAGMENT_SPREAD",
+                        "INLINE_FRAGMENT", "VARIABLE_DEFINITION")
+# `$context { selection }` in @fromContext(field:), as Apollo's parseContext reads it.
+_CONTEXT_FIELD = re.compile(r"^(?:[\n\r\t ,]|#[^\n\r]*)*\$(?:[\n\r\t ,]|#[^\n\r]*)*([A-Za-z_]\w*)([\s\S]*)$")
 BUILTIN_DIRECTIVES = {"deprecated", "specifiedBy"}
 REPEATABLE_BUILTINS: set[str] = set()
 
@@ -137,6 +145,7 @@ class Merger:
         self.composed: dict[str, tuple[SubgraphSchema, str]] = {}
         self.composed_links: dict[str, tuple[str, list[tuple[str, str]]]] = {}
         self.pending_directives: list[tuple[list[list[Applied] | None], list[str], set[str]]] = []
+        self._access_extra_cache: dict[str, list[list[Applied]]] | None = None
 
     # --- helpers --------------------------------------------------------------------------
     def error(self, code: str, message: str) -> None:
@@ -179,6 +188,7 @@ class Merger:
                 self._merge_type(type_name, merged)
         roots = self._roots = self._merge_roots()
         self.schema_directives: list[str] = []
+        self.schema_description = _merge_description([s.schema_description for s in self.subgraphs])
         self._record_directives([s.schema_directives for s in self.subgraphs], self.schema_directives)
         for kind in ("scalar", "input", "interface", "object"):
             for type_name, merged in list(self.types.items()):
@@ -305,7 +315,8 @@ class Merger:
         self._check_extension_with_no_base(type_name, sources)
         merged.description = _merge_description([s.description if s else None for s in sources])
         self._add_join_type(sources, merged)
-        self._record_directives([s.directives if s else None for s in sources], merged.directives)
+        self._record_directives([s.directives if s else None for s in sources], merged.directives,
+                                access_key=merged.name if merged.kind == "interface" else None)
         if merged.kind == "object":
             self._merge_object(sources, merged)
         elif merged.kind == "interface":
@@ -517,7 +528,7 @@ class Merger:
         if non_external:
             dest.description = _merge_description([f.description for f in non_external.values()])
             self._record_directives([f.directives if f else None for f in without_external.values()],
-                                    dest.directives, indices=list(without_external))
+                                    dest.directives, indices=list(without_external), access_key=coordinate)
             dest.args = self._merge_arguments(coordinate, without_external)
         type_sources = non_external or present
         dest.type, all_types_equal = self._merge_type_reference(
@@ -553,6 +564,17 @@ class Merger:
         for arg_name in names:
             arg_sources = {i: (f.args.get(arg_name) if f is not None else None) for i, f in sources.items()
                            if f is not None}
+            contextual = {i for i, a in arg_sources.items()
+                          if a is not None and self.subgraphs[i].has(a.directives, "fromContext")}
+            if contextual:
+                # Filled by the gateway from an enclosing @context: never part of the supergraph's field.
+                for i, a in arg_sources.items():
+                    if a is not None and i not in contextual and _is_required(a):
+                        self.error("CONTEXTUAL_ARGUMENT_NOT_CONTEXTUAL_IN_ALL_SUBGRAPHS",
+                                   f'Argument "{coordinate}({arg_name}:)" is contextual in at least one subgraph but '
+                                   f'in subgraph "{self.names[i]}" it does not have @fromContext, is not nullable '
+                                   "and has no default value.")
+                continue
             missing = [i for i, a in arg_sources.items() if a is None]
             if missing:
                 required = [i for i, a in arg_sources.items() if a is not None and _is_required(a)]
@@ -681,10 +703,26 @@ class Merger:
                        f'Type of field "{coordinate}" is incompatible across subgraphs (where marked @external): it '
                        f"has {detail}")
 
+    def _context_arguments(self, idx: int, field_def: Field) -> list[dict[str, str]]:
+        subgraph = self.subgraphs[idx]
+        found = []
+        for arg in field_def.args.values():
+            applied = subgraph.applications(arg.directives, "fromContext")
+            if not applied:
+                continue
+            match = _CONTEXT_FIELD.match(applied[0].string_arg("field") or "")
+            if match is None:
+                continue
+            found.append({"context": f"{subgraph.name}__{match.group(1)}", "name": arg.name,
+                          "type": type_str(arg.type), "selection": match.group(2)})
+        return found
+
     def _needs_join_field(
         self, type_name: str, sources: dict[int, Field | None], all_types_equal: bool, context: _Context
     ) -> bool:
         if not all_types_equal or context.used_overridden or context.labels:
+            return True
+        if any(f is not None and self._context_arguments(i, f) for i, f in sources.items()):
             return True
         for idx, source in sources.items():
             if source is not None and idx not in context.unused_overridden:
@@ -719,6 +757,7 @@ class Merger:
                     override=override.string_arg("from") if override is not None else None,
                     usedOverridden=True if idx in context.used_overridden else None,
                     overrideLabel=label,
+                    contextArguments=self._context_arguments(idx, source) or None,
                 )))
 
     def _validate_field_sharing(
@@ -837,18 +876,81 @@ class Merger:
 
     # --- applied directives ---------------------------------------------------------------
     def _record_directives(
-        self, sources: list[list[Applied] | None], dest: list[str], indices: list[int] | None = None
+        self, sources: list[list[Applied] | None], dest: list[str], indices: list[int] | None = None,
+        access_key: str | None = None,
     ) -> None:
-        """Remembers which merged directives to apply to `dest` once all types are merged."""
+        """Remembers which merged directives to apply to `dest` once all types are merged.
+
+        `access_key` ("Type" for an interface, "Type.field" for a field) adds the access control
+        directives of implementations, which secure the interface (or its field) as well.
+        """
         if indices is None:
             indices = list(range(len(sources)))
         names: set[str] = set()
+        transformed: list[list[Applied] | None] = []
         for idx, applications in zip(indices, sources, strict=True):
             for applied in applications or ():
                 if self.is_merged_directive(self.subgraphs[idx], applied):
                     names.add(applied.name)
+            transformed.append(None if applications is None else [
+                self._static_transform(idx, a) for a in applications])
+        if access_key is not None:
+            for federation_name in ACCESS_CONTROL:
+                name = self.spec_directives.get(federation_name)
+                if name is None:
+                    continue
+                extras = self._access_extra().get(f"{access_key}_{federation_name}", [])
+                if name in names or extras:
+                    self.pending_directives.append(([*transformed, *extras], dest, {name}))
+                    names.discard(name)
         if names:
-            self.pending_directives.append((sources, dest, names))
+            self.pending_directives.append((transformed, dest, names))
+
+    def _static_transform(self, idx: int, applied: Applied) -> Applied:
+        """@context names are per subgraph: the supergraph prefixes them with the subgraph's name."""
+        if self.subgraphs[idx].fed(applied) != "context":
+            return applied
+        name = applied.string_arg("name") or ""
+        node = parse(f'type T @{applied.name}(name: {print_value(f"{self.names[idx]}__{name}")})',
+                     no_location=True).definitions[0].directives[0]  # type: ignore[attr-defined]
+        return Applied(node, applied.from_extension)
+
+    def _access_extra(self) -> dict[str, list[list[Applied]]]:
+        """Access control on implementations, keyed by "Interface_directive" / "Interface.field_directive"."""
+        if self._access_extra_cache is not None:
+            return self._access_extra_cache
+        extra: dict[str, list[list[Applied]]] = {}
+        for subgraph in self.subgraphs:
+            for federation_name in ACCESS_CONTROL:
+                if federation_name not in self.spec_directives:
+                    continue
+                for type_def in subgraph.types.values():
+                    if type_def.kind != "object":
+                        continue
+                    merged = self.types.get(type_def.name)
+                    if merged is None:
+                        continue
+                    interface_object = subgraph.is_interface_object(type_def)
+                    if subgraph.has(type_def.directives, federation_name) and not interface_object:
+                        for interface in merged.interfaces:
+                            extra.setdefault(f"{interface}_{federation_name}", []).append(type_def.directives)
+                    for field_def in type_def.fields.values():
+                        if not subgraph.has(field_def.directives, federation_name) or subgraph.is_external(
+                            type_def, field_def
+                        ):
+                            continue
+                        if interface_object:
+                            keys = set()
+                            for implementation in self._implementations(type_def.name):
+                                keys.add(f"{implementation}.{field_def.name}")
+                                keys |= {f"{i}.{field_def.name}" for i in self.types[implementation].interfaces
+                                         if i != type_def.name}
+                        else:
+                            keys = {f"{i}.{field_def.name}" for i in merged.interfaces}
+                        for key in keys:
+                            extra.setdefault(f"{key}_{federation_name}", []).append(field_def.directives)
+        self._access_extra_cache = extra
+        return extra
 
     def _merge_pending_directives(self) -> None:
         for sources, dest, names in self.pending_directives:
@@ -886,6 +988,39 @@ class Merger:
             dest.append(_merge_arguments_of(name, fed, feature, list(by_key.values())))
             return
         dest.append(print_ast(by_key[counts.most_common(1)[0][0]]))
+
+    def _merge_executable_directives(self) -> list[str]:
+        """Directives clients may use in operations: kept when every subgraph defines them, with the
+        locations, arguments and repeatability all subgraphs accept."""
+        names: list[str] = []
+        for subgraph in self.subgraphs:
+            for name, definition in subgraph.directive_definitions.items():
+                if name not in names and name not in self.composed and any(
+                    loc.value in EXECUTABLE_LOCATIONS for loc in definition.locations
+                ):
+                    names.append(name)
+        printed = []
+        for name in names:
+            definitions = [s.directive_definitions.get(name) for s in self.subgraphs]
+            if any(d is None for d in definitions):
+                continue
+            present = [d for d in definitions if d is not None]
+            locations = [loc.value for loc in present[0].locations if loc.value in EXECUTABLE_LOCATIONS]
+            locations = [loc for loc in locations if all(loc in {x.value for x in d.locations} for d in present)]
+            if not locations:
+                continue
+            repeatable = all(d.repeatable for d in present)
+            as_fields: dict[int, Field | None] = {
+                i: Field(name, NamedTypeNode(name=NameNode(value="Boolean")), {a.name.value: InputValue(
+                    a.name.value, a.type, a.default_value, [], _node_description(a)) for a in d.arguments or ()},
+                    [], None, False)
+                for i, d in enumerate(present)}
+            args = self._merge_arguments(f"@{name}", as_fields)
+            text = f"directive @{name}"
+            if args:
+                text += "(" + ", ".join(_print_input_value(a) for a in args.values()) + ")"
+            printed.append(text + (" repeatable" if repeatable else "") + " on " + " | ".join(locations))
+        return printed
 
     def _composed_definition(self, name: str) -> Any:
         subgraph, local = self.composed[name]
@@ -1019,6 +1154,7 @@ class Merger:
                 name = self.spec_directives.get(directive_name, default_name(feature, directive_name))
                 definitions.append(template.format(name=name, prefix=feature.name))
             spec_types += [t.format(prefix=feature.name) for t in feature.types]
+        definitions += self._merge_executable_directives()
         for url, imports in self.composed_links.values():
             printed = ", ".join(print_value("@" + o) if o == n else f'{{name: "@{o}", as: "@{n}"}}'
                                 for o, n in imports)
@@ -1032,7 +1168,7 @@ class Merger:
         spec_types.append("enum join__Graph {\n" + graphs + "\n}")
         return Supergraph(links=links, roots=roots, schema_directives=self.schema_directives,
                           directive_definitions=definitions, spec_types=spec_types, types=self.types,
-                          custom_directive_nodes=custom)
+                          custom_directive_nodes=custom, description=self.schema_description)
 
 
 # --- small helpers --------------------------------------------------------------------------
@@ -1050,6 +1186,17 @@ def _all_applications(subgraph: SubgraphSchema) -> list[Applied]:
         for value in type_def.values.values():
             found += value.directives
     return found
+
+
+def _node_description(node: Any) -> str | None:
+    return node.description.value if getattr(node, "description", None) is not None else None
+
+
+def _print_input_value(value: MergedInputValue) -> str:
+    text = f"{value.name}: {type_str(value.type)}"
+    if value.default is not None:
+        text += f" = {print_ast(value.default)}"
+    return text
 
 
 def _merge_description(descriptions: list[str | None]) -> str | None:

@@ -56,3 +56,4 @@ class Supergraph:
     spec_types: list[str]  # printed SDL of the spec types (join__*, link__*, ...)
     types: dict[str, MergedType]
     custom_directive_nodes: list[DirectiveDefinitionNode] = field(default_factory=list)
+    description: str | None = None

@@ -67,7 +67,8 @@ def _type(merged: MergedType) -> str:
 
 
 def print_supergraph(supergraph: Supergraph) -> str:
-    schema = "schema" + "".join(f"\n  {d}" for d in supergraph.links + supergraph.schema_directives) + "\n{\n"
+    applied = supergraph.links + supergraph.schema_directives
+    schema = _description(supergraph.description) + "schema" + "".join(f"\n  {d}" for d in applied) + "\n{\n"
     schema += "".join(f"  {kind}: {name}\n" for kind, name in supergraph.roots.items()) + "}"
     blocks: list[tuple[str, str]] = []
     for chunk in supergraph.directive_definitions + supergraph.spec_types:

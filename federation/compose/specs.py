@@ -127,9 +127,17 @@ FEATURES = (
                           "on FIELD_DEFINITION")),
             (), (("weight", "MAX"), ("assumedSize", "NULLABLE_MAX"), ("slicingArguments", "NULLABLE_UNION"),
                  ("sizedFields", "NULLABLE_UNION"), ("requireOneSlicingArgument", "NULLABLE_AND"))),
+
+    Feature("context", "v0.1", "SECURITY",
+            (("context", "directive @{name}(name: String!) repeatable on INTERFACE | OBJECT | UNION"),
+             ("fromContext", "directive @{name}(field: {prefix}__ContextFieldValue) on ARGUMENT_DEFINITION")),
+            ("scalar {prefix}__ContextFieldValue",)),
 )
 
-FEATURE_OF_DIRECTIVE = {directive: feature for feature in FEATURES for directive, _ in feature.directives}
+# Directives whose applications composition copies (fromContext only shapes join__field).
+NOT_COPIED = {"fromContext"}
+FEATURE_OF_DIRECTIVE = {directive: feature for feature in FEATURES for directive, _ in feature.directives
+                        if directive not in NOT_COPIED}
 ACCESS_CONTROL = ("authenticated", "requiresScopes", "policy")
 
 

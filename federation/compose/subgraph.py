@@ -181,6 +181,7 @@ class SubgraphSchema:
     # name as written in this subgraph -> federation directive name
     federation_names: dict[str, str]
     document: DocumentNode | None = None
+    schema_description: str | None = None
     upgraded_shareable_types: set[str] = field(default_factory=set)
     upgraded_shareable_fields: set[tuple[str, str]] = field(default_factory=set)
     removed_externals: set[tuple[str, str]] = field(default_factory=set)
@@ -456,9 +457,11 @@ def _build(name: str, url: str, document: DocumentNode) -> SubgraphSchema:
     roots: dict[str, str] = {}
     directive_definitions: dict[str, DirectiveDefinitionNode] = {}
     types: dict[str, TypeDef] = {}
+    schema_description: str | None = None
     for definition in document.definitions:
         if isinstance(definition, (SchemaDefinitionNode, SchemaExtensionNode)):
             schema_directives += _applied(definition.directives or (), False)
+            schema_description = _description(definition) or schema_description
             for operation in definition.operation_types or ():
                 roots[operation.operation.value] = operation.type.name.value
         elif isinstance(definition, DirectiveDefinitionNode):
@@ -518,6 +521,7 @@ def _build(name: str, url: str, document: DocumentNode) -> SubgraphSchema:
         name=name, url=url, fed1=fed1, version=version, types=types, roots=roots,
         schema_directives=schema_directives, directive_definitions=directive_definitions,
         links=links, federation_names=federation_names, document=document,
+        schema_description=schema_description,
     )
     _finish(schema)
     return schema
