@@ -1,7 +1,8 @@
 """Subgraphs of the `errors` supergraph: field errors, null propagation and failing subgraphs.
 
 people   Query.person/people/peopleOrNull/peopleOrNothing/strictPerson/failingRoot; Person @key(id)
-         with name, email (String!, null for p2), nickname (raises for p2, with extensions).
+         with name, email (String!, null for p2), nickname (raises for p2, with extensions),
+         bestFriend: Person! (p1 -> p2 -> p3 -> p1) and friends: [Person!]! (everyone else).
 scores   Person.score (Int!, raises for p2), bonus (Int, raises for p1 with extensions),
          rank (Int!, returns null for p3).
 down     a subgraph whose URL has nothing listening (the schema is only used for composition).
@@ -26,6 +27,7 @@ PEOPLE: list[dict[str, Any]] = [
     {"id": "p2", "name": "Budi", "email": None},
     {"id": "p3", "name": "Citra", "email": "citra@makassarkota.go.id"},
 ]
+BEST_FRIENDS = {"p1": "p2", "p2": "p3", "p3": "p1"}
 SLOW_SECONDS = 2.0
 
 
@@ -41,6 +43,16 @@ class PeoplePerson:
     id: strawberry.ID
     name: str
     email: str = strawberry.field(graphql_type=str)  # null for p2 on purpose: a non-null violation
+
+    @strawberry.field
+    def best_friend(self) -> PeoplePerson:
+        row = person_row(BEST_FRIENDS[self.id])
+        assert row is not None
+        return PeoplePerson.from_row(row)
+
+    @strawberry.field
+    def friends(self) -> list[PeoplePerson]:
+        return [PeoplePerson.from_row(p) for p in PEOPLE if p["id"] != self.id]
 
     @strawberry.field
     def nickname(self) -> str | None:

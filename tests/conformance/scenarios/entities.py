@@ -460,4 +460,20 @@ SCENARIOS = [
             {"id": "r3", "product": {"price": 30}},
         ]}},
     ),
+    S(
+        name="include_false_on_a_root_field_skips_its_subgraph",
+        query="query Me($me: Boolean!) { me @include(if: $me) { username } totalStock }",
+        variables={"me": False},
+        expected={"data": {"totalStock": 14}},
+        fetches={"accounts": 0, "inventory": 1},
+    ),
+    S(
+        name="typename_of_a_referenced_entity_needs_no_jump",
+        query="{ latestReviews { product { __typename } } }",
+        expected={"data": {"latestReviews": [
+            {"product": {"__typename": "Product"}}, {"product": {"__typename": "Product"}},
+            {"product": {"__typename": "Product"}},
+        ]}},
+        fetches={"reviews": 1, "products": 0},
+    ),
 ]

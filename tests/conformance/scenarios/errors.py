@@ -139,6 +139,43 @@ PROPAGATION = [
         expected={"data": {"p": None}, "errors": [scores_error(["p", "s"], "score unavailable")]},
     ),
     S(
+        name="jumped_error_propagates_through_two_non_null_levels",
+        query='{ person(id: "p1") { name bestFriend { name score } } }',
+        expected={
+            "data": {"person": None},
+            "errors": [scores_error(["person", "bestFriend", "score"], "score unavailable")],
+        },
+    ),
+    S(
+        name="jumped_error_propagates_through_a_non_null_list_to_the_nullable_parent",
+        query='{ person(id: "p3") { name friends { id score } } }',
+        expected={
+            "data": {"person": None},
+            "errors": [scores_error(["person", "friends", 1, "score"], "score unavailable")],
+        },
+    ),
+    S(
+        name="jumped_error_deep_in_a_list_nulls_only_its_nullable_item",
+        query="{ peopleOrNull { id bestFriend { score } } }",
+        expected={
+            "data": {"peopleOrNull": [
+                None, {"id": "p2", "bestFriend": {"score": 75}}, {"id": "p3", "bestFriend": {"score": 90}},
+            ]},
+            "errors": [scores_error(["peopleOrNull", 0, "bestFriend", "score"], "score unavailable")],
+        },
+    ),
+    S(
+        name="errors_of_a_nulled_object_are_all_reported",
+        query='{ person(id: "p2") { nickname score } }',
+        expected={
+            "data": {"person": None},
+            "errors": [
+                people_error(["person", "nickname"], "nickname is hidden", code="NICKNAME_HIDDEN"),
+                scores_error(["person", "score"], "score unavailable"),
+            ],
+        },
+    ),
+    S(
         name="root_field_error_leaves_sibling_root_fields",
         query='{ failingRoot person(id: "p1") { name } }',
         expected={
