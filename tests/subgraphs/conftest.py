@@ -111,3 +111,19 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
+
+
+@pytest.fixture
+async def sqlite_world_url(sqlite_database: str) -> str:
+    """The world on SQLite only, for long tables of cases that need no other engine."""
+    if not _clean.get(sqlite_database):
+        await _load_world(sqlite_database)
+        _clean[sqlite_database] = True
+    return sqlite_database
+
+
+@pytest.fixture
+def own_data_url(database_url: str) -> str:
+    """A database the test fills with its own rows (the world is reloaded before the next reader)."""
+    _clean[database_url] = False
+    return database_url
