@@ -130,4 +130,29 @@ SCENARIOS = [
         query='{ search(term: "galigo") { __typename ... on Media { rating } ... on Article { headline } } }',
         expected={"data": {"search": [{"__typename": "Book", "rating": 5}, {"__typename": "Book", "rating": 3}]}},
     ),
+    S(
+        name="same_alias_for_fields_of_different_members_from_different_subgraphs",
+        query="{ media { id ... on Book { info: title } ... on Movie { info: director } } }",
+        expected={"data": {"media": [
+            {"id": "m1", "info": "Sureq Galigo"}, {"id": "m2", "info": "Riri Riza"}, {"id": "m3", "info": "La Galigo"},
+        ]}},
+    ),
+    S(
+        name="interface_fragment_on_interface_object_results",
+        query="{ topRated { ... on Media { id rating } ... on Movie { title } } }",
+        expected={"data": {"topRated": [{"id": "m1", "rating": 5}, {"id": "m2", "rating": 4, "title": "Athirah"}]}},
+    ),
+    S(
+        name="include_on_a_type_condition_with_a_variable",
+        query="query M($d: Boolean!) { media { id ... on Movie @include(if: $d) { director } } }",
+        variables={"d": True},
+        expected={"data": {"media": [{"id": "m1"}, {"id": "m2", "director": "Riri Riza"}, {"id": "m3"}]}},
+    ),
+    S(
+        name="skip_on_a_type_condition_with_a_variable_avoids_the_jump",
+        query="query M($d: Boolean!) { media { id ... on Movie @skip(if: $d) { director } } }",
+        variables={"d": True},
+        expected={"data": {"media": [{"id": "m1"}, {"id": "m2"}, {"id": "m3"}]}},
+        fetches={"library": 1, "extras": 0},
+    ),
 ]

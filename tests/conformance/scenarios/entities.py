@@ -476,4 +476,15 @@ SCENARIOS = [
         ]}},
         fetches={"reviews": 1, "products": 0},
     ),
+    S(
+        name="skip_with_a_variable_inside_a_jumped_selection",
+        query=(
+            "query R($noBody: Boolean!) { product(upc: \"1\") { reviews { id body @skip(if: $noBody) "
+            "author { username @include(if: $noBody) } } } }"
+        ),
+        variables={"noBody": True},
+        expected={"data": {"product": {"reviews": [
+            {"id": "r1", "author": {"username": "ana"}}, {"id": "r2", "author": {"username": "budi"}},
+        ]}}},
+    ),
 ]
