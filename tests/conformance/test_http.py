@@ -285,7 +285,7 @@ async def test_introspection_of_an_entity_type_hides_inaccessible_fields(
     data = await query_data(http, url, '{ __type(name: "Product") { kind name fields { name } } }')
     assert data["__type"]["kind"] == "OBJECT"
     assert sorted(f["name"] for f in data["__type"]["fields"]) == sorted(
-        ["upc", "sku", "name", "price", "category", "variants", "stock", "inStock", "reviews"]
+        ["upc", "sku", "name", "price", "category", "shelf", "variants", "stock", "inStock", "reviews"]
     )
 
 

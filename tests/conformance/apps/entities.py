@@ -5,7 +5,8 @@ products   Query.products/product/topProducts; Product @key(upc) @key(sku); Vari
            arguments of list and input-object types (productsByUpc, findProducts).
 inventory  Product known only by its second key `sku` (stock, inStock).
            Query.catalogVersion is @shareable in products and inventory.
-warehouse  Variant by its nested key; Product as a `resolvable: false` reference.
+warehouse  Variant by its nested key; Product as a `resolvable: false` reference; Shelf by its
+           flat compound key `aisle number` (products references it with `resolvable: false`).
 reviews    Query.latestReviews; Review @key(id); Product.reviews(minRating); Product.name @shareable;
            User @key(id, resolvable: false); its own Category with only BOOKS and GAMES;
            SortOrder with a value (RATING_DESC) that products' input enum lacks.
@@ -30,6 +31,8 @@ PRODUCTS: list[dict[str, Any]] = [
      "colors": ["brown", "black"]},
     {"upc": "3", "sku": "PIN-3", "name": "Pinisi", "price": 120, "category": "TOYS", "colors": []},
 ]
+SHELVES = {"1": ("A", 1), "2": ("A", 2), "3": ("B", 1)}
+TEMPERATURES = {("A", 1): 24, ("A", 2): 25, ("B", 1): 18}
 STOCK = {"LON-1": 10, "CON-2": 0, "PIN-3": 4}
 VARIANT_QUANTITY = {("1", "red"): 3, ("2", "brown"): 5, ("2", "black"): 0}
 REVIEWS: list[dict[str, Any]] = [
@@ -73,6 +76,12 @@ class ProductsVariant:
         return cls(product=ProductsProduct.from_row(product_by("upc", product["upc"])), color=color)
 
 
+@strawberry.federation.type(name="Shelf", keys=[Key(fields="aisle number", resolvable=False)])
+class ProductsShelf:
+    aisle: str
+    number: int
+
+
 @strawberry.federation.type(name="Product", keys=["upc", "sku"])
 class ProductsProduct:
     upc: str
@@ -81,6 +90,11 @@ class ProductsProduct:
     price: int = strawberry.federation.field(tags=["public"])
     category: ProductsCategory
     internal_code: str | None = strawberry.federation.field(inaccessible=True, default=None)
+
+    @strawberry.field
+    def shelf(self) -> ProductsShelf:
+        aisle, number = SHELVES[self.upc]
+        return ProductsShelf(aisle=aisle, number=number)
 
     @strawberry.field
     def variants(self) -> list[ProductsVariant]:
@@ -208,6 +222,20 @@ class WarehouseVariant:
         return cls(product=WarehouseProduct(upc=product["upc"]), color=color)
 
 
+@strawberry.federation.type(name="Shelf", keys=["aisle number"])
+class WarehouseShelf:
+    aisle: str
+    number: int
+
+    @strawberry.field
+    def temperature(self) -> int:
+        return TEMPERATURES[(self.aisle, self.number)]
+
+    @classmethod
+    def resolve_reference(cls, aisle: str, number: int) -> WarehouseShelf:
+        return cls(aisle=aisle, number=number)
+
+
 @strawberry.type(name="Query")
 class WarehouseQuery:
     @strawberry.field
@@ -215,7 +243,7 @@ class WarehouseQuery:
         return "Gudang Paotere"
 
 
-warehouse = Schema(query=WarehouseQuery, types=[WarehouseVariant])
+warehouse = Schema(query=WarehouseQuery, types=[WarehouseVariant, WarehouseShelf])
 
 # ---------------------------------------------------------------- reviews
 

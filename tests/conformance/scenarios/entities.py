@@ -487,4 +487,20 @@ SCENARIOS = [
             {"id": "r1", "author": {"username": "ana"}}, {"id": "r2", "author": {"username": "budi"}},
         ]}}},
     ),
+    S(
+        name="compound_key_jump",
+        query="{ products { upc shelf { aisle number temperature } } }",
+        expected={"data": {"products": [
+            {"upc": "1", "shelf": {"aisle": "A", "number": 1, "temperature": 24}},
+            {"upc": "2", "shelf": {"aisle": "A", "number": 2, "temperature": 25}},
+            {"upc": "3", "shelf": {"aisle": "B", "number": 1, "temperature": 18}},
+        ]}},
+        fetches={"products": 1, "warehouse": 1},
+        representations={"warehouse": 3},
+    ),
+    S(
+        name="compound_key_fields_not_selected_by_the_client",
+        query='{ product(upc: "3") { shelf { temperature } } }',
+        expected={"data": {"product": {"shelf": {"temperature": 18}}}},
+    ),
 ]
