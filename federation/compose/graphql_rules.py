@@ -76,6 +76,7 @@ scalar federation__Scope
 scalar federation__Policy
 scalar federation__ContextFieldValue
 """
+_SUPPORT_DEFINITIONS = parse(_SUPPORT, no_location=True).definitions
 _RULES = [r for r in specified_sdl_rules if r not in (KnownTypeNamesRule, PossibleTypeExtensionsRule)]
 
 
@@ -100,7 +101,7 @@ def _augmented(schema: SubgraphSchema, document: DocumentNode) -> DocumentNode:
     for local, federation_name in schema.federation_names.items():
         if local not in user_defined and federation_name in _DEFINITIONS:
             extra.append(_DEFINITIONS[federation_name].format(name=local))
-    support = parse(_SUPPORT, no_location=True).definitions
+    support = _SUPPORT_DEFINITIONS
     definitions: list[Any] = [
         d for d in support
         if d.name.value not in user_types and d.name.value not in user_defined  # type: ignore[attr-defined]

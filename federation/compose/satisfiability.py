@@ -43,6 +43,8 @@ class _Checker:
         self.problems: list[Problem] = []
         self.reported: set[tuple[str, str]] = set()
         self.reach_cache: dict[tuple[int, str], list[int]] = {}
+        self.resolve_cache: dict[tuple[_State, str], set[_State]] = {}
+        self.overridden: set[tuple[str, str, str]] | None = None
 
     # --- API schema ------------------------------------------------------------------------
     def inaccessible(self, directives: list[str]) -> bool:
@@ -130,18 +132,16 @@ class _Checker:
         return not self._overridden_away(idx, type_def.name, field_name)
 
     def _overridden_away(self, idx: int, type_name: str, field_name: str) -> bool:
-        name = self.subgraphs[idx].name
-        for other in self.subgraphs:
-            other_type = other.types.get(type_name)
-            if other_type is None or other is self.subgraphs[idx]:
-                continue
-            other_field = other_type.fields.get(field_name)
-            if other_field is None:
-                continue
-            override = other.override_from(other_field)
-            if override is not None and override.string_arg("from") == name and override.string_arg("label") is None:
-                return True
-        return False
+        if self.overridden is None:
+            # (subgraph, type, field) that another subgraph took over entirely (@override without label)
+            self.overridden = set()
+            for other in self.subgraphs:
+                for other_type in other.types.values():
+                    for other_field in other_type.fields.values():
+                        override = other.override_from(other_field)
+                        if override is not None and override.string_arg("label") is None:
+                            self.overridden.add((override.string_arg("from") or "", other_type.name, other_field.name))
+        return (self.subgraphs[idx].name, type_name, field_name) in self.overridden
 
     def requires_satisfied(self, idx: int, type_name: str, field_name: str, candidates: list[int]) -> bool:
         subgraph = self.subgraphs[idx]
@@ -239,6 +239,12 @@ class _Checker:
         return frozenset(found)
 
     def resolve_field(self, state: _State, field_name: str) -> set[_State]:
+        cached = self.resolve_cache.get((state, field_name))
+        if cached is None:
+            cached = self.resolve_cache[(state, field_name)] = self._resolve_field(state, field_name)
+        return cached
+
+    def _resolve_field(self, state: _State, field_name: str) -> set[_State]:
         type_name = state.type_name
         provided = frozenset(p.split(".", 1)[1] for p in state.provided if p.split(".", 1)[0] == type_name)
         candidates = self.reach(state.subgraph, type_name)
