@@ -38,24 +38,29 @@ def sample() -> dict[int, CoreTimes]:
 
 
 @dataclass(frozen=True)
-class CoreUsage:
-    busy_share: float  # of the wall time
-    foreign_share: float  # busy time not spent by our processes on this core
+class Usage:
+    busy_share: float  # of the group's cores over the wall time
+    foreign_share: float  # busy time not spent by our processes running on these cores
     steal_share: float
 
 
 def usage(
-    before: dict[int, CoreTimes], after: dict[int, CoreTimes], wall: float, ours: dict[int, float]
-) -> dict[int, CoreUsage]:
-    """Per core: shares of `wall` seconds; `ours` is our processes' CPU seconds per core."""
+    before: dict[int, CoreTimes],
+    after: dict[int, CoreTimes],
+    wall: float,
+    groups: dict[str, tuple[list[int], float]],
+) -> dict[str, Usage]:
+    """Per group of cores (name -> cores, CPU seconds our processes pinned to exactly
+    these cores used): shares of the group's capacity over `wall` seconds."""
     result = {}
-    for core, end in after.items():
-        start = before[core]
-        busy = end.busy - start.busy
-        result[core] = CoreUsage(
-            busy_share=busy / wall,
-            foreign_share=max(0.0, busy - ours.get(core, 0.0)) / wall,
-            steal_share=(end.steal - start.steal) / wall,
+    for name, (cores, ours) in groups.items():
+        busy = sum(after[c].busy - before[c].busy for c in cores)
+        steal = sum(after[c].steal - before[c].steal for c in cores)
+        capacity = wall * len(cores)
+        result[name] = Usage(
+            busy_share=busy / capacity,
+            foreign_share=max(0.0, busy - ours) / capacity,
+            steal_share=steal / capacity,
         )
     return result
 

@@ -61,25 +61,18 @@ def splp_help() -> str:
 
 
 def splp_gateways(extra: tuple[str, ...] = ()) -> list[Gateway]:
-    """SPLP's variants that its command line offers: plain, and deduplicating when it
-    has a flag for it."""
+    """SPLP's variants that its command line offers: without and with in-flight
+    deduplication (on by default, turned off by --no-dedupe)."""
     help_text = splp_help()
     if not help_text:
         return []
-    variants = [Gateway("splp", "SPLP gateway", SPLP_COMMAND + extra, "/graphql", REPO_DIR, False, True)]
-    if "--dedup" in help_text:
-        variants.append(
-            Gateway(
-                "splp-dedup",
-                "SPLP gateway, --dedup",
-                SPLP_COMMAND + extra + ("--dedup",),
-                "/graphql",
-                REPO_DIR,
-                True,
-                True,
-            )
-        )
-    return variants
+    command = SPLP_COMMAND + extra
+    if "--no-dedupe" not in help_text:
+        return [Gateway("splp", "SPLP gateway", command, "/graphql", REPO_DIR, False, True)]
+    return [
+        Gateway("splp", "SPLP gateway, --no-dedupe", (*command, "--no-dedupe"), "/graphql", REPO_DIR, False, True),
+        Gateway("splp-dedupe", "SPLP gateway, in-flight deduplication", command, "/graphql", REPO_DIR, True, True),
+    ]
 
 
 def peer_gateways() -> list[Gateway]:

@@ -9,7 +9,9 @@ if TYPE_CHECKING:
 
 
 def round_line(name: str, outcome: Round) -> str:
-    foreign = " ".join(f"cpu{core} {share:.0%}" for core, share in sorted(outcome.foreign_share.items()))
+    cores = "  ".join(
+        f"{group} busy {outcome.busy[group]:4.0%} foreign {outcome.foreign[group]:4.0%}" for group in outcome.busy
+    )
     flags = []
     if outcome.noisy:
         flags.append(f"NOISY (attempt {outcome.attempt})")
@@ -17,8 +19,7 @@ def round_line(name: str, outcome: Round) -> str:
         flags.append(f"BAD RESPONSES {outcome.bad}")
     return (
         f"  {name:<12} {outcome.rps:8.1f} req/s  p50 {outcome.p50_ms:8.1f} ms  p99 {outcome.p99_ms:8.1f} ms"
-        f"  sub/req {outcome.subgraph_requests_per_request:5.2f}  core0 busy {outcome.gateway_core_busy:4.0%}"
-        f"  core1 busy {outcome.load_core_busy:4.0%}  foreign: {foreign}  {' '.join(flags)}"
+        f"  sub/req {outcome.subgraph_requests_per_request:5.2f}  {cores}  {' '.join(flags)}"
     ).rstrip()
 
 
@@ -26,32 +27,40 @@ def _ratio(splp: float, peer: float) -> str:
     return f"{splp / peer:.2f}x" if peer else "-"
 
 
-def table(results: dict[str, Any]) -> str:
-    rows = [row for row in results["gateways"] if "rps" in row]
-    failed = [row for row in results["gateways"] if row["failure"]]
-    settings = results["settings"]
+def _rows(rows: list[dict[str, Any]]) -> list[str]:
     lines = [
-        f"Gateway benchmark: {settings['connections']} requests in flight, gateway on core "
-        f"{settings['gateway_core']}, subgraphs + wrk on core {settings['load_core']}, medians of "
-        f"{settings['rounds']} rounds of {settings['seconds']:g} s (after {settings['warmup']:g} s warm-up)",
-        "",
-        f"{'gateway':<12} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'peak RSS':>10} {'sub/req':>8} "
-        f"{'sub/req@load':>13} {'noisy':>6} {'bad':>5}",
+        f"{'gateway':<12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'peak RSS':>10} {'sub/req':>7} "
+        f"{'@load':>6} {'noisy':>6} {'foreign':>8} {'bad':>4}"
     ]
     for row in rows:
+        if row["failure"]:
+            lines.append(f"{row['name']:<12} FAILED: {row['failure'][:300]}")
+            continue
+        foreign = max(row["median_foreign"].values())
         lines.append(
-            f"{row['name']:<12} {row['rps']:9.1f} {row['p50_ms']:9.1f} {row['p99_ms']:9.1f} "
-            f"{row['peak_rss_mib']:7.0f} MiB {row['subgraph_requests_single']:8d} "
-            f"{row['subgraph_requests_under_load']:13.2f} {row['noisy_rounds']:>3}/{len(row['rounds']):<2} "
-            f"{row['bad_responses']:5d}"
+            f"{row['name']:<12} {row['rps']:8.1f} {row['p50_ms']:8.1f} {row['p99_ms']:8.1f} "
+            f"{row['peak_rss_mib']:6.0f} MiB {row['subgraph_requests_single']:7d} "
+            f"{row['subgraph_requests_under_load']:6.2f} {row['noisy_rounds']:>3}/{len(row['rounds']):<2} "
+            f"{foreign:8.0%} {row['bad_responses']:4d}"
         )
-    for row in failed:
-        lines.append(f"{row['name']:<12} FAILED: {row['failure'][:200]}")
+    return lines
 
-    splps = [row for row in rows if row["splp"]]
-    peers = [row for row in rows if not row["splp"]]
+
+def table(results: dict[str, Any]) -> str:
+    settings = results["settings"]
+    rows = results["gateways"]
+    lines = [
+        f"Gateway benchmark: {settings['connections']} requests in flight; gateway pinned to core 0, subgraphs "
+        f"and wrk to core 1; medians of {settings['rounds']} interleaved rounds of {settings['seconds']:g} s "
+        f"(each after {settings['warmup']:g} s of warm-up)",
+        "",
+        *_rows(rows),
+    ]
+    measured = [row for row in rows if not row["failure"] and row["rounds"]]
+    splps = [row for row in measured if row["splp"]]
+    peers = [row for row in measured if not row["splp"]]
     if splps and peers:
-        lines += ["", "SPLP's ratio to each peer (req/s: higher is better; p50, p99, RSS: lower is better)"]
+        lines += ["", "SPLP / peer (req/s: higher is better; p50, p99, peak RSS: lower is better)"]
         for splp in splps:
             for peer in peers:
                 lines.append(
@@ -60,16 +69,25 @@ def table(results: dict[str, Any]) -> str:
                     f"   p99 {_ratio(splp['p99_ms'], peer['p99_ms']):>7}"
                     f"   RSS {_ratio(splp['peak_rss_mib'], peer['peak_rss_mib']):>7}"
                 )
+    workers = results["workers"]
+    if workers:
+        lines += [
+            "",
+            "splp --workers (no deduplication): gateway, subgraphs and wrk all share cores 0-1",
+            *_rows(workers),
+        ]
+        one, two = (row for row in workers)
+        if "rps" in one and "rps" in two:
+            lines.append(f"  2 workers / 1 worker: req/s {_ratio(two['rps'], one['rps'])}")
     capacity = results["subgraphs"]
-    load_busy = max((row["load_core_busy"] for row in rows), default=0.0)
     lines += [
         "",
-        f"Subgraphs alone (replaying the gateways' {capacity['distinct_requests']} distinct subgraph requests, "
-        f"wrk on the other core): {capacity['rps']:.0f} req/s, p50 {capacity['p50_ms']:.1f} ms "
-        f"(executing every request anew: {capacity['no_memo_rps']:.0f} req/s). "
-        f"Core 1 (subgraphs + wrk) was at most {load_busy:.0%} busy during the gateway rounds.",
-        "sub/req: subgraph requests for one lone client request; sub/req@load: per completed response "
-        "under load (an upper bound: requests in flight when a round ends count their subgraph requests only).",
-        f"noisy: rounds in which another program used over {settings['max_foreign']:.0%} of a core, after repeats.",
+        f"Subgraphs alone, replaying the {capacity['distinct_requests']} distinct subgraph requests the gateways "
+        f"sent (subgraphs on core 1, wrk on core 0): {capacity['rps']:.0f} req/s, p50 {capacity['p50_ms']:.1f} ms; "
+        f"executing every request anew (--no-memo): {capacity['no_memo_rps']:.0f} req/s.",
+        "sub/req: subgraph requests for one lone client request. @load: per completed response under load, an "
+        "upper bound (a round's last requests in flight count their subgraph requests only).",
+        f"noisy: rounds in which other programs used over {settings['max_foreign']:.0%} of a core, after repeats; "
+        "foreign: median share of the busiest core used by other programs.",
     ]
     return "\n".join(lines)
