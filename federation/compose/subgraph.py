@@ -15,6 +15,7 @@ import contextlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from graphql import (
@@ -274,6 +275,7 @@ class SubgraphSchema:
 
 # --- field sets -----------------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)
 def parse_field_set(text: str) -> SelectionSetNode:
     """Parses a `FieldSet` string (`"id organization { id }"`) into a selection set."""
     document = parse("{" + text + "}", no_location=True)
