@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import aiohttp
 import orjson
+
+from federation.executor.http11 import HTTPError, Pool
 
 JSON_CONTENT_TYPES = ("application/json", "application/graphql-response+json")
 
@@ -32,74 +33,56 @@ class FetchError(Exception):
 
 
 class SubgraphClient:
-    """One aiohttp session for all subgraphs; `fetch` returns a parsed GraphQL response."""
+    """Keep-alive connections to every subgraph; `fetch` returns a parsed GraphQL response."""
 
     def __init__(self, urls: dict[str, str], timeout: float = 30.0, dedupe: bool = True) -> None:
         self.urls = urls
-        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self.timeout = timeout
         self.dedupe = dedupe
-        self._session: aiohttp.ClientSession | None = None
+        self._pools: dict[str, Pool] = {}
         self._in_flight: dict[tuple[str, bytes], asyncio.Future[dict[str, Any]]] = {}
         self.request_count = 0
 
-    def session(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=256, limit_per_host=128, keepalive_timeout=60)
-            self._session = aiohttp.ClientSession(connector=connector, timeout=self.timeout, auto_decompress=True)
-        return self._session
+    def pool(self, service: str) -> Pool:
+        pool = self._pools.get(service)
+        if pool is None:
+            url = self.urls.get(service)
+            if url is None:
+                raise FetchError(service, "the subgraph has no URL")
+            try:
+                pool = self._pools[service] = Pool(url)
+            except ValueError as e:
+                raise FetchError(service, str(e)) from None
+        return pool
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        for pool in self._pools.values():
+            pool.close()
+        self._pools.clear()
 
     async def fetch(
         self, service: str, body: bytes, headers: dict[str, str] | None = None, dedupe: bool = True
     ) -> dict[str, Any]:
         if not (self.dedupe and dedupe):
-            return await self._send(service, body, headers)
+            return await self._send(service, body, headers, retry=dedupe)
         key = (service, body)
-        pending = self._in_flight.get(key)
-        if pending is not None:
-            return await asyncio.shield(pending)
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        self._in_flight[key] = future
-        try:
-            result = await self._send(service, body, headers)
-        except BaseException as e:
-            if not future.done():
-                future.set_exception(e)
-                future.exception()  # waiters get it; do not warn when nobody waited
-            raise
-        else:
-            future.set_result(result)
-            return result
-        finally:
-            del self._in_flight[key]
+        shared = self._in_flight.get(key)
+        if shared is None:
+            # A task of its own: a cancelled caller must not cancel the others' answer.
+            shared = asyncio.ensure_future(self._send(service, body, headers, retry=True))
+            self._in_flight[key] = shared
+            shared.add_done_callback(lambda _: self._in_flight.pop(key, None))
+        return await asyncio.shield(shared)
 
-    async def _send(self, service: str, body: bytes, headers: dict[str, str] | None) -> dict[str, Any]:
-        url = self.urls.get(service)
-        if url is None:
-            raise FetchError(service, "the subgraph has no URL")
-        request_headers = {
-            "content-type": "application/json",
-            "accept": "application/graphql-response+json, application/json",
-        }
-        if headers:
-            request_headers.update(headers)
+    async def _send(self, service: str, body: bytes, headers: dict[str, str] | None, retry: bool) -> dict[str, Any]:
+        pool = self.pool(service)
         self.request_count += 1
         try:
-            async with self.session().post(url, data=body, headers=request_headers) as response:
-                raw = await response.read()
-                status = response.status
+            status, raw = await asyncio.wait_for(pool.post(body, headers, retry=retry), self.timeout)
         except TimeoutError:
-            raise FetchError(service, f"timed out after {self.timeout.total} s") from None
-        except aiohttp.ClientConnectorError as e:
-            raise FetchError(service, f"cannot connect to {url}: {e.os_error.strerror or e}") from None
-        except aiohttp.ClientError as e:
-            raise FetchError(service, f"{type(e).__name__}: {e}") from None
-        except OSError as e:
-            raise FetchError(service, f"{type(e).__name__}: {e}") from None
+            raise FetchError(service, f"timed out after {self.timeout:g} s") from None
+        except HTTPError as e:
+            raise FetchError(service, str(e)) from None
         return _parse_response(service, status, raw)
 
 

@@ -84,7 +84,7 @@ class Execution:
     ) -> None:
         batched = len(fetches) > 1 or fetches[0].operation != operation
         extra: dict[str, Any] = {}
-        all_places: list[list[list[tuple[dict[str, Any], Path]]]] = []
+        all_places: list[list[list[dict[str, Any]]]] = []
         for i, fetch in enumerate(fetches):
             representations, places = self.representations(fetch)
             extra[f"r{i}" if batched else "representations"] = representations
@@ -95,10 +95,9 @@ class Execution:
         try:
             response = await self.client.fetch(service, body, self.headers)
         except FetchError as e:
-            for places in all_places:
-                for place_list in places:
-                    for _, path in place_list:
-                        self.errors.append(e.to_graphql_error(list(path)))
+            for fetch, places in zip(fetches, all_places, strict=True):
+                for path in self.client_paths(fetch, [obj for objects in places for obj in objects]):
+                    self.errors.append(e.to_graphql_error(list(path)))
             return
         data = response.get("data")
         for i, places in enumerate(all_places):
@@ -108,41 +107,65 @@ class Execution:
                 continue
             for index, result in enumerate(results[: len(places)]):
                 if isinstance(result, dict):
-                    for obj, _ in places[index]:
+                    for obj in places[index]:
                         merge(obj, result)
         for error in _errors(response):
             error_path = error.get("path")
             if isinstance(error_path, list) and len(error_path) >= 2 and isinstance(error_path[1], int):
                 batch: int | None = 0 if not batched else _batch_index(error_path[0])
                 if batch is not None and batch < len(all_places) and error_path[1] < len(all_places[batch]):
-                    for _, place_path in all_places[batch][error_path[1]]:
-                        self.errors.append(_with_service(error, service, [*place_path, *error_path[2:]]))
+                    objects = all_places[batch][error_path[1]]
+                    for path in self.client_paths(fetches[batch], objects):
+                        self.errors.append(_with_service(error, service, [*path, *error_path[2:]]))
                     continue
             self.errors.append(_with_service(error, service, None))
 
-    def representations(self, fetch: Fetch) -> tuple[list[dict[str, Any]], list[list[tuple[dict[str, Any], Path]]]]:
-        """The distinct representations for `fetch`, and for each the places it came from."""
+    def client_paths(self, fetch: Fetch, objects: list[dict[str, Any]]) -> list[Path]:
+        """The response paths of `objects` (found at the fetch's path), each once."""
+        wanted = {id(obj) for obj in objects}
+        seen: set[Path] = set()
+        result = []
+        for obj, path in objects_with_paths(self.data, fetch.path):
+            if id(obj) in wanted and path not in seen:
+                seen.add(path)
+                result.append(path)
+        return result
+
+    def representations(self, fetch: Fetch) -> tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]:
+        """The distinct representations for `fetch`, and for each the objects it came from."""
         assert fetch.requires is not None and fetch.entity_type is not None
         types = self.supergraph.entity_typenames(fetch.entity_type)
+        project = _projector(fetch.requires)
+        override = fetch.representation_typename
         representations: list[dict[str, Any]] = []
-        places: list[list[tuple[dict[str, Any], Path]]] = []
-        index_of: dict[bytes, int] = {}
-        for obj, path in objects_at(self.data, fetch.path):
+        places: list[list[dict[str, Any]]] = []
+        index_of: dict[Any, int] = {}
+        for obj in objects_at(self.data, fetch.path):
             if obj.get("__typename") not in types:
                 continue
-            representation = _project(obj, fetch.requires)
+            representation = project(obj)
             if representation is None:
                 continue
-            if fetch.representation_typename:
-                representation["__typename"] = fetch.representation_typename
-            key = orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
+            if override:
+                representation["__typename"] = override
+            key = _identity(representation)
             index = index_of.get(key)
             if index is None:
                 index = index_of[key] = len(representations)
                 representations.append(representation)
                 places.append([])
-            places[index].append((obj, path))
+            places[index].append(obj)
         return representations, places
+
+
+def _identity(representation: dict[str, Any]) -> Any:
+    """A key equal for equal representations: their values when hashable, else their JSON."""
+    values = tuple(representation.values())
+    try:
+        hash(values)
+    except TypeError:
+        return orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
+    return values
 
 
 def _batch_index(alias: object) -> int | None:
@@ -167,7 +190,26 @@ def _with_service(error: dict[str, Any], service: str, path: list[Any] | None) -
     return result
 
 
-def objects_at(data: dict[str, Any], path: tuple[str, ...]) -> list[tuple[dict[str, Any], Path]]:
+def objects_at(data: dict[str, Any], path: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The objects a Flatten path reaches: "@" steps into every item of a list."""
+    current: list[Any] = [data]
+    for segment in path:
+        following: list[Any] = []
+        if segment == "@":
+            for value in current:
+                if type(value) is list:
+                    following.extend(value)
+        else:
+            for value in current:
+                if type(value) is dict:
+                    child = value.get(segment)
+                    if child is not None:
+                        following.append(child)
+        current = following
+    return [v for v in current if type(v) is dict]
+
+
+def objects_with_paths(data: dict[str, Any], path: tuple[str, ...]) -> list[tuple[dict[str, Any], Path]]:
     current: list[tuple[Any, Path]] = [(data, ())]
     for segment in path:
         following: list[tuple[Any, Path]] = []
@@ -186,6 +228,31 @@ def objects_at(data: dict[str, Any], path: tuple[str, ...]) -> list[tuple[dict[s
 
 
 _MISSING = object()
+
+
+def _projector(selection: SubSelection) -> Any:
+    """A function building a representation from an object, compiled once per selection."""
+    projector = selection.__dict__.get("_projector")
+    if projector is None:
+        flat = not selection.fragments and all(f.selection is None for f in selection.fields.values())
+        if flat:
+            pairs = tuple((key, f.source_key or key) for key, f in selection.fields.items())
+
+            def projector(obj: dict[str, Any]) -> dict[str, Any] | None:
+                result = {}
+                for key, source in pairs:
+                    value = obj.get(source, _MISSING)
+                    if value is _MISSING:
+                        return None
+                    result[key] = value
+                return result
+        else:
+
+            def projector(obj: dict[str, Any]) -> dict[str, Any] | None:
+                return _project(obj, selection)
+
+        selection.__dict__["_projector"] = projector
+    return projector
 
 
 def _project(obj: dict[str, Any], selection: SubSelection) -> dict[str, Any] | None:

@@ -1,0 +1,175 @@
+"""A small HTTP/1.1 client for subgraph requests: keep-alive connections, POST only.
+
+A general client (aiohttp) spends most of a subgraph round trip on generality the gateway
+never uses: cookies, redirects, multipart, per-request header objects. Here a request is
+one precomputed head plus the body, written to an idle keep-alive connection, and the
+response is parsed by httptools (the parser uvicorn uses) into a status and a body.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+from collections import deque
+from urllib.parse import urlsplit
+
+import httptools
+
+
+class HTTPError(Exception):
+    """The request did not get a complete response (connection refused or lost, bad response)."""
+
+
+class _Connection(asyncio.Protocol):
+    def __init__(self, pool: Pool) -> None:
+        self.pool = pool
+        self.transport: asyncio.Transport | None = None
+        self.parser = httptools.HttpResponseParser(self)
+        self.waiter: asyncio.Future[tuple[int, bytes]] | None = None
+        self.chunks: list[bytes] = []
+        self.headers_done = False
+        self.closed = False
+        self.received_any = False
+
+    # asyncio.Protocol
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self.received_any = True
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError as e:
+            self._fail(HTTPError(f"malformed HTTP response: {e}"))
+            self.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self.pool.forget(self)
+        waiter = self.waiter
+        if waiter is not None and not waiter.done() and self.headers_done and exc is None:
+            # A response without Content-Length or chunks ends with its connection.
+            self.waiter = None
+            waiter.set_result((self.parser.get_status_code(), b"".join(self.chunks)))
+            return
+        detail = f": {exc}" if exc else ""
+        self._fail(HTTPError("the connection was closed before a complete response" + detail))
+
+    # httptools callbacks
+    def on_headers_complete(self) -> None:
+        self.headers_done = True
+
+    def on_body(self, body: bytes) -> None:
+        self.chunks.append(body)
+
+    def on_message_complete(self) -> None:
+        status = self.parser.get_status_code()
+        body = b"".join(self.chunks)
+        self.chunks = []
+        self.headers_done = False
+        keep_alive = self.parser.should_keep_alive()
+        waiter, self.waiter = self.waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result((status, body))
+        if keep_alive and not self.closed:
+            self.pool.release(self)
+        else:
+            self.close()
+
+    def _fail(self, error: Exception) -> None:
+        waiter, self.waiter = self.waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(error)
+
+    def send(self, data: bytes) -> asyncio.Future[tuple[int, bytes]]:
+        assert self.transport is not None and self.waiter is None
+        self.waiter = asyncio.get_running_loop().create_future()
+        self.received_any = False
+        self.transport.write(data)
+        return self.waiter
+
+    def close(self) -> None:
+        self.closed = True
+        self.pool.forget(self)
+        if self.transport is not None:
+            self.transport.close()
+
+
+class Pool:
+    """Keep-alive connections to one origin, at most `limit` open at once."""
+
+    def __init__(self, url: str, limit: int = 100) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an http(s) URL: {url!r}")
+        self.host = parts.hostname
+        self.port = parts.port or (443 if parts.scheme == "https" else 80)
+        self.ssl = ssl.create_default_context() if parts.scheme == "https" else None
+        target = parts.path or "/"
+        if parts.query:
+            target += "?" + parts.query
+        host_header = parts.netloc.rsplit("@", 1)[-1]
+        self.head = (
+            f"POST {target} HTTP/1.1\r\nHost: {host_header}\r\nContent-Type: application/json\r\n"
+            "Accept: application/graphql-response+json, application/json\r\n"
+        ).encode("latin-1")
+        self.idle: deque[_Connection] = deque()
+        self.slots = asyncio.Semaphore(limit)
+        self.open: set[_Connection] = set()
+
+    def release(self, connection: _Connection) -> None:
+        self.idle.append(connection)
+
+    def forget(self, connection: _Connection) -> None:
+        self.open.discard(connection)
+        with contextlib.suppress(ValueError):
+            self.idle.remove(connection)
+
+    async def _connect(self) -> _Connection:
+        loop = asyncio.get_running_loop()
+        try:
+            _, protocol = await loop.create_connection(lambda: _Connection(self), self.host, self.port, ssl=self.ssl)
+        except OSError as e:
+            raise HTTPError(f"cannot connect to {self.host}:{self.port}: {e.strerror or e}") from None
+        self.open.add(protocol)
+        return protocol
+
+    def _request_bytes(self, body: bytes, headers: dict[str, str] | None) -> bytes:
+        extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items()).encode("latin-1") if headers else b""
+        return b"%s%sContent-Length: %d\r\n\r\n%s" % (self.head, extra, len(body), body)
+
+    async def post(self, body: bytes, headers: dict[str, str] | None = None, retry: bool = True) -> tuple[int, bytes]:
+        """POST `body`; the status and the response body. Raises `HTTPError`.
+
+        A reused connection the server has meanwhile closed fails before any response byte
+        arrives: with `retry`, the request goes again on a new connection.
+        """
+        data = self._request_bytes(body, headers)
+        async with self.slots:
+            while self.idle:
+                connection = self.idle.pop()
+                if connection.closed:
+                    continue
+                try:
+                    return await self._exchange(connection, data)
+                except HTTPError:
+                    if not retry or connection.received_any:
+                        raise
+                    # stale keep-alive connection: try a fresh one
+                    break
+            connection = await self._connect()
+            return await self._exchange(connection, data)
+
+    async def _exchange(self, connection: _Connection, data: bytes) -> tuple[int, bytes]:
+        try:
+            return await connection.send(data)
+        except asyncio.CancelledError:
+            # A timeout or a cancelled request leaves the connection mid-response.
+            connection.close()
+            raise
+
+    def close(self) -> None:
+        for connection in list(self.open):
+            connection.close()
+        self.idle.clear()
