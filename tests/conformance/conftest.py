@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from .apps import AREAS, REQUEST_LOG, build_server_app, subgraph_path
+from .apps import AREAS, CONNECTION_LOG, REQUEST_LOG, build_server_app, subgraph_path
 from .harness import (
     GRAPHQL_RESPONSE_JSON,
     Scenario,
@@ -84,6 +84,7 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
 @pytest.fixture(autouse=True)
 def fresh_subgraph_state() -> None:
     REQUEST_LOG.clear()
+    CONNECTION_LOG.clear()
     for area in AREAS.values():
         if area.reset is not None:
             area.reset()

@@ -42,6 +42,8 @@ AREAS: dict[str, Area] = {
 
 # (area, subgraph, request body) for every request a subgraph received.
 REQUEST_LOG: list[tuple[str, str, dict[str, Any]]] = []
+# (area, subgraph, client port) for every request: the connections the gateway used.
+CONNECTION_LOG: list[tuple[str, str, int]] = []
 
 # The subgraphs raise errors on purpose; strawberry would log each with a traceback.
 logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)
@@ -71,6 +73,7 @@ async def serve_subgraph(request: Request) -> Response:
     except ValueError:
         return JSONResponse({"errors": [{"message": "body is not JSON"}]}, status_code=400)
     REQUEST_LOG.append((area_name, name, body))
+    CONNECTION_LOG.append((area_name, name, request.client.port if request.client else 0))
     fault = area.faults.get(name)
     if fault == "garbage":
         return HTMLResponse("<html><body><h1>502 Bad Gateway</h1></body></html>")

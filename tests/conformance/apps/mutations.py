@@ -1,7 +1,9 @@
 """Subgraphs of the `mutations` supergraph: root mutation fields in two subgraphs.
 
-ledger  Mutation.addEntry(text, delayMs) -> Entry @key(id); Query.entries.
-audit   Mutation.logEvent(text) -> String; Entry.auditTrail (an entity field reached after a mutation).
+ledger  Mutation.addEntry(text, delayMs) -> Entry @key(id), refuseEntry (raises); Query.entries,
+        Query.ledgerWait(ms).
+audit   Mutation.logEvent(text) -> String; Entry.auditTrail (an entity field reached after a mutation);
+        Query.auditWait(ms). The two *Wait fields show whether independent fetches overlap.
 Every resolver appends to EXECUTION_LOG when it starts and when it ends, so a test sees the order in
 which the gateway ran the mutation's root fields (GraphQL spec 6.2.2: serially, in document order).
 """
@@ -33,8 +35,19 @@ class LedgerEntry:
         return cls(id=strawberry.ID(id), text=ENTRIES[int(id) - 1])
 
 
+async def logged_wait(name: str, ms: int) -> str:
+    EXECUTION_LOG.append(f"start {name}")
+    await asyncio.sleep(ms / 1000)
+    EXECUTION_LOG.append(f"end {name}")
+    return f"{name} waited"
+
+
 @strawberry.type(name="Query")
 class LedgerQuery:
+    @strawberry.field
+    async def ledger_wait(self, ms: int) -> str:
+        return await logged_wait("ledger", ms)
+
     @strawberry.field
     def entries(self) -> list[LedgerEntry]:
         return [LedgerEntry(id=strawberry.ID(str(n)), text=t) for n, t in enumerate(ENTRIES, start=1)]
@@ -76,6 +89,10 @@ class AuditEntry:
 
 @strawberry.type(name="Query")
 class AuditQuery:
+    @strawberry.field
+    async def audit_wait(self, ms: int) -> str:
+        return await logged_wait("audit", ms)
+
     @strawberry.field
     def audit_size(self) -> int:
         return len(EXECUTION_LOG)
