@@ -12,10 +12,12 @@ module reads it into two things the rest of the gateway uses:
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from graphql import (
     ArgumentNode,
@@ -57,6 +59,7 @@ from graphql import (
 from graphql.language import Node
 
 SPECS_HOST = "https://specs.apollo.dev/"
+T = TypeVar("T")
 
 # Features whose directives only describe how to resolve or secure fields. A gateway must
 # refuse a supergraph that links an EXECUTION or SECURITY feature it does not implement
@@ -149,6 +152,24 @@ class SupergraphType:
     enum_values: dict[str, set[str]] = field(default_factory=dict)
 
 
+def _memoized(method: Callable[..., T]) -> Callable[..., T]:
+    """Cache a query of the (immutable) supergraph on the instance: the planner asks the same
+    questions many times, and the cache goes away with the supergraph on reload."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    def wrapper(self: Supergraph, *args: Any) -> T:
+        memo = self.__dict__.setdefault("_memo", {})
+        key = (name, *args)
+        try:
+            return memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            value = memo[key] = method(self, *args)
+            return value
+
+    return wrapper
+
+
 @dataclass
 class Supergraph:
     sdl: str
@@ -194,6 +215,7 @@ class Supergraph:
         t = self.types.get(type_name)
         return t is not None and graph in t.graphs
 
+    @_memoized
     def field_graphs(self, type_name: str, field_name: str, enabled_labels: frozenset[str]) -> list[str]:
         """The graphs that can resolve `type_name.field_name` (not merely mention it)."""
         t = self.types[type_name]
@@ -223,12 +245,14 @@ class Supergraph:
             result.append(g)
         return result
 
+    @_memoized
     def resolvable_keys(self, type_name: str, graph: str) -> list[Key]:
         t = self.types.get(type_name)
         if t is None or graph not in t.graphs:
             return []
         return [k for k in t.graphs[graph].keys if k.resolvable]
 
+    @_memoized
     def possible_types_in_graph(self, type_name: str, graph: str) -> list[str]:
         """Object types a value of `type_name` returned by `graph` can have."""
         t = self.types[type_name]
@@ -242,6 +266,7 @@ class Supergraph:
                 result.append(name)
         return sorted(result)
 
+    @_memoized
     def possible_types(self, type_name: str) -> list[str]:
         t = self.types[type_name]
         if t.kind == "object":
@@ -251,6 +276,7 @@ class Supergraph:
             return []
         return sorted(o.name for o in self.api_schema.get_possible_types(api_type))  # type: ignore[arg-type]
 
+    @_memoized
     def interfaces_of(self, type_name: str) -> set[str]:
         """Interfaces `type_name` implements in any graph."""
         t = self.types.get(type_name)
