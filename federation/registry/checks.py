@@ -16,8 +16,7 @@ from graphql import GraphQLSchema
 
 from federation.compose import CompositionError
 from federation.registry.schema_changes import BreakingChange, find_breaking_changes
-from federation.registry.store import RegistryStore
-from federation.supergraph import Supergraph
+from federation.registry.store import RegistryStore, load_supergraph
 
 DEFAULT_USAGE_DAYS = 30
 
@@ -46,7 +45,7 @@ class CheckReport:
 
 
 def api_schema(supergraph_sdl: str) -> GraphQLSchema:
-    return Supergraph.from_sdl(supergraph_sdl).api_schema
+    return load_supergraph(supergraph_sdl).api_schema
 
 
 async def check_subgraph(

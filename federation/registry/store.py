@@ -20,6 +20,7 @@ import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, delete, event, func, insert, select, update
@@ -80,6 +81,12 @@ class Token:
 
     def may_publish(self, subgraph: str) -> bool:
         return self.role == "admin" or (self.role == "publisher" and subgraph in self.subgraphs)
+
+
+@lru_cache(maxsize=8)
+def load_supergraph(sdl: str) -> Supergraph:
+    """`Supergraph.from_sdl`, remembered for the few supergraphs a check compares."""
+    return Supergraph.from_sdl(sdl)
 
 
 def hash_token(token: str) -> str:
@@ -266,11 +273,14 @@ class RegistryStore:
         Composition is CPU work, so it runs in a thread to keep the registry answering.
         """
         sources = [SubgraphSource(s.name, s.url, s.sdl) for s in subgraphs]
-        result = await asyncio.to_thread(self._compose, sources)
+        return await asyncio.to_thread(self._compose_and_load, sources)
+
+    def _compose_and_load(self, sources: list[SubgraphSource]) -> CompositionResult:
+        result = self._compose(sources)
         if result.errors or result.supergraph_sdl is None:
             return CompositionResult(supergraph_sdl=None, errors=tuple(result.errors))
         try:
-            Supergraph.from_sdl(result.supergraph_sdl)
+            load_supergraph(result.supergraph_sdl)
         except SupergraphError as e:
             error = CompositionError("INVALID_SUPERGRAPH", f"the gateway cannot load the composed supergraph: {e}")
             return CompositionResult(supergraph_sdl=None, errors=(error,))

@@ -17,8 +17,8 @@ flushes them to the registry's `POST /usage` every `flush_interval` seconds:
     await recorder.close()                          # in its shutdown: a last flush
 
 When the registry is unreachable the counts are kept for the next flush (up to
-`max_pending` distinct client/coordinate pairs, beyond which new ones are dropped and the
-loss is logged), so usage is never lost to a short outage.
+`max_pending` distinct operations and client/coordinate pairs, beyond which counts are
+dropped and the loss is logged), so usage is not lost to a short outage.
 """
 
 from __future__ import annotations
@@ -42,37 +42,50 @@ class UsageRecorder:
         self._client = RegistryClient(registry_url, token)
         self.flush_interval = flush_interval
         self.max_pending = max_pending
-        self._pending: Counter[tuple[str, str]] = Counter()
+        # keyed by the operation's coordinate set as the gateway passes it (one frozenset per
+        # prepared operation, its hash cached), so recording is one dict update per operation
+        self._pending: Counter[tuple[str, frozenset[str]]] = Counter()
+        self._unsent: Counter[tuple[str, str]] = Counter()  # per coordinate, from failed flushes
         self._dropped = 0
         self._task: asyncio.Task[None] | None = None
 
     def record(self, client: str, coordinates: frozenset[str]) -> None:
         """Count one operation by `client` using each of `coordinates`."""
-        client = client.strip()[:200] or UNNAMED_CLIENT
+        key = (client, coordinates)
         pending = self._pending
-        for coordinate in coordinates:
-            key = (client, coordinate)
-            if key in pending or len(pending) < self.max_pending:
-                pending[key] += 1
-            else:
-                self._dropped += 1
+        if key in pending or len(pending) < self.max_pending:
+            pending[key] += 1
+        else:
+            self._dropped += 1
+
+    def _take_pending(self) -> Counter[tuple[str, str]]:
+        batch, self._unsent = self._unsent, Counter()
+        pending, self._pending = self._pending, Counter()
+        for (client, coordinates), operations in pending.items():
+            name = client.strip()[:200] or UNNAMED_CLIENT
+            for coordinate in coordinates:
+                batch[name, coordinate] += operations
+        return batch
 
     async def flush(self) -> bool:
         """Send what was recorded; on failure keep it for the next flush. True when sent."""
-        if not self._pending:
+        batch = self._take_pending()
+        if not batch:
             return True
-        batch, self._pending = self._pending, Counter()
         entries = [{"client": c, "coordinate": k, "operations": n} for (c, k), n in batch.items()]
         try:
             await self._client.report_usage(entries)
         except (RegistryUnavailable, RegistryError) as e:
-            # counts recorded meanwhile go on top of the unsent ones
-            batch.update(self._pending)
-            self._pending = batch
-            log.warning("usage not reported to the registry yet (%s); %d counts kept", e, len(batch))
+            if len(batch) > self.max_pending:
+                self._dropped += sum(batch.values())
+                log.warning("usage not reported to the registry (%s); %d counts dropped", e, len(batch))
+            else:
+                # what was recorded meanwhile is added to these at the next flush
+                self._unsent = batch
+                log.warning("usage not reported to the registry yet (%s); %d counts kept", e, len(batch))
             return False
         if self._dropped:
-            log.warning("usage buffer was full: %d field uses were not recorded", self._dropped)
+            log.warning("usage buffer was full: %d operations were not recorded", self._dropped)
             self._dropped = 0
         return True
 
