@@ -315,6 +315,25 @@ async def test_introspection_of_an_enum_lists_every_value(http: aiohttp.ClientSe
     assert data == {"__type": {"enumValues": [{"name": "BOOKS"}, {"name": "GAMES"}, {"name": "TOYS"}]}}
 
 
+async def test_introspection_of_an_inaccessible_type_is_null(http: aiohttp.ClientSession, url: str) -> None:
+    data = await query_data(http, url, '{ __type(name: "InternalInfo") { name } }')
+    assert data == {"__type": None}
+
+
+async def test_inaccessible_type_cannot_be_used_in_a_fragment(http: aiohttp.ClientSession, url: str) -> None:
+    reply = await post(http, url, {"query": "{ products { upc ... on InternalInfo { code } } }"})
+    assert_request_error(reply, 400)
+
+
+async def test_field_nullable_in_one_subgraph_is_nullable_in_the_public_schema(
+    http: aiohttp.ClientSession, url: str
+) -> None:
+    query = '{ __type(name: "Product") { fields { name type { kind name ofType { name } } } } }'
+    data = await query_data(http, url, query)
+    name = next(f for f in data["__type"]["fields"] if f["name"] == "name")
+    assert name["type"] == {"kind": "SCALAR", "name": "String", "ofType": None}
+
+
 async def test_introspection_of_a_join_type_is_null(http: aiohttp.ClientSession, url: str) -> None:
     data = await query_data(http, url, '{ __type(name: "join__Graph") { name } }')
     assert data == {"__type": None}

@@ -1,7 +1,8 @@
 """Subgraphs of the `entities` supergraph: root fields split across subgraphs and entity jumps.
 
 products   Query.products/product/topProducts; Product @key(upc) @key(sku); Variant with a nested,
-           compound key `product { upc } color`; Category (BOOKS, GAMES, TOYS); one @inaccessible field;
+           compound key `product { upc } color`; Category (BOOKS, GAMES, TOYS); an @inaccessible field
+           and an @inaccessible type;
            arguments of list and input-object types (productsByUpc, findProducts).
 inventory  Product known only by its second key `sku` (stock, inStock).
            Query.catalogVersion is @shareable in products and inventory.
@@ -11,7 +12,8 @@ reviews    Query.latestReviews; Review @key(id); Product.reviews(minRating); Pro
            User @key(id, resolvable: false); its own Category with only BOOKS and GAMES;
            SortOrder with a value (RATING_DESC) that products' input enum lacks.
 accounts   Query.me/users/user; User @key(id) @key(email).
-newsletter User known only by `email`, so reaching it from a review's author takes two jumps.
+newsletter User known only by `email` (declared `extend type`), so reaching it from a review's author
+           takes two jumps.
 """
 
 from __future__ import annotations
@@ -82,6 +84,11 @@ class ProductsShelf:
     number: int
 
 
+@strawberry.federation.type(name="InternalInfo", inaccessible=True)
+class InternalInfo:
+    code: str
+
+
 @strawberry.federation.type(name="Product", keys=["upc", "sku"])
 class ProductsProduct:
     upc: str
@@ -90,6 +97,10 @@ class ProductsProduct:
     price: int = strawberry.federation.field(tags=["public"])
     category: ProductsCategory
     internal_code: str | None = strawberry.federation.field(inaccessible=True, default=None)
+
+    @strawberry.federation.field(inaccessible=True)
+    def internal(self) -> InternalInfo | None:
+        return InternalInfo(code=f"internal-{self.upc}")
 
     @strawberry.field
     def shelf(self) -> ProductsShelf:
@@ -284,7 +295,8 @@ class Review:
 @strawberry.federation.type(name="Product", keys=["upc"])
 class ReviewsProduct:
     upc: str
-    name: str = strawberry.federation.field(shareable=True)
+    # Nullable here, String! in products: the supergraph says String with @join__field(type: ...).
+    name: str | None = strawberry.federation.field(shareable=True)
 
     @strawberry.field
     def reviews(self, min_rating: int = 0) -> list[Review]:
@@ -387,7 +399,7 @@ accounts = Schema(query=AccountsQuery)
 # ---------------------------------------------------------------- newsletter
 
 
-@strawberry.federation.type(name="User", keys=["email"])
+@strawberry.federation.type(name="User", keys=["email"], extend=True)
 class NewsletterUser:
     email: str
 
