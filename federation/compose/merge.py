@@ -376,8 +376,16 @@ class Merger:
         return {name: dict(sorted(f.items())) for name, f in added.items()}
 
     def _merge_object(self, sources: list[TypeDef | None], merged: MergedType) -> None:
+        is_subscription = self._roots.get("subscription") == merged.name
         for field_name, field_sources in self._field_sources(sources, merged).items():
             context = self._validate_override(merged, field_name, field_sources)
+            if is_subscription:
+                shareable = [i for i, f in field_sources.items()
+                             if f is not None and self.subgraphs[i].has(f.directives, "shareable")]
+                if shareable:
+                    self.error("INVALID_FIELD_SHARING",
+                               f'Fields on root level subscription object cannot be marked as shareable: '
+                               f'"{merged.name}.{field_name}" is @shareable in {self._subgraph_list(shareable)}')
             dest = self._merge_field(merged, field_name, field_sources, context)
             if dest is not None:
                 merged.fields[field_name] = dest

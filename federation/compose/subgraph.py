@@ -52,6 +52,7 @@ from graphql import (
     UnionTypeExtensionNode,
     Visitor,
     parse,
+    print_ast,
     visit,
 )
 
@@ -652,6 +653,39 @@ def upgrade_fed1_against_others(schema: SubgraphSchema, others: list[SubgraphSch
                         break
         elif elsewhere:
             schema.upgraded_shareable_types.add(type_def.name)
+    _remove_tags_on_externals(schema, others)
+
+
+def _remove_tags_on_externals(schema: SubgraphSchema, others: list[SubgraphSchema]) -> None:
+    """A Federation 1 @tag on an external field, repeated where the field is defined, is dropped."""
+    tag = schema.local_name("tag")
+    for type_def in schema.object_like():
+        for field_def in type_def.fields.values():
+            if not schema.has(field_def.directives, "external"):
+                continue
+            kept = []
+            for applied in field_def.directives:
+                if applied.name == tag and _tag_used_elsewhere(schema, others, type_def.name, field_def.name, applied):
+                    continue
+                kept.append(applied)
+            field_def.directives = kept
+
+
+def _tag_used_elsewhere(
+    schema: SubgraphSchema, others: list[SubgraphSchema], type_name: str, field_name: str, tag: Applied
+) -> bool:
+    printed = print_ast(tag.arg("name")) if tag.arg("name") is not None else None  # type: ignore[arg-type]
+    for other in others:
+        if other is schema or type_name not in other.types:
+            continue
+        other_field = other.types[type_name].fields.get(field_name)
+        if other_field is None or other.has(other_field.directives, "external"):
+            continue
+        for applied in other.applications(other_field.directives, "tag"):
+            value = applied.arg("name")
+            if value is not None and print_ast(value) == printed:
+                return True
+    return False
 
 
 def _collect_fake_externals(schema: SubgraphSchema) -> None:
