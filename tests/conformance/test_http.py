@@ -92,6 +92,23 @@ async def test_null_operation_name_and_variables_are_allowed(http: aiohttp.Clien
     assert (reply.status, reply.json()) == (200, {"data": {"totalStock": 14}})
 
 
+async def test_no_accept_header_is_answered_as_application_json(http: aiohttp.ClientSession, url: str) -> None:
+    # GraphQL over HTTP: a request without Accept is treated as if it had `Accept: application/json`.
+    body = json.dumps({"query": "{ products { colour } }"}).encode()
+    async with http.post(
+        url, data=body, headers={"Content-Type": JSON}, skip_auto_headers=["Accept"]
+    ) as response:
+        status, content_type = response.status, response.headers.get("Content-Type", "")
+        payload = await response.json(content_type=None)
+    assert (status, content_type.split(";")[0]) == (200, JSON)
+    assert "data" not in payload and payload["errors"]
+
+
+async def test_request_extensions_are_accepted(http: aiohttp.ClientSession, url: str) -> None:
+    reply = await post(http, url, {"query": "{ totalStock }", "extensions": {"clientTrace": "abc"}})
+    assert (reply.status, reply.json()) == (200, {"data": {"totalStock": 14}})
+
+
 async def test_unsupported_content_type_is_415(http: aiohttp.ClientSession, url: str) -> None:
     reply = await post(http, url, data='{"query": "{ totalStock }"}', content_type="text/plain")
     assert reply.status == 415, reply.text
