@@ -11,7 +11,7 @@ registrasi_dtks = Table(
     Column("nomor_kk", String(16), primary_key=True),
     Column("desil", Integer, nullable=False),
     Column("terdaftar", Date, nullable=False),
-    Column("status", String(12), nullable=False),
+    Column("status", String(20), nullable=False),
 )
 
 penyaluran_bantuan = Table(
