@@ -199,7 +199,7 @@ class _Checker:
                     if self.inaccessible(self.types[possible].directives):
                         continue
                     narrowed = frozenset(_State(s.subgraph, possible, s.provided) for s in states
-                                         if possible in self.subgraphs[s.subgraph].types)
+                                         if self._can_return(s.subgraph, type_name, possible))
                     narrowed |= self.through_interface_object(states, type_name, possible)
                     if narrowed:
                         queue.append((possible, narrowed, [*path, _Step(None, possible)]))
@@ -219,6 +219,14 @@ class _Checker:
                     continue
                 field_type = named_type(merged.fields[field_name].type)
                 queue.append((field_type, frozenset(next_states), step_path))
+
+    def _can_return(self, idx: int, abstract: str, possible: str) -> bool:
+        """Whether the subgraph knows `possible` as a member/implementation of `abstract`."""
+        types = self.subgraphs[idx].types
+        own, candidate = types.get(abstract), types.get(possible)
+        if own is None or candidate is None:
+            return False
+        return possible in own.members if own.kind == "union" else abstract in candidate.interfaces
 
     def _is_interface_object(self, idx: int, type_name: str) -> bool:
         own = self.subgraphs[idx].types.get(type_name)
