@@ -58,12 +58,9 @@ class ValueShape:
     item_non_null: bool = False
 
 
-@dataclass(eq=False)
-class Entry:
-    key: str
-    field_name: str
-    non_null: bool
-    value: ValueShape | None  # None for __typename and introspection
+# One response field of an object: (response key, kind, non-null?, how to complete it, field name).
+# A plain tuple: shaping reads millions of them.
+Entry = tuple[str, int, bool, ValueShape | None, str]
 
 
 class ObjectShape:
@@ -73,6 +70,13 @@ class ObjectShape:
         self.is_object = isinstance(static_type, GraphQLObjectType)
         self.selections = selections
         self._entries: dict[str, list[Entry]] = {}
+        self._static: list[Entry] | None = None
+
+    def static_entries(self) -> list[Entry]:
+        """The entries of an object type (whose runtime type is always itself)."""
+        if self._static is None:
+            self._static = self.entries(self.static_type.name)
+        return self._static
 
     def entries(self, runtime: str) -> list[Entry]:
         found = self._entries.get(runtime)
@@ -87,20 +91,21 @@ class _Compiler:
         self.operation = operation
 
     def entries(self, selections: list[Selection], runtime: str) -> list[Entry]:
-        result = []
+        result: list[Entry] = []
         for key, fields in self.operation.collect_fields(selections, runtime, self.schema).items():
             f = fields[0]
             if f.name == "__typename":
-                result.append(Entry(key, f.name, False, None))
+                result.append((key, TYPENAME, False, None, f.name))
                 continue
             if f.is_introspection:
-                result.append(Entry(key, f.name, False, ValueShape(VERBATIM, None)))
+                result.append((key, VERBATIM, False, None, f.name))
                 continue
             assert f.type is not None
             field_type: GraphQLOutputType = f.type
             non_null = isinstance(field_type, GraphQLNonNull)
             nullable = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
-            result.append(Entry(key, f.name, non_null, self.value_shape(nullable, fields)))
+            value_shape = self.value_shape(nullable, fields)
+            result.append((key, value_shape.kind, non_null, value_shape, f.name))
         return result
 
     def value_shape(self, t: Any, fields: list[FieldSelection]) -> ValueShape:
@@ -190,6 +195,7 @@ class Shaper:
             return None
         if shape.is_object:
             runtime = shape.static_type.name
+            entries = shape.static_entries()
         else:
             typename = obj.get("__typename")
             if typename == shape.static_type.name:
@@ -207,33 +213,33 @@ class Shaper:
                 )
                 return None
             runtime = runtime_type.name
+            entries = shape.entries(runtime)
         result: dict[str, Any] = {}
         get = obj.get
-        for entry in shape.entries(runtime):
-            key = entry.key
-            value_shape = entry.value
-            if value_shape is None:
+        for key, kind, non_null, value_shape, field_name in entries:
+            if kind == TYPENAME:
                 result[key] = runtime
                 continue
             value = get(key)
-            if value is not None:
-                kind = value_shape.kind
-                if kind is LEAF or kind is VERBATIM:
-                    result[key] = value
-                    continue
-                value = self.complete_value(value_shape, value, (path, key), runtime, entry.field_name)
-                if value is _PROPAGATE:
-                    if entry.non_null:
-                        return _PROPAGATE
-                    value = None
-                elif value is None and entry.non_null:
-                    return _PROPAGATE  # the bad value's error is already recorded
+            if value is None:
+                if non_null:
+                    self.null_error(runtime, field_name, (path, key))
+                    return _PROPAGATE
+                result[key] = None
+                continue
+            if kind in (LEAF, VERBATIM):
                 result[key] = value
                 continue
-            if entry.non_null:
-                self.null_error(runtime, entry.field_name, (path, key))
-                return _PROPAGATE
-            result[key] = None
+            assert value_shape is not None
+            if kind == OBJECT:
+                value = self.complete_object(value_shape.object_shape, value, (path, key))  # type: ignore[arg-type]
+            else:
+                value = self.complete_value(value_shape, value, (path, key), runtime, field_name)
+            if value is _PROPAGATE or value is None:
+                if non_null:
+                    return _PROPAGATE  # the error is already recorded
+                value = None
+            result[key] = value
         return result
 
     def complete_value(self, shape: ValueShape, value: Any, path: LinkedPath, parent: str, field_name: str) -> Any:
@@ -256,10 +262,13 @@ class Shaper:
                         return _PROPAGATE
                     items.append(None)
                     continue
-                if item_kind is LEAF:
+                if item_kind == LEAF:
                     items.append(element)
                     continue
-                completed = self.complete_value(item, element, (path, i), parent, field_name)
+                if item_kind == OBJECT:
+                    completed = self.complete_object(item.object_shape, element, (path, i))  # type: ignore[arg-type]
+                else:
+                    completed = self.complete_value(item, element, (path, i), parent, field_name)
                 if completed is _PROPAGATE or (completed is None and shape.item_non_null):
                     if shape.item_non_null:
                         return _PROPAGATE
