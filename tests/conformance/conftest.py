@@ -22,8 +22,6 @@ from .harness import (
 )
 
 SUPERGRAPHS = Path(__file__).parent / "supergraphs"
-# The `slow` subgraph sleeps 2 s; the gateway must give up long before.
-SUBGRAPH_TIMEOUT = 0.5
 
 
 def supergraph_sdl(area: str) -> str:
@@ -35,7 +33,7 @@ class Gateways:
 
     def __init__(self, subgraphs_url: str) -> None:
         self.subgraphs_url = subgraphs_url
-        self.servers: dict[str, ServerThread] = {}
+        self.servers: dict[tuple[str, float | None], ServerThread] = {}
 
     def subgraph_urls(self, area: str) -> dict[str, str]:
         urls = {name: self.subgraphs_url + subgraph_path(area, name) for name in AREAS[area].subgraphs}
@@ -44,17 +42,19 @@ class Gateways:
                 urls[name] = closed_port_url()
         return urls
 
-    def url(self, area: str) -> str:
-        if area not in self.servers:
+    def url(self, area: str, subgraph_timeout: float | None = None) -> str:
+        """The /graphql URL of the area's gateway (one per distinct subgraph_timeout)."""
+        key = (area, subgraph_timeout)
+        if key not in self.servers:
             from federation.http.app import create_app
 
             options: dict[str, Any] = {"subgraph_urls": self.subgraph_urls(area)}
-            if area == "errors":
-                options["subgraph_timeout"] = SUBGRAPH_TIMEOUT
+            if subgraph_timeout is not None:
+                options["subgraph_timeout"] = subgraph_timeout
             server = ServerThread(create_app(supergraph_sdl(area), **options))
             server.start()
-            self.servers[area] = server
-        return self.servers[area].url + "/graphql"
+            self.servers[key] = server
+        return self.servers[key].url + "/graphql"
 
     def stop(self) -> None:
         for server in self.servers.values():
@@ -97,7 +97,8 @@ RunScenario = Callable[[Scenario], Awaitable[None]]
 def run_scenario(gateways: Gateways, http: aiohttp.ClientSession) -> RunScenario:
     async def run(scenario: Scenario) -> None:
         headers = {"Accept": GRAPHQL_RESPONSE_JSON}
-        async with http.post(gateways.url(scenario.area), json=scenario.body(), headers=headers) as response:
+        url = gateways.url(scenario.area, scenario.subgraph_timeout)
+        async with http.post(url, json=scenario.body(), headers=headers) as response:
             text = await response.text()
             status = response.status
         try:

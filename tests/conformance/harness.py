@@ -68,6 +68,9 @@ class Scenario:
     representations batched into one request).
     representations: how many entity representations each listed subgraph must receive in all
     (identical representations are sent once).
+    execution_log: the order in which the `mutations` subgraphs must have run their resolvers.
+    subgraph_timeout: passed to the gateway (`create_app(..., subgraph_timeout=...)`); only the
+    scenarios with the slow subgraph set it, so that no other scenario depends on timing.
     """
 
     name: str
@@ -80,6 +83,7 @@ class Scenario:
     representations: dict[str, int] | None = None
     errors_at_least: bool = False
     execution_log: list[str] | None = None
+    subgraph_timeout: float | None = None
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {"query": self.query}
