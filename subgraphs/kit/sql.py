@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from graphql import GraphQLError
 from sqlalchemy import ColumnElement, FromClause, Select, select, text
 from sqlalchemy.engine import RowMapping
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from subgraphs.kit.context import SubgraphContext
 
 T = TypeVar("T")
+logger = logging.getLogger("splp.subgraph.sql")
 
 # Large enough that a gateway's `_entities` batch is one statement; small enough for every
 # database's limit on bound parameters (SQLite's is 32766).
@@ -59,9 +62,17 @@ class SqlSource:
         self.engine = create_engine(url, **options)
 
     async def fetch_all(self, statement: Select[Any]) -> list[RowMapping]:
-        async with self.engine.connect() as connection:
-            result = await connection.execute(statement)
-            return list(result.mappings().all())
+        try:
+            async with self.engine.connect() as connection:
+                result = await connection.execute(statement)
+                return list(result.mappings().all())
+        except (OSError, OperationalError, InterfaceError) as error:
+            # The client gets a clear error; the cause goes to the log, not to the client.
+            logger.warning("database %s unavailable: %s", self.engine.url.render_as_string(), error)
+            raise GraphQLError(
+                "The subgraph's database is unavailable; try again later",
+                extensions={"code": "DATABASE_UNAVAILABLE"},
+            ) from None
 
     async def ping(self) -> None:
         async with self.engine.connect() as connection:

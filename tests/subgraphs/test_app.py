@@ -73,3 +73,16 @@ async def test_health_says_unavailable_when_the_database_is_down() -> None:
         assert response.status == 503
         assert body["status"] == "unavailable"
         assert body["reason"].startswith("database: ")
+
+
+async def test_a_query_while_the_database_is_down_is_a_clear_error() -> None:
+    down = f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/nothing"
+    async for base in serve(create_app(down)):
+        async with aiohttp.ClientSession() as session, session.post(
+            f"{base}/graphql", json={"query": "query($nik: NIK!) { penduduk(nik: $nik) { nama } }",
+                                     "variables": {"nik": w.HASNAH}}
+        ) as response:
+            body = await response.json()
+        assert response.status == 200
+        assert body["errors"][0]["message"] == "The subgraph's database is unavailable; try again later"
+        assert body["errors"][0]["extensions"] == {"code": "DATABASE_UNAVAILABLE"}
