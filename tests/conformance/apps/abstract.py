@@ -1,7 +1,8 @@
 """Subgraphs of the `abstract` supergraph: interfaces, unions and @interfaceObject across subgraphs.
 
 library  interface Media @key(id) { id title }, Book and Movie implement it; Query.media/mediaItem.
-ratings  Media as an @interfaceObject (it only knows the interface, not Book or Movie): rating;
+ratings  Media as an @interfaceObject (it only knows the interface, not Book or Movie): rating, and
+         stars @requires(fields: "title") with title @external (resolved by library);
          Query.topRated returns Media whose concrete type only `library` knows.
 search   union SearchResult = Book | Article; Book here is a reference by key, Article lives only here.
 extras   Movie @key(id) with a field (director) that only this subgraph has.
@@ -87,14 +88,21 @@ library = Schema(query=LibraryQuery, types=[LibraryBook, LibraryMovie])
 @strawberry.federation.interface_object(name="Media", keys=["id"])
 class RatingsMedia:
     id: strawberry.ID
+    title: str | None = strawberry.federation.field(external=True, default=None, graphql_type=str)
 
     @strawberry.field
     def rating(self) -> int:
         return RATINGS[self.id]
 
+    @strawberry.federation.field(requires=["title"])
+    def stars(self) -> str:
+        if self.title is None:
+            raise ValueError("title was not provided in the representation")
+        return f"{self.title} " + "*" * RATINGS[self.id]
+
     @classmethod
-    def resolve_reference(cls, id: str) -> RatingsMedia:
-        return cls(id=strawberry.ID(id))
+    def resolve_reference(cls, id: str, title: str | None = None) -> RatingsMedia:
+        return cls(id=strawberry.ID(id), title=title)
 
 
 @strawberry.type(name="Query")

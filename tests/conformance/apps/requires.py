@@ -2,7 +2,7 @@
 
 catalog   Query.catalog/item; Item @key(id) with name (@shareable), weight and size.
 shipping  Item.weight/size/dimensions @external; shippingCost @requires(weight); shippingLabel
-          @requires(weight size); footprint @requires(dimensions { width height }) (a nested selection).
+          @requires(weight size); footprint(scale) @requires(dimensions { width height }) (a nested selection).
 insurance Item.shippingCost @external; insuranceFee @requires(shippingCost): a requirement that is
           itself a @requires field of another subgraph (catalog -> shipping -> insurance).
 deals     Query.deals: Deal.item @provides(fields: "name") with Item.name @external;
@@ -105,10 +105,10 @@ class ShippingItem:
         return f"{self.id}: {self.weight} kg, {self.size} dm3"
 
     @strawberry.federation.field(requires=["dimensions { width height }"])
-    def footprint(self) -> int:
+    def footprint(self, scale: int = 1) -> int:
         if self.dimensions is None:
             raise ValueError("dimensions were not provided in the representation")
-        return self.dimensions.width * self.dimensions.height
+        return self.dimensions.width * self.dimensions.height * scale
 
     @classmethod
     def resolve_reference(

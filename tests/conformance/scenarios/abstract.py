@@ -155,4 +155,25 @@ SCENARIOS = [
         expected={"data": {"media": [{"id": "m1"}, {"id": "m2"}, {"id": "m3"}]}},
         fetches={"library": 1, "extras": 0},
     ),
+    S(
+        name="interface_object_field_requiring_an_interface_field",
+        query="{ media { stars } }",
+        expected={"data": {"media": [
+            {"stars": "Sureq Galigo *****"}, {"stars": "Athirah ****"}, {"stars": "La Galigo ***"},
+        ]}},
+        fetches={"library": 1, "ratings": 1},
+    ),
+    S(
+        name="interface_object_requires_from_its_own_root_field",
+        query="{ topRated { id stars } }",
+        expected={"data": {"topRated": [
+            {"id": "m1", "stars": "Sureq Galigo *****"}, {"id": "m2", "stars": "Athirah ****"},
+        ]}},
+        fetches={"ratings": 2, "library": 1},
+    ),
+    S(
+        name="interface_object_requires_inside_a_type_condition",
+        query='{ mediaItem(id: "m2") { ... on Movie { stars director } } }',
+        expected={"data": {"mediaItem": {"stars": "Athirah ****", "director": "Riri Riza"}}},
+    ),
 ]

@@ -119,4 +119,16 @@ SCENARIOS = [
         query='{ item(id: "i1") { weight: name shippingCost } }',
         expected={"data": {"item": {"weight": "Sarung Sutera", "shippingCost": 14}}},
     ),
+    S(
+        name="requiring_field_with_arguments_under_two_aliases",
+        query='{ item(id: "i2") { one: footprint big: footprint(scale: 10) } }',
+        expected={"data": {"item": {"one": 6, "big": 60}}},
+        fetches={"catalog": 1, "shipping": 1},
+    ),
+    S(
+        name="requiring_field_with_an_argument_from_a_variable",
+        query="query Fp($s: Int!) { catalog { footprint(scale: $s) } }",
+        variables={"s": 2},
+        expected={"data": {"catalog": [{"footprint": 8}, {"footprint": 12}]}},
+    ),
 ]
