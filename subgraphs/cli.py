@@ -8,12 +8,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from federation.registry.cli import subgraph_parser
 from subgraphs.seed.write import TARGETS
 
 
 def add_commands(subparsers: Any) -> None:
-    subgraph = subparsers.add_parser("subgraph", help="run one OPD subgraph (or a stand-in)")
-    actions = subgraph.add_subparsers(dest="action", required=True)
+    # `splp subgraph` is shared with the registry's publish/check/list.
+    actions = subgraph_parser(subparsers)
     serve = actions.add_parser("serve", help="serve one OPD subgraph: POST /graphql, GraphiQL, /health")
     serve.add_argument("name", help="kependudukan, pendapatan, kesehatan, sosial, perizinan or aduan")
     serve.add_argument("--database", help="SQLAlchemy URL, e.g. postgresql+asyncpg://…, mysql+aiomysql://…, "
