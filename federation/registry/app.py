@@ -12,6 +12,8 @@ Reads are open; writes need a bearer token:
     GET  /supergraph/versions/{number}    one version with its SDL
     POST /supergraph/rollback             {"version"}                      admin
     POST /tokens                          {"role", "subgraphs", "label"}   admin
+    GET  /tokens                          tokens (never their secrets)     admin
+    DELETE /tokens/{id}                   revoke a token                   admin
     POST /usage                           {"usage": [{"client", "coordinate", "operations"}]}  gateway, admin
 
 Every error is JSON `{"error": reason}` with a 4xx status; a failed publish answers 422
@@ -25,6 +27,7 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -50,6 +53,9 @@ from federation.registry.store import (
 )
 
 log = logging.getLogger("splp.registry")
+
+# the admin whose token the registry is started with (SPLP_REGISTRY_ADMIN_TOKEN)
+BOOTSTRAP_ADMIN = Token(id=0, label="admin", role="admin", subgraphs=frozenset(), created_at=datetime.now(UTC))
 
 SUBGRAPH_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,99}$")
 MAX_WAIT_SECONDS = 60.0
@@ -92,6 +98,16 @@ def version_json(version: SupergraphVersion, *, with_sdl: bool) -> dict[str, Any
     if with_sdl:
         data["sdl"] = version.supergraph_sdl
     return data
+
+
+def token_json(token: Token) -> dict[str, Any]:
+    return {
+        "id": token.id,
+        "label": token.label,
+        "role": token.role,
+        "subgraphs": sorted(token.subgraphs),
+        "created_at": token.created_at.isoformat(),
+    }
 
 
 def check_json(report: CheckReport) -> dict[str, Any]:
@@ -163,7 +179,7 @@ class RegistryAPI:
             raise HTTPProblem(401, "this request needs a registry token: send 'Authorization: Bearer TOKEN'")
         secret = secret.strip()
         if self._admin_hash is not None and hmac.compare_digest(hash_token(secret), self._admin_hash):
-            return Token(id=0, label="admin", role="admin", subgraphs=frozenset())
+            return BOOTSTRAP_ADMIN
         token = await self.store.token(secret)
         if token is None:
             raise HTTPProblem(401, "unknown registry token")
@@ -278,10 +294,23 @@ class RegistryAPI:
             secret, token = await self.store.create_token(role, names, label)
         except StoreError as e:
             raise HTTPProblem(400, str(e)) from e
-        return json_response(
-            {"token": secret, "label": token.label, "role": token.role, "subgraphs": sorted(token.subgraphs)},
-            201,
-        )
+        return json_response(dict(token_json(token), token=secret), 201)
+
+    async def list_tokens(self, request: Request) -> Response:
+        await self.admin(request)
+        tokens = await self.store.tokens()
+        return json_response({"tokens": [token_json(t) for t in tokens]})
+
+    async def revoke_token(self, request: Request) -> Response:
+        await self.admin(request)
+        raw = request.path_params["id"]
+        if not raw.isdigit():
+            raise HTTPProblem(400, f"invalid token id {raw!r}")
+        try:
+            await self.store.revoke_token(int(raw))
+        except StoreError as e:
+            raise HTTPProblem(404, str(e)) from e
+        return json_response({"revoked": int(raw)})
 
     async def record_usage(self, request: Request) -> Response:
         token = await self.principal(request)
@@ -378,6 +407,8 @@ def create_registry_app(
         Route("/supergraph/versions/{number}", api.get_version, methods=["GET"]),
         Route("/supergraph/rollback", api.rollback, methods=["POST"]),
         Route("/tokens", api.create_token, methods=["POST"]),
+        Route("/tokens", api.list_tokens, methods=["GET"]),
+        Route("/tokens/{id}", api.revoke_token, methods=["DELETE"]),
         Route("/usage", api.record_usage, methods=["POST"]),
     ]
     handlers = {

@@ -87,6 +87,15 @@ def _add_registry_commands(subparsers: argparse._SubParsersAction[argparse.Argum
     _client_options(create)
     create.set_defaults(func=_create_token)
 
+    list_ = token_commands.add_parser("list", help="list the tokens that are not revoked (admin)")
+    _client_options(list_)
+    list_.set_defaults(func=_list_tokens)
+
+    revoke = token_commands.add_parser("revoke", help="revoke a token by its id (admin)")
+    revoke.add_argument("id", type=int)
+    _client_options(revoke)
+    revoke.set_defaults(func=_revoke_token)
+
 
 def _add_subgraph_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     publish = commands.add_parser("publish", help="publish a subgraph schema to the registry")
@@ -230,6 +239,25 @@ def _create_token(args: argparse.Namespace) -> int:
     async def action(client: RegistryClient) -> int:
         created = await client.create_token(args.role, names, label)
         print(created["token"])
+        return 0
+
+    return _run(args, action)
+
+
+def _list_tokens(args: argparse.Namespace) -> int:
+    async def action(client: RegistryClient) -> int:
+        for token in await client.tokens():
+            names = ",".join(token["subgraphs"]) or "-"
+            print(f"{token['id']}\t{token['role']}\t{token['label']}\t{names}\t{token['created_at']}")
+        return 0
+
+    return _run(args, action)
+
+
+def _revoke_token(args: argparse.Namespace) -> int:
+    async def action(client: RegistryClient) -> int:
+        await client.revoke_token(args.id)
+        print(f"token {args.id} revoked")
         return 0
 
     return _run(args, action)

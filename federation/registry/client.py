@@ -132,6 +132,13 @@ class RegistryClient:
         _, content = await self._request("POST", "/tokens", body)
         return dict(content)
 
+    async def tokens(self) -> list[dict[str, Any]]:
+        _, content = await self._request("GET", "/tokens")
+        return list(content["tokens"])
+
+    async def revoke_token(self, token_id: int) -> None:
+        await self._request("DELETE", f"/tokens/{token_id}")
+
     async def report_usage(self, entries: list[dict[str, Any]]) -> None:
         await self._request("POST", "/usage", {"usage": entries})
 

@@ -78,6 +78,7 @@ class Token:
     label: str
     role: str
     subgraphs: frozenset[str]
+    created_at: datetime
 
     def may_publish(self, subgraph: str) -> bool:
         return self.role == "admin" or (self.role == "publisher" and subgraph in self.subgraphs)
@@ -169,6 +170,16 @@ def _version_from_row(row: Any) -> SupergraphVersion:
         subgraph=row.subgraph,
         actor=row.actor,
         rollback_of=row.rollback_of,
+    )
+
+
+def _token_from_row(row: Any) -> Token:
+    return Token(
+        id=row.id,
+        label=row.label,
+        role=row.role,
+        subgraphs=frozenset(json.loads(row.subgraphs)),
+        created_at=_utc(row.created_at),
     )
 
 
@@ -420,6 +431,7 @@ class RegistryStore:
         if role == "publisher" and not names:
             raise StoreError("a publisher token needs at least one subgraph name")
         secret = "splp_" + secrets.token_urlsafe(32)
+        now = _now()
         async with self.engine.begin() as conn:
             result = await conn.execute(
                 insert(tables.tokens).values(
@@ -427,19 +439,35 @@ class RegistryStore:
                     label=label,
                     role=role,
                     subgraphs=json.dumps(names),
-                    created_at=_now(),
+                    created_at=now,
                 )
             )
             (token_id,) = result.inserted_primary_key or (0,)
-        return secret, Token(id=token_id, label=label, role=role, subgraphs=frozenset(names))
+        return secret, Token(id=token_id, label=label, role=role, subgraphs=frozenset(names), created_at=now)
 
     async def token(self, secret: str) -> Token | None:
+        """The token whose secret this is, unless it is unknown or revoked."""
+        t = tables.tokens
         async with self.engine.connect() as conn:
-            query = select(tables.tokens).where(tables.tokens.c.token_hash == hash_token(secret))
+            query = select(t).where(t.c.token_hash == hash_token(secret), t.c.revoked_at.is_(None))
             row = (await conn.execute(query)).first()
-        if row is None:
-            return None
-        return Token(id=row.id, label=row.label, role=row.role, subgraphs=frozenset(json.loads(row.subgraphs)))
+        return None if row is None else _token_from_row(row)
+
+    async def tokens(self) -> list[Token]:
+        """Every token that is not revoked (never their secrets, which are not stored)."""
+        t = tables.tokens
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(select(t).where(t.c.revoked_at.is_(None)).order_by(t.c.id))
+            return [_token_from_row(row) for row in rows]
+
+    async def revoke_token(self, token_id: int) -> None:
+        t = tables.tokens
+        async with self.engine.begin() as conn:
+            result = await conn.execute(
+                update(t).where(t.c.id == token_id, t.c.revoked_at.is_(None)).values(revoked_at=_now())
+            )
+        if result.rowcount == 0:
+            raise StoreError(f"there is no token {token_id} (or it is already revoked)")
 
     # -- usage
 

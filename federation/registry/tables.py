@@ -63,6 +63,7 @@ tokens = Table(
     Column("role", String(20), nullable=False),  # "admin" | "publisher" | "gateway"
     Column("subgraphs", Text, nullable=False),  # JSON list of subgraph names
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
 )
 
 # Per day, client and schema coordinate, how many operations used it.

@@ -149,3 +149,36 @@ async def test_a_database_failure_is_a_503_with_a_reason(registry: Registry) -> 
 
     assert response.status == 503
     assert content == {"error": "the registry database is unavailable; try again later"}
+
+
+async def test_a_revoked_token_is_refused(registry: Registry) -> None:
+    async with registry.client(ADMIN_TOKEN) as admin:
+        created = await admin.create_token("publisher", ["dukcapil"], "Disdukcapil")
+        await admin.revoke_token(created["id"])
+    async with registry.client(created["token"]) as client:
+        with pytest.raises(RegistryError) as refused:
+            await client.publish("dukcapil", URL, subgraph_sdl("nik: String"))
+
+    assert refused.value.status == 401
+
+
+async def test_admins_list_tokens_without_their_secrets(registry: Registry) -> None:
+    async with registry.client(ADMIN_TOKEN) as admin:
+        kept = await admin.create_token("publisher", ["dukcapil", "capil"], "Disdukcapil")
+        revoked = await admin.create_token("gateway", [], "old gateway")
+        await admin.revoke_token(revoked["id"])
+        tokens = await admin.tokens()
+
+    assert [(t["id"], t["label"], t["role"], t["subgraphs"]) for t in tokens] == [
+        (kept["id"], "Disdukcapil", "publisher", ["capil", "dukcapil"])
+    ]
+    assert "token" not in tokens[0]
+
+
+async def test_revoking_an_unknown_token_is_a_404(registry: Registry) -> None:
+    async with registry.client(ADMIN_TOKEN) as admin:
+        with pytest.raises(RegistryError) as refused:
+            await admin.revoke_token(4242)
+
+    assert refused.value.status == 404
+    assert refused.value.reason == "there is no token 4242 (or it is already revoked)"

@@ -231,3 +231,18 @@ def test_registry_serve_serves_the_api(tmp_path: Path) -> None:
 
     assert health == b'{"status":"ok"}'
     assert (tmp_path / "served.sqlite3").exists()
+
+
+def test_an_admin_lists_and_revokes_tokens(capsys: pytest.CaptureFixture[str], registry: Registry) -> None:
+    admin = new_token(capsys, registry, "--role", "admin", "--label", "ops")
+    new_token(capsys, registry, "--subgraphs", "dukcapil,capil", "--label", "Disdukcapil")
+    common = ["--registry", registry.url, "--token", admin]
+
+    listed = splp(capsys, "registry", "token", "list", *common)
+    rows = [line.split("\t")[:4] for line in listed[1].splitlines()]
+    revoked = splp(capsys, "registry", "token", "revoke", rows[1][0], *common)
+    after = splp(capsys, "registry", "token", "list", *common)
+
+    assert rows == [["1", "admin", "ops", "-"], ["2", "publisher", "Disdukcapil", "capil,dukcapil"]]
+    assert revoked == (0, "token 2 revoked\n", "")
+    assert [line.split("\t")[2] for line in after[1].splitlines()] == ["ops"]
