@@ -176,4 +176,26 @@ SCENARIOS = [
         query='{ mediaItem(id: "m2") { ... on Movie { stars director } } }',
         expected={"data": {"mediaItem": {"stars": "Athirah ****", "director": "Riri Riza"}}},
     ),
+    S(
+        name="interface_fields_from_four_subgraphs_at_once",
+        query="{ media { title rating stars ... on Movie { director } } }",
+        expected={"data": {"media": [
+            {"title": "Sureq Galigo", "rating": 5, "stars": "Sureq Galigo *****"},
+            {"title": "Athirah", "rating": 4, "stars": "Athirah ****", "director": "Riri Riza"},
+            {"title": "La Galigo", "rating": 3, "stars": "La Galigo ***"},
+        ]}},
+    ),
+    S(
+        name="nested_fragments_through_union_and_interface",
+        query=(
+            '{ search(term: "a") { ...Result } } '
+            "fragment Result on SearchResult { __typename ... on Media { ...MediaFields } ... on Article { id } } "
+            "fragment MediaFields on Media { id ... on Book { pages } }"
+        ),
+        expected={"data": {"search": [
+            {"__typename": "Book", "id": "m1", "pages": 300},
+            {"__typename": "Book", "id": "m3", "pages": 120},
+            {"__typename": "Article", "id": "a1"},
+        ]}},
+    ),
 ]

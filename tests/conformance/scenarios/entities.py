@@ -503,4 +503,16 @@ SCENARIOS = [
         query='{ product(upc: "3") { shelf { temperature } } }',
         expected={"data": {"product": {"shelf": {"temperature": 18}}}},
     ),
+    S(
+        name="jumps_at_several_levels_of_nested_lists",
+        query='{ product(upc: "1") { variants { quantity product { reviews { author { subscribed } } } } } }',
+        expected={"data": {"product": {"variants": [{"quantity": 3, "product": {"reviews": [
+            {"author": {"subscribed": True}}, {"author": {"subscribed": False}},
+        ]}}]}}},
+    ),
+    S(
+        name="skip_on_typename",
+        query='{ product(upc: "1") { __typename @skip(if: true) name } }',
+        expected={"data": {"product": {"name": "Lontara"}}},
+    ),
 ]
