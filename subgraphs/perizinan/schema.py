@@ -75,6 +75,11 @@ class Usaha:
         found = await _usaha_loader(info.context).load(self.nib)
         return [_izin(item) for item in found["izin"]] if found is not None else []
 
+    @strawberry.field(description="Permit applications filed for this business")
+    async def permohonan(self, info: Ctx) -> list[PermohonanIzin]:
+        found = await _usaha_loader(info.context).load(self.nib)
+        return [_permohonan(item) for item in found["permohonan"]] if found is not None else []
+
     @classmethod
     async def resolve_reference(cls, info: Ctx, nib: str) -> Usaha | None:
         found: dict[str, Any] | None = await _usaha_loader(info.context).load(parse_nib(nib))
@@ -95,13 +100,7 @@ class Penduduk:
 
     @strawberry.field(description="Permit applications this citizen filed")
     async def permohonan_izin(self, info: Ctx) -> list[PermohonanIzin]:
-        return [
-            PermohonanIzin(
-                nomor=item["nomor"], jenis=item["jenis"], status=StatusPermohonan(item["status"]),
-                diajukan=WaktuWITA(datetime.fromisoformat(item["diajukan"])), nib=item["nib"],
-            )
-            for item in (await _pemohon(info.context, self.nik))["permohonan"]
-        ]
+        return [_permohonan(item) for item in (await _pemohon(info.context, self.nik))["permohonan"]]
 
     @classmethod
     def resolve_reference(cls, nik: str) -> Penduduk:
@@ -114,6 +113,13 @@ def _izin(item: dict[str, Any]) -> Izin:
         nomor=item["nomor"], jenis=item["jenis"], status=StatusIzin(item["status"]),
         terbit=Tanggal(date.fromisoformat(item["terbit"])),
         berlaku_sampai=Tanggal(date.fromisoformat(until)) if until is not None else None, nib=NIB(item["nib"]),
+    )
+
+
+def _permohonan(item: dict[str, Any]) -> PermohonanIzin:
+    return PermohonanIzin(
+        nomor=item["nomor"], jenis=item["jenis"], status=StatusPermohonan(item["status"]),
+        diajukan=WaktuWITA(datetime.fromisoformat(item["diajukan"])), nib=item["nib"],
     )
 
 

@@ -1,7 +1,7 @@
 """STAND-IN for the city's permits system (OSS-style REST API), not part of the product.
 
 GET /pemohon?nik=…&nik=…  -> {"pemohon": [{"nik", "usaha": [...], "izin": [...], "permohonan": [...]}]}
-GET /usaha/{nib}          -> one business with its permits, 404 when unknown
+GET /usaha/{nib}          -> one business with its permits and applications, 404 when unknown
 """
 
 from __future__ import annotations
@@ -40,7 +40,14 @@ async def one_usaha(request: web.Request) -> web.Response:
         if row is None:
             raise web.HTTPNotFound(text=f"NIB {nib} is not registered")
         permits = await connection.execute(select(izin).where(izin.c.nib == nib).order_by(izin.c.nomor))
-        return web.json_response({**record(row), "izin": [record(p) for p in permits.mappings()]})
+        applications = await connection.execute(
+            select(permohonan).where(permohonan.c.nib == nib).order_by(permohonan.c.nomor)
+        )
+        return web.json_response({
+            **record(row),
+            "izin": [record(p) for p in permits.mappings()],
+            "permohonan": [record(a) for a in applications.mappings()],
+        })
 
 
 def create_app(database_url: str) -> web.Application:

@@ -25,8 +25,10 @@ async def test_a_citizen_has_businesses_permits_and_applications(world_url: str,
 
 async def test_a_business_by_nib_with_its_owner_and_permits(world_url: str, standins: dict[str, str]) -> None:
     async with sources(None, {"perizinan": standins["perizinan"]}) as ctx:
-        data = await ctx.run(schema, 'query($nib: NIB!) { usaha(nib: $nib) { nama pemilik { nik } izin { nomor } } '
-                                     'unknown: usaha(nib: "9120000000099") { nama } }', nib=w.NIB_COTO)
+        data = await ctx.run(schema, "query($nib: NIB!) { usaha(nib: $nib) { nama pemilik { nik } izin { nomor } "
+                                     'permohonan { nomor status } } unknown: usaha(nib: "9120000000099") { nama } }',
+                             nib=w.NIB_COTO)
     assert data == {"usaha": {"nama": "Coto Makassar Daeng Baso", "pemilik": {"nik": w.HEAD},
-                              "izin": [{"nomor": "IZN/2024/0000001"}]},
+                              "izin": [{"nomor": "IZN/2024/0000001"}],
+                              "permohonan": [{"nomor": "PMH/2026/0000001", "status": "DIPROSES"}]},
                     "unknown": None}
