@@ -1,6 +1,6 @@
 """Subgraphs of the `errors` supergraph: field errors, null propagation and failing subgraphs.
 
-people   Query.person/people/peopleOrNull/peopleOrNothing/strictPerson/failingRoot; Person @key(id)
+people   Query.person/people/peopleOrNull/peopleOrNothing/crowd/strictPerson/failingRoot; Person @key(id)
          with name, email (String!, null for p2), nickname (raises for p2, with extensions),
          bestFriend: Person! (p1 -> p2 -> p3 -> p1) and friends: [Person!]! (everyone else).
 scores   Person.score (Int!, raises for p2), bonus (Int, raises for p1 with extensions),
@@ -91,6 +91,11 @@ class PeopleQuery:
     @strawberry.field
     def people_or_nothing(self) -> list[PeoplePerson] | None:
         return everyone()
+
+    @strawberry.field
+    def crowd(self) -> list[PeoplePerson | None]:
+        # p2 twice: one deduplicated representation, but two places in the response.
+        return [PeoplePerson.from_row(PEOPLE[i]) for i in (1, 0, 1)]
 
     @strawberry.field
     def strict_person(self, id: strawberry.ID) -> PeoplePerson:

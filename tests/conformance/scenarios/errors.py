@@ -177,6 +177,19 @@ PROPAGATION = [
             ],
         },
     ),
+    # crowd = [p2, p1, p2]: a gateway may send p2's representation once, but the failing field is in
+    # two places of the response, and each is a field error of its own (spec 6.4.4).
+    S(
+        name="error_of_a_deduplicated_entity_reaches_every_place_it_appears",
+        query="{ crowd { id score } }",
+        expected={
+            "data": {"crowd": [None, {"id": "p1", "score": 90}, None]},
+            "errors": [
+                scores_error(["crowd", 0, "score"], "score unavailable"),
+                scores_error(["crowd", 2, "score"], "score unavailable"),
+            ],
+        },
+    ),
     S(
         name="root_field_error_leaves_sibling_root_fields",
         query='{ failingRoot person(id: "p1") { name } }',
