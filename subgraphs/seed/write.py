@@ -6,6 +6,7 @@ batch by batch. Several targets may share one database URL.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -81,11 +82,16 @@ async def load_batches(
     started = time.perf_counter()
     engines: dict[str, AsyncEngine] = {url: create_engine(url) for url in set(urls.values())}
     report = SeedReport()
+    upcoming = iter(batches)
+    pending: asyncio.Task[Batch | None] | None = None
     try:
         for target, url in urls.items():
             async with engines[url].begin() as connection:
                 await _recreate(connection, TARGETS[target])
-        for batch in batches:
+        # The next batch is generated in a thread while the databases write this one.
+        pending = asyncio.create_task(asyncio.to_thread(next, upcoming, None))
+        while (batch := await pending) is not None:
+            pending = asyncio.create_task(asyncio.to_thread(next, upcoming, None))
             for target, url in urls.items():
                 tables = TARGETS[target].tables
                 async with engines[url].begin() as connection:
@@ -100,6 +106,8 @@ async def load_batches(
             async with engines[url].begin() as connection:
                 await _advance_sequences(connection, TARGETS[target])
     finally:
+        if pending is not None:
+            await asyncio.gather(pending, return_exceptions=True)
         for engine in engines.values():
             await engine.dispose()
     report.seconds = time.perf_counter() - started
