@@ -7,6 +7,7 @@ Everything runs in this one process on 127.0.0.1: the gateway on port 4000 (Grap
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import signal
 from pathlib import Path
@@ -51,9 +52,18 @@ def database_urls(folder: Path) -> dict[str, str]:
     return {target: f"sqlite+aiosqlite:///{(folder / f'{target}.db').resolve()}" for target in TARGETS}
 
 
+def seed_fingerprint() -> str:
+    """Changes whenever the tables or the generator change, so old demo data is never reused."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted([*root.glob("*/tables.py"), *root.glob("seed/*.py")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 async def ensure_seeded(folder: Path, citizens: int, seed: int, *, reseed: bool) -> None:
     marker = folder / "seed.json"
-    wanted = {"citizens": citizens, "seed": seed}
+    wanted = {"citizens": citizens, "seed": seed, "fingerprint": seed_fingerprint()}
     if not reseed and marker.exists() and json.loads(marker.read_text()) == wanted:
         print(f"Using the databases in {folder}/ ({citizens} citizens, seed {seed}).")
         return
