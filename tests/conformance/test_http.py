@@ -385,7 +385,7 @@ async def test_introspection_of_an_entity_interface_lists_its_members(
     assert sorted(f["name"] for f in data["media"]["fields"]) == ["id", "rating", "stars", "title"]
     assert data["book"] == {"interfaces": [{"name": "Media"}]}
     assert data["result"]["kind"] == "UNION"
-    assert sorted(t["name"] for t in data["result"]["possibleTypes"]) == ["Article", "Book"]
+    assert sorted(t["name"] for t in data["result"]["possibleTypes"]) == ["Article", "Book", "Movie", "Trailer"]
 
 
 async def test_inaccessible_field_cannot_be_queried(http: aiohttp.ClientSession, url: str) -> None:

@@ -5,7 +5,9 @@ ratings  Media as an @interfaceObject (it only knows the interface, not Book or 
          stars @requires(fields: "title") with title @external (resolved by library);
          Query.topRated returns Media whose concrete type only `library` knows.
 search   union SearchResult = Book | Article; Book here is a reference by key, Article lives only here.
-extras   Movie @key(id) with a field (director) that only this subgraph has.
+extras   Movie @key(id) with a field (director) that only this subgraph has; its own
+         `union SearchResult = Movie | Trailer` (composed with search's into Book | Article | Movie |
+         Trailer: each subgraph knows only its members) and Query.suggest.
 """
 
 from __future__ import annotations
@@ -166,11 +168,23 @@ class ExtrasMovie:
         return cls(id=strawberry.ID(id))
 
 
+@strawberry.type(name="Trailer")
+class Trailer:
+    url: str
+
+
+ExtrasSearchResult = Annotated[ExtrasMovie | Trailer, strawberry.union("SearchResult")]
+
+
 @strawberry.type(name="Query")
 class ExtrasQuery:
     @strawberry.field
     def festival(self) -> str:
         return "Makassar International Eight Festival"
+
+    @strawberry.field
+    def suggest(self) -> list[ExtrasSearchResult]:
+        return [ExtrasMovie(id=strawberry.ID("m2")), Trailer(url="https://example.org/athirah")]
 
 
 extras = Schema(query=ExtrasQuery, types=[ExtrasMovie])

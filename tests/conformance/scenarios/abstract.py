@@ -198,4 +198,21 @@ SCENARIOS = [
             {"__typename": "Article", "id": "a1"},
         ]}},
     ),
+    S(
+        name="union_member_unknown_to_the_subgraph_is_not_asked_of_it",
+        query='{ search(term: "sureq") { __typename ... on Movie { title } ... on Book { title } } }',
+        expected={"data": {"search": [{"__typename": "Book", "title": "Sureq Galigo"}]}},
+    ),
+    S(
+        name="union_defined_differently_in_two_subgraphs",
+        query=(
+            "{ suggest { __typename ... on Movie { title director } ... on Trailer { url } "
+            "... on Book { pages } ... on Article { headline } } }"
+        ),
+        expected={"data": {"suggest": [
+            {"__typename": "Movie", "title": "Athirah", "director": "Riri Riza"},
+            {"__typename": "Trailer", "url": "https://example.org/athirah"},
+        ]}},
+        fetches={"extras": 1, "library": 1, "search": 0},
+    ),
 ]
