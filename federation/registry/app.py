@@ -8,7 +8,7 @@ Reads are open; writes need a bearer token:
     PUT  /subgraphs/{name}                publish {"url", "sdl"}           publisher of name, admin
     POST /subgraphs/{name}/check          check {"sdl", "url"?, "days"?}   publisher of name, admin
     GET  /supergraph                      latest version and SDL; ETag, ?after=N&wait=S long-poll
-    GET  /supergraph/versions             history, newest first
+    GET  /supergraph/versions             history, newest first (?limit=N)
     GET  /supergraph/versions/{number}    one version with its SDL
     POST /supergraph/rollback             {"version"}                      admin
     POST /tokens                          {"role", "subgraphs", "label"}   admin
@@ -49,6 +49,7 @@ from federation.registry.store import (
     StoreError,
     SupergraphVersion,
     Token,
+    VersionInfo,
     hash_token,
 )
 
@@ -85,7 +86,7 @@ def subgraph_json(subgraph: StoredSubgraph, *, with_sdl: bool) -> dict[str, Any]
     return data
 
 
-def version_json(version: SupergraphVersion, *, with_sdl: bool) -> dict[str, Any]:
+def version_json(version: VersionInfo) -> dict[str, Any]:
     data: dict[str, Any] = {
         "version": version.number,
         "created_at": version.created_at.isoformat(),
@@ -93,9 +94,9 @@ def version_json(version: SupergraphVersion, *, with_sdl: bool) -> dict[str, Any
         "subgraph": version.subgraph,
         "actor": version.actor,
         "rollback_of": version.rollback_of,
-        "subgraphs": [s.name for s in version.subgraphs],
+        "subgraphs": list(version.subgraph_names),
     }
-    if with_sdl:
+    if isinstance(version, SupergraphVersion):
         data["sdl"] = version.supergraph_sdl
     return data
 
@@ -253,11 +254,11 @@ class RegistryAPI:
             raise HTTPProblem(404, "nothing has been published yet")
         if version is None or (after is not None and version.number <= after):
             return Response(status_code=304, headers={"ETag": f'"{after}"'})
-        return json_response(version_json(version, with_sdl=True), headers={"ETag": f'"{version.number}"'})
+        return json_response(version_json(version), headers={"ETag": f'"{version.number}"'})
 
     async def history(self, request: Request) -> Response:
-        versions = await self.store.history()
-        return json_response({"versions": [version_json(v, with_sdl=False) for v in versions]})
+        versions = await self.store.history(_int_param(request, "limit"))
+        return json_response({"versions": [version_json(v) for v in versions]})
 
     async def get_version(self, request: Request) -> Response:
         raw = request.path_params["number"]
@@ -266,7 +267,7 @@ class RegistryAPI:
         version = await self.store.version(int(raw))
         if version is None:
             raise HTTPProblem(404, f"there is no supergraph version {raw}")
-        return json_response(version_json(version, with_sdl=True))
+        return json_response(version_json(version))
 
     async def rollback(self, request: Request) -> Response:
         token = await self.admin(request)
@@ -278,7 +279,7 @@ class RegistryAPI:
             version = await self.store.rollback(number, actor=token.label)
         except StoreError as e:
             raise HTTPProblem(404, str(e)) from e
-        return json_response(version_json(version, with_sdl=False))
+        return json_response(version_json(version))
 
     async def create_token(self, request: Request) -> Response:
         await self.admin(request)

@@ -125,6 +125,7 @@ def _add_supergraph_commands(subparsers: argparse._SubParsersAction[argparse.Arg
     commands = supergraph.add_subparsers(dest="supergraph_command", required=True)
 
     history = commands.add_parser("history", help="list every supergraph version, newest first")
+    history.add_argument("--limit", type=int, help="only the newest LIMIT versions")
     _client_options(history)
     history.set_defaults(func=_history)
 
@@ -325,7 +326,7 @@ def _list(args: argparse.Namespace) -> int:
 
 def _history(args: argparse.Namespace) -> int:
     async def action(client: RegistryClient) -> int:
-        versions = await client.history()
+        versions = await client.history(args.limit)
         if not versions:
             print("no supergraph versions yet")
         for v in versions:

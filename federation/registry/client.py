@@ -115,8 +115,9 @@ class RegistryClient:
         _, content = await self._request("GET", f"/subgraphs/{name}")
         return dict(content)
 
-    async def history(self) -> list[dict[str, Any]]:
-        _, content = await self._request("GET", "/supergraph/versions")
+    async def history(self, limit: int | None = None) -> list[dict[str, Any]]:
+        params = None if limit is None else {"limit": str(limit)}
+        _, content = await self._request("GET", "/supergraph/versions", params=params)
         return list(content["versions"])
 
     async def version(self, number: int) -> dict[str, Any]:

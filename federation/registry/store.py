@@ -35,7 +35,6 @@ from federation.supergraph import Supergraph, SupergraphError
 Composer = Callable[[list[SubgraphSource]], CompositionResult]
 
 ROLES = ("admin", "publisher", "gateway")
-DEFAULT_DATABASE = "sqlite+aiosqlite:///splp-registry.sqlite3"
 
 
 class StoreError(Exception):
@@ -52,15 +51,22 @@ class StoredSubgraph:
 
 
 @dataclass(frozen=True)
-class SupergraphVersion:
+class VersionInfo:
+    """A supergraph version as history lists it."""
+
     number: int
+    created_at: datetime
+    action: str  # "publish" | "rollback"
+    subgraph: str | None  # the subgraph a publish changed
+    actor: str  # label of the token that made it
+    rollback_of: int | None
+    subgraph_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SupergraphVersion(VersionInfo):
     supergraph_sdl: str
     subgraphs: tuple[StoredSubgraph, ...]
-    created_at: datetime
-    action: str
-    subgraph: str | None
-    actor: str
-    rollback_of: int | None
 
 
 @dataclass(frozen=True)
@@ -160,16 +166,24 @@ def _replace(subgraphs: Iterable[StoredSubgraph], new: StoredSubgraph) -> list[S
     return sorted([s for s in subgraphs if s.name != new.name] + [new], key=lambda s: s.name)
 
 
-def _version_from_row(row: Any) -> SupergraphVersion:
-    return SupergraphVersion(
+def _info_from_row(row: Any) -> VersionInfo:
+    return VersionInfo(
         number=row.number,
-        supergraph_sdl=row.supergraph_sdl,
-        subgraphs=_subgraphs_from_json(row.subgraphs),
         created_at=_utc(row.created_at),
         action=row.action,
         subgraph=row.subgraph,
         actor=row.actor,
         rollback_of=row.rollback_of,
+        subgraph_names=tuple(json.loads(row.subgraph_names)),
+    )
+
+
+def _version_from_row(row: Any) -> SupergraphVersion:
+    info = _info_from_row(row)
+    return SupergraphVersion(
+        **{f: getattr(info, f) for f in VersionInfo.__dataclass_fields__},
+        supergraph_sdl=row.supergraph_sdl,
+        subgraphs=_subgraphs_from_json(row.subgraphs),
     )
 
 
@@ -247,11 +261,19 @@ class RegistryStore:
             row = (await conn.execute(query)).first()
             return None if row is None else _version_from_row(row)
 
-    async def history(self) -> list[SupergraphVersion]:
-        """Every supergraph version, newest first."""
+    async def history(self, limit: int | None = None) -> list[VersionInfo]:
+        """Supergraph versions, newest first (the `limit` newest ones)."""
+        v = tables.supergraph_versions
+        columns = [v.c.number, v.c.created_at, v.c.action, v.c.subgraph, v.c.actor, v.c.rollback_of, v.c.subgraph_names]
+        query = select(*columns).order_by(v.c.number.desc()).limit(limit)
         async with self.engine.connect() as conn:
-            query = select(tables.supergraph_versions).order_by(tables.supergraph_versions.c.number.desc())
-            return [_version_from_row(row) for row in await conn.execute(query)]
+            return [_info_from_row(row) for row in await conn.execute(query)]
+
+    async def latest_number(self) -> int:
+        """The latest version's number, 0 when nothing was published."""
+        async with self.engine.connect() as conn:
+            number = (await conn.execute(select(func.max(tables.supergraph_versions.c.number)))).scalar()
+        return int(number or 0)
 
     async def wait_for_version_after(self, number: int, timeout: float) -> SupergraphVersion | None:
         """The latest version if newer than `number`, waiting up to `timeout` seconds for one.
@@ -263,9 +285,8 @@ class RegistryStore:
         deadline = loop.time() + timeout
         while True:
             event = self._new_version
-            latest = await self.latest()
-            if latest is not None and latest.number > number:
-                return latest
+            if await self.latest_number() > number:
+                return await self.latest()
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return None
@@ -399,19 +420,21 @@ class RegistryStore:
         last = (await conn.execute(select(func.max(tables.supergraph_versions.c.number)))).scalar()
         version = SupergraphVersion(
             number=(last or 0) + 1,
-            supergraph_sdl=supergraph_sdl,
-            subgraphs=tuple(subgraphs),
             created_at=_now(),
             action=action,
             subgraph=subgraph,
             actor=actor,
             rollback_of=rollback_of,
+            subgraph_names=tuple(s.name for s in subgraphs),
+            supergraph_sdl=supergraph_sdl,
+            subgraphs=tuple(subgraphs),
         )
         await conn.execute(
             insert(tables.supergraph_versions).values(
                 number=version.number,
                 supergraph_sdl=version.supergraph_sdl,
                 subgraphs=_subgraphs_json(version.subgraphs),
+                subgraph_names=json.dumps(version.subgraph_names),
                 created_at=version.created_at,
                 action=action,
                 subgraph=subgraph,

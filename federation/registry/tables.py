@@ -46,6 +46,7 @@ supergraph_versions = Table(
     Column("supergraph_sdl", Text, nullable=False),
     # JSON list of {"name", "url", "sdl", "owner"}: the subgraphs composed into it
     Column("subgraphs", Text, nullable=False),
+    Column("subgraph_names", Text, nullable=False),  # JSON list: what history shows, without the SDLs
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("action", String(20), nullable=False),  # "publish" | "rollback"
     Column("subgraph", String(100), nullable=True),  # the subgraph a publish changed

@@ -138,3 +138,12 @@ async def test_concurrent_publishes_all_land_as_successive_versions(registry: Re
     assert sorted(versions) == list(range(1, len(names) + 1))
     assert latest is not None and latest.version == len(names)
     assert api_fields(latest.sdl) == set(names)
+
+
+async def test_history_can_be_limited_to_the_newest_versions(registry: Registry) -> None:
+    async with registry.client(await registry.token("dukcapil")) as client:
+        for fields in (["nik: String"], ["nik: String", "nama: String"], ["nik: String", "alamat: String"]):
+            await client.publish("dukcapil", "http://127.0.0.1:9001/graphql", subgraph_sdl(*fields))
+        newest = await client.history(limit=2)
+
+    assert [v["version"] for v in newest] == [3, 2]
