@@ -515,4 +515,15 @@ SCENARIOS = [
         query='{ product(upc: "1") { __typename @skip(if: true) name } }',
         expected={"data": {"product": {"name": "Lontara"}}},
     ),
+    S(
+        name="explicit_null_in_an_input_object_is_passed_on",
+        query="{ findProducts(filter: {maxPrice: null}) { name } }",
+        expected={"data": {"findProducts": [{"name": "Congklak"}, {"name": "Lontara"}, {"name": "Pinisi"}]}},
+    ),
+    S(
+        name="variables_the_operation_does_not_define_are_ignored",
+        query="{ totalStock }",
+        variables={"unused": 1},
+        expected={"data": {"totalStock": 14}},
+    ),
 ]

@@ -64,4 +64,20 @@ SCENARIOS = [
         },
         execution_log=["start a", "end a", "start b", "refuse b", "start c", "end c", "start d", "end d"],
     ),
+    S(
+        name="unicode_variable_round_trip",
+        query="mutation Add($t: String!) { addEntry(text: $t) { text auditTrail } }",
+        variables={"t": "ᨆᨀᨔᨑ Makassar — selamat datang 👋"},
+        expected={"data": {"addEntry": {"text": "ᨆᨀᨔᨑ Makassar — selamat datang 👋", "auditTrail": ["created #1"]}}},
+    ),
+    S(
+        name="escaped_string_literal_reaches_the_subgraph_unchanged",
+        query='mutation { addEntry(text: "quote \\" backslash \\\\ tab\\t \\u00e9") { text } }',
+        expected={"data": {"addEntry": {"text": 'quote " backslash \\ tab\t \u00e9'}}},
+    ),
+    S(
+        name="block_string_literal_reaches_the_subgraph_unchanged",
+        query='mutation { addEntry(text: """\n    baris satu\n      baris "dua"\n""") { text } }',
+        expected={"data": {"addEntry": {"text": 'baris satu\n  baris "dua"'}}},
+    ),
 ]
