@@ -183,6 +183,27 @@ async def test_missing_required_argument_is_a_validation_error(http: aiohttp.Cli
     assert_request_error(reply, 400)
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ topProducts(first: 2147483648) { upc } }",  # Int is 32-bit (spec 3.5.1)
+        "{ totalStock } fragment Unused on Product { upc }",  # 5.5.1.4 Fragments Must Be Used
+        "query Q { product(upc: $upc) { name } }",  # 5.8.3 All Variable Uses Defined
+        "query Q($n: Int) { totalStock }",  # 5.8.4 All Variables Used
+        "query Q { totalStock } query Q { me { id } }",  # 5.2.1.1 Operation Name Uniqueness
+        "{ products { upc } products: me { id } }",  # 5.3.2 Field Selection Merging
+        "{ totalStock @include }",  # 5.7.1 / argument `if` is required
+    ],
+    ids=["int_out_of_range", "unused_fragment", "undefined_variable", "unused_variable",
+         "duplicate_operation_name", "fields_cannot_merge", "directive_missing_argument"],
+)
+async def test_document_invalid_per_the_spec_is_a_validation_error(
+    http: aiohttp.ClientSession, url: str, query: str
+) -> None:
+    reply = await post(http, url, {"query": query, "operationName": "Q" if "query Q" in query else None})
+    assert_request_error(reply, 400)
+
+
 async def test_variable_of_the_wrong_type_is_400(http: aiohttp.ClientSession, url: str) -> None:
     query = "query Q($n: Int!) { topProducts(first: $n) { upc } }"
     reply = await post(http, url, {"query": query, "variables": {"n": "three"}})
