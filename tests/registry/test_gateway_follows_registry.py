@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
 import pytest
 from conftest import FEDERATION_LINK, Registry, ServerThread, free_port, start_registry, wait_until_async
 from graphql import build_schema, graphql
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import create_async_engine
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from federation.registry import tables
 from federation.registry.client import RegistryError
 from federation.registry.gateway_app import gateway_app_from_registry
+from federation.registry.store import async_database_url
 
 DUKCAPIL_V1 = "type Query {\n  nik: String\n}\n"
 DUKCAPIL_V2 = "type Query {\n  nik: String\n  nama: String\n}\n"
@@ -209,3 +215,40 @@ def test_splp_gateway_registry_without_a_registry_is_a_clear_error() -> None:
 
     assert result.returncode == 1
     assert result.stderr.startswith(f"error: cannot reach the registry at http://127.0.0.1:{port}")
+
+
+async def test_a_supergraph_the_gateway_refuses_leaves_it_on_the_previous_one(
+    registry: Registry, dukcapil_subgraph: str
+) -> None:
+    token = await registry.token("dukcapil")
+    async with registry.client(token) as client:
+        await client.publish("dukcapil", dukcapil_subgraph, FEDERATION_LINK + DUKCAPIL_V1)
+    gateway = await start_gateway(registry.url)
+    try:
+        # a version this gateway cannot load, as a registry of another SPLP release might write
+        engine = create_async_engine(async_database_url(registry.database_url))
+        async with engine.begin() as conn:
+            await conn.execute(
+                insert(tables.supergraph_versions).values(
+                    number=2,
+                    supergraph_sdl="type Query { nik: String }",
+                    subgraphs="[]",
+                    subgraph_names="[]",
+                    created_at=datetime.now(UTC),
+                    action="publish",
+                    subgraph="dukcapil",
+                    actor="elsewhere",
+                )
+            )
+        await engine.dispose()
+        async with registry.client() as client:
+            await wait_until_async(client.supergraph, lambda s: s is not None and s.version == 2)
+        await asyncio.sleep(1.0)  # the gateway's long-poll has seen version 2 by now
+        while_refused = await query(gateway.url, "{ nik }")
+        async with registry.client(token) as client:
+            await client.publish("dukcapil", dukcapil_subgraph, FEDERATION_LINK + DUKCAPIL_V2)
+        await wait_until_async(lambda: query(gateway.url, "{ nik nama }"), lambda r: r.get("data") == DATA)
+    finally:
+        gateway.stop()
+
+    assert while_refused == {"data": {"nik": DATA["nik"]}}
