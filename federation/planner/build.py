@@ -215,7 +215,12 @@ class _Planner:
         if f.is_introspection:
             return
         if self.can_resolve(group.graph, parent_type, f.name, provided):
-            self.add_local(group, sub, parent_type, f, path, provided)
+            if self.requires_of(group.graph, parent_type, f.name) is None:
+                self.add_local(group, sub, parent_type, f, path, provided)
+            else:
+                # The subgraph resolves the field only from a representation carrying the
+                # required fields: enter it again, by key, once they are fetched.
+                self.plan_self_jump(group, sub, parent_type, f, path)
             return
         parent = self.supergraph.types[parent_type]
         if parent.kind != "object" and not self.jump_targets(group.graph, parent_type, f.name):
@@ -360,6 +365,32 @@ class _Planner:
             f"reach a subgraph that resolves it ({', '.join(sorted(targets))})"
         )
 
+    def requires_of(self, graph: str, parent_type: str, field_name: str) -> SelectionSetNode | None:
+        sfield = self.supergraph.types[parent_type].fields.get(field_name)
+        join = sfield.joins.get(graph) if sfield is not None else None
+        if join is None and sfield is not None and sfield.from_interface_object:
+            for interface in sorted(self.supergraph.interfaces_of(parent_type)):
+                ifield = self.supergraph.types[interface].fields.get(field_name)
+                if ifield is not None and graph in ifield.joins:
+                    join = ifield.joins[graph]
+        return join.requires if join is not None else None
+
+    def plan_self_jump(
+        self, group: FetchGroup, sub: SubSelection, parent_type: str, f: FieldSelection, path: tuple[str, ...]
+    ) -> None:
+        for key, entity_type in self.keys_into(group.graph, parent_type):
+            if self.can_fetch_key(group.graph, parent_type, key):
+                target, target_sub = self.entity_group(group, sub, entity_type, group.graph, key, path)
+                requires = self.requires_of(group.graph, parent_type, f.name)
+                assert requires is not None
+                self.plan_requires(group, sub, target, parent_type, requires, path)
+                self.add_local(target, target_sub, parent_type, f, path, None)
+                return
+        raise PlanningError(
+            f"cannot plan {parent_type}.{f.name}: its @requires needs a resolvable @key of "
+            f"{parent_type} in subgraph '{group.graph}'"
+        )
+
     def plan_jump(
         self, group: FetchGroup, sub: SubSelection, parent_type: str, f: FieldSelection, path: tuple[str, ...]
     ) -> None:
@@ -382,9 +413,9 @@ class _Planner:
             current, current_sub = self.entity_group(current, current_sub, entity_type, graph, key, path)
         graph, key, entity_type = hops[-1]
         target, target_sub = self.entity_group(current, current_sub, entity_type, graph, key, path)
-        join = self.supergraph.types[parent_type].fields[f.name].joins.get(graph)
-        if join is not None and join.requires is not None:
-            self.plan_requires(current, current_sub, target, parent_type, join.requires, path)
+        requires = self.requires_of(graph, parent_type, f.name)
+        if requires is not None:
+            self.plan_requires(current, current_sub, target, parent_type, requires, path)
         self.add_local(target, target_sub, parent_type, f, path, None)
 
     def entity_group(
