@@ -141,13 +141,15 @@ async def read_json_object(request: Request) -> dict[str, Any]:
     return body
 
 
-def string_field(body: dict[str, Any], key: str, *, required: bool = True) -> str | None:
+def required_string(body: dict[str, Any], key: str) -> str:
     value = body.get(key)
-    if value is None and not required:
-        return None
     if not isinstance(value, str) or not value.strip():
         raise HTTPProblem(400, f'"{key}" must be a non-empty string')
     return value
+
+
+def optional_string(body: dict[str, Any], key: str) -> str | None:
+    return None if body.get(key) is None else required_string(body, key)
 
 
 def checked_subgraph_name(request: Request) -> str:
@@ -218,8 +220,8 @@ class RegistryAPI:
         name = checked_subgraph_name(request)
         token = await self.publisher(request, name)
         body = await read_json_object(request)
-        url = checked_routing_url(string_field(body, "url") or "")
-        sdl = string_field(body, "sdl") or ""
+        url = checked_routing_url(required_string(body, "url"))
+        sdl = required_string(body, "sdl")
         outcome = await self.store.publish(name, url, sdl, actor=token.label)
         if outcome.version is None:
             errors = [{"code": e.code, "message": e.message} for e in outcome.errors]
@@ -230,8 +232,8 @@ class RegistryAPI:
         name = checked_subgraph_name(request)
         await self.publisher(request, name)
         body = await read_json_object(request)
-        sdl = string_field(body, "sdl") or ""
-        url = string_field(body, "url", required=False)
+        sdl = required_string(body, "sdl")
+        url = optional_string(body, "url")
         if url is not None:
             checked_routing_url(url)
         days = body.get("days", DEFAULT_USAGE_DAYS)
@@ -290,7 +292,7 @@ class RegistryAPI:
         names = body.get("subgraphs", [])
         if not isinstance(names, list) or not all(isinstance(n, str) and SUBGRAPH_NAME.match(n) for n in names):
             raise HTTPProblem(400, '"subgraphs" must be a list of subgraph names')
-        label = string_field(body, "label") or ""
+        label = required_string(body, "label")
         try:
             secret, token = await self.store.create_token(role, names, label)
         except StoreError as e:
