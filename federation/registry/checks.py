@@ -51,9 +51,10 @@ def api_schema(supergraph_sdl: str) -> GraphQLSchema:
 async def check_subgraph(
     store: RegistryStore, name: str, url: str | None, sdl: str, days: int = DEFAULT_USAGE_DAYS
 ) -> CheckReport:
-    result = await store.compose_with(name, url, sdl)
+    # compose on top of the very version the changes are measured against
     current = await store.latest()
     base = None if current is None else current.number
+    result = await store.compose_with(current.subgraphs if current else (), name, url, sdl)
     if result.supergraph_sdl is None:
         return CheckReport(subgraph=name, base_version=base, days=days, errors=result.errors, changes=())
     if current is None:

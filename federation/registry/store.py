@@ -318,14 +318,19 @@ class RegistryStore:
             return CompositionResult(supergraph_sdl=None, errors=(error,))
         return result
 
-    async def compose_with(self, name: str, url: str | None, sdl: str) -> CompositionResult:
-        """Compose the current subgraphs with `name` replaced by (or added as) `sdl`."""
-        current = await self.subgraphs()
-        existing = next((s for s in current if s.name == name), None)
+    async def compose_with(
+        self, subgraphs: Sequence[StoredSubgraph], name: str, url: str | None, sdl: str
+    ) -> CompositionResult:
+        """Compose `subgraphs` with `name` replaced by (or added as) `sdl`.
+
+        Without `url`, the subgraph keeps its routing URL (a new one gets a placeholder:
+        the URL does not change what composes).
+        """
+        existing = next((s for s in subgraphs if s.name == name), None)
         if url is None:
             url = existing.url if existing else f"http://{name}.invalid/graphql"
         candidate = StoredSubgraph(name=name, url=url, sdl=sdl, owner="", updated_at=_now())
-        return await self.compose(_replace(current, candidate))
+        return await self.compose(_replace(subgraphs, candidate))
 
     # -- writing supergraph versions
 
