@@ -101,7 +101,7 @@ def _add_subgraph_commands(commands: argparse._SubParsersAction[argparse.Argumen
     publish = commands.add_parser("publish", help="publish a subgraph schema to the registry")
     publish.add_argument("--name", required=True)
     publish.add_argument("--url", required=True, help="the URL the gateway routes to")
-    publish.add_argument("--schema", required=True, help="the subgraph's SDL file")
+    publish.add_argument("--schema", help="the subgraph's SDL file (default: ask --url for `_service { sdl }`)")
     _client_options(publish)
     publish.set_defaults(func=_publish)
 
@@ -109,7 +109,7 @@ def _add_subgraph_commands(commands: argparse._SubParsersAction[argparse.Argumen
         "check", help="check a subgraph schema: composition errors and breaking changes weighed by usage"
     )
     check.add_argument("--name", required=True)
-    check.add_argument("--schema", required=True, help="the subgraph's SDL file")
+    check.add_argument("--schema", help="the subgraph's SDL file (default: ask --url for `_service { sdl }`)")
     check.add_argument("--url", help="the URL the gateway would route to (default: the current one)")
     check.add_argument("--days", type=int, default=30, help="usage window in days (default: %(default)s)")
     _client_options(check)
@@ -161,16 +161,29 @@ def _run(args: argparse.Namespace, action: Callable[[RegistryClient], Awaitable[
         return 1
 
 
-def _read_schema(path: str) -> str | None:
+def _read_schema(args: argparse.Namespace) -> str | None:
+    """The SDL of `--schema FILE`, or else of the running subgraph at `--url`."""
+    if args.schema:
+        try:
+            with open(args.schema, encoding="utf-8") as f:
+                return f.read()
+        except OSError as e:
+            print(f"error: cannot read schema file {args.schema}: {e.strerror}", file=sys.stderr)
+        except UnicodeDecodeError:
+            print(f"error: schema file {args.schema} is not UTF-8 text", file=sys.stderr)
+        return None
+    if not args.url:
+        print("error: give the schema with --schema FILE, or --url of the running subgraph", file=sys.stderr)
+        return None
+    from federation.compose.config import ConfigError, SubgraphEntry, SupergraphConfig, read_sources
+
+    config = SupergraphConfig(None, (SubgraphEntry(args.name, args.url, subgraph_url=args.url),))
     try:
-        with open(path, encoding="utf-8") as f:
-            return f.read()
-    except OSError as e:
-        print(f"error: cannot read schema file {path}: {e.strerror}", file=sys.stderr)
+        (source,) = asyncio.run(read_sources(config))
+    except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
         return None
-    except UnicodeDecodeError:
-        print(f"error: schema file {path} is not UTF-8 text", file=sys.stderr)
-        return None
+    return source.sdl
 
 
 def _in_database(database: str, action: Callable[[Any], Awaitable[Any]]) -> tuple[int, Any]:
@@ -265,7 +278,7 @@ def _revoke_token(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    sdl = _read_schema(args.schema)
+    sdl = _read_schema(args)
     if sdl is None:
         return 2
 
@@ -281,7 +294,7 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    sdl = _read_schema(args.schema)
+    sdl = _read_schema(args)
     if sdl is None:
         return 2
 

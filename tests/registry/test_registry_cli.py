@@ -12,7 +12,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import FEDERATION_LINK, Registry, free_port
+import strawberry
+from conftest import FEDERATION_LINK, Registry, ServerThread, free_port
+from starlette.applications import Starlette
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
 
 from federation.cli import main
 from federation.registry.usage import UsageRecorder
@@ -246,3 +250,56 @@ def test_an_admin_lists_and_revokes_tokens(capsys: pytest.CaptureFixture[str], r
     assert rows == [["1", "admin", "ops", "-"], ["2", "publisher", "Disdukcapil", "capil,dukcapil"]]
     assert revoked == (0, "token 2 revoked\n", "")
     assert [line.split("\t")[2] for line in after[1].splitlines()] == ["ops"]
+
+
+@strawberry.federation.type(keys=["nik"])
+class Penduduk:
+    nik: str
+    nama: str
+
+
+@strawberry.type
+class PendudukQuery:
+    @strawberry.field
+    def penduduk(self, nik: str) -> Penduduk:
+        return Penduduk(nik=nik, nama="Andi Makkasau")
+
+
+def test_publish_without_a_schema_file_reads_the_running_subgraph(
+    capsys: pytest.CaptureFixture[str], registry: Registry
+) -> None:
+    schema = strawberry.federation.Schema(query=PendudukQuery)
+    subgraph = ServerThread(Starlette(routes=[Route("/graphql", GraphQL(schema))]))
+    subgraph.start()
+    try:
+        token = new_token(capsys, registry, "--subgraphs", "dukcapil")
+        url = subgraph.url + "/graphql"
+        published = splp(
+            capsys,
+            "subgraph",
+            "publish",
+            "--name",
+            "dukcapil",
+            "--url",
+            url,
+            "--registry",
+            registry.url,
+            "--token",
+            token,
+        )
+    finally:
+        subgraph.stop()
+    fetched = splp(capsys, "supergraph", "fetch", "--registry", registry.url)
+
+    assert published == (0, "published dukcapil: supergraph version 1\n", "")
+    assert 'join__type(graph: DUKCAPIL, key: "nik")' in fetched[1]
+
+
+def test_publish_from_a_subgraph_that_does_not_answer_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], registry: Registry
+) -> None:
+    url = f"http://127.0.0.1:{free_port()}/graphql"
+    code, _, err = splp(capsys, "subgraph", "publish", "--name", "dukcapil", "--url", url, "--registry", registry.url)
+
+    assert code == 2
+    assert err.startswith(f"error: subgraph 'dukcapil': cannot reach {url}")
