@@ -93,6 +93,7 @@ class Bench:
     body_file: Path
     expected_file: Path
     subgraphs: processes.Server
+    repeats_left: int = 0
 
     @property
     def subgraphs_url(self) -> str:
@@ -115,6 +116,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="share of a core used by other programs that makes a round noisy",
     )
     parser.add_argument("--retries", type=int, default=2, help="repeats of a noisy round")
+    parser.add_argument(
+        "--max-repeats", type=int, default=10, help="repeats of noisy rounds in all, so a busy machine ends the run too"
+    )
     parser.add_argument("--only", default="", help="comma-separated gateway names (default: all)")
     parser.add_argument("--no-workers", action="store_true", help="skip the --workers scaling measurement")
     parser.add_argument("--splp-arg", action="append", default=[], help="extra argument for splp gateway")
@@ -182,8 +186,10 @@ def measure_round(bench: Bench, measured: Measured, layout: Layout) -> Round:
     server, args = measured.server, bench.args
     assert server is not None
     run = load_settings(bench, measured, layout)
-    for attempt in range(1, args.retries + 2):
-        cpu.wait_until_quiet([0, 1], threshold=args.max_foreign)
+    attempts: list[Round] = []
+    while True:
+        attempt = len(attempts) + 1
+        cpu.wait_until_quiet([0, 1], threshold=args.max_foreign, patience=5.0)
         load.run(bench.wrk, seconds=args.warmup, **run)
         requests_before = subgraph_requests(bench)
         gateway_cpu, subgraph_cpu = server.cpu_seconds(), bench.subgraphs.cpu_seconds()
@@ -208,9 +214,11 @@ def measure_round(bench: Bench, measured: Measured, layout: Layout) -> Round:
             attempt=attempt,
         )
         print(report.round_line(measured.gateway.name, outcome), flush=True)
-        if not noisy:
-            break
-    return outcome
+        attempts.append(outcome)
+        if not noisy or attempt > args.retries or bench.repeats_left <= 0:
+            # The cleanest attempt stands for the round.
+            return min(attempts, key=lambda r: max(r.foreign.values()))
+        bench.repeats_left -= 1
 
 
 def compare(bench: Bench, gateways: list[Gateway], layout: Layout, title: str) -> list[Measured]:
@@ -380,6 +388,7 @@ def main(argv: list[str] | None = None) -> int:
     bench = Bench(
         args, wrk, run_dir, supergraph, body, expected, run_dir / "request.json", run_dir / "expected.json", subgraphs
     )
+    bench.repeats_left = args.max_repeats
     try:
         processes.wait_for_port(subgraphs)
         title = "gateways pinned to core 0, subgraphs and wrk to core 1"
