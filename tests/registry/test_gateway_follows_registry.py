@@ -30,6 +30,12 @@ from federation.registry.store import async_database_url
 DUKCAPIL_V1 = "type Query {\n  nik: String\n}\n"
 DUKCAPIL_V2 = "type Query {\n  nik: String\n  nama: String\n}\n"
 DATA = {"nik": "7371010101900001", "nama": "Andi Makkasau"}
+SLOW_SECONDS = 3.0
+
+
+async def slow(info: Any) -> str:
+    await asyncio.sleep(SLOW_SECONDS)
+    return "lambat"
 
 
 def subgraph_app(schema_sdl: str) -> Starlette:
@@ -38,7 +44,8 @@ def subgraph_app(schema_sdl: str) -> Starlette:
 
     async def handle(request: Request) -> JSONResponse:
         body = await request.json()
-        result = await graphql(schema, body["query"], root_value=DATA, variable_values=body.get("variables"))
+        root = dict(DATA, slow=slow)
+        result = await graphql(schema, body["query"], root_value=root, variable_values=body.get("variables"))
         return JSONResponse(result.formatted)
 
     return Starlette(routes=[Route("/graphql", handle, methods=["POST"])])
@@ -46,7 +53,7 @@ def subgraph_app(schema_sdl: str) -> Starlette:
 
 @pytest.fixture
 def dukcapil_subgraph() -> Iterator[str]:
-    server = ServerThread(subgraph_app(DUKCAPIL_V2))
+    server = ServerThread(subgraph_app(DUKCAPIL_V2.replace("}", "  slow: String\n}")))
     server.start()
     try:
         yield server.url + "/graphql"
@@ -252,3 +259,26 @@ async def test_a_supergraph_the_gateway_refuses_leaves_it_on_the_previous_one(
         gateway.stop()
 
     assert while_refused == {"data": {"nik": DATA["nik"]}}
+
+
+async def test_a_request_in_flight_during_a_swap_completes_on_the_old_supergraph(
+    registry: Registry, dukcapil_subgraph: str
+) -> None:
+    with_slow = "type Query {\n  nik: String\n  slow: String\n}\n"
+    token = await registry.token("dukcapil")
+    async with registry.client(token) as client:
+        await client.publish("dukcapil", dukcapil_subgraph, FEDERATION_LINK + with_slow)
+    gateway = await start_gateway(registry.url)
+    try:
+        in_flight = asyncio.ensure_future(query(gateway.url, "{ nik slow }"))
+        await asyncio.sleep(SLOW_SECONDS / 3)
+        async with registry.client(token) as client:
+            await client.publish("dukcapil", dukcapil_subgraph, FEDERATION_LINK + DUKCAPIL_V2)
+        await wait_until_async(lambda: query(gateway.url, "{ nik nama }"), lambda r: r.get("data") == DATA)
+        swapped_before_it_finished = not in_flight.done()
+        finished = await in_flight
+    finally:
+        gateway.stop()
+
+    assert swapped_before_it_finished
+    assert finished == {"data": {"nik": DATA["nik"], "slow": "lambat"}}
