@@ -3,6 +3,8 @@ its own variables, operation name and directives' arguments."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from .conftest import RunScenario
 from .harness import Scenario
 
@@ -20,8 +22,10 @@ async def test_same_operation_other_variables(run_scenario: RunScenario) -> None
 
 
 async def test_same_operation_include_flips_between_requests(run_scenario: RunScenario) -> None:
-    with_stock = {"data": {"products": [{"upc": "1", "stock": 10}, {"upc": "2", "stock": 0}, {"upc": "3", "stock": 4}]}}
-    without_stock = {"data": {"products": [{"upc": "1"}, {"upc": "2"}, {"upc": "3"}]}}
+    with_stock: dict[str, Any] = {
+        "data": {"products": [{"upc": "1", "stock": 10}, {"upc": "2", "stock": 0}, {"upc": "3", "stock": 4}]}
+    }
+    without_stock: dict[str, Any] = {"data": {"products": [{"upc": "1"}, {"upc": "2"}, {"upc": "3"}]}}
     for flag, expected in [(True, with_stock), (False, without_stock), (True, with_stock)]:
         await run_scenario(Scenario(
             name=f"withStock {flag}", area="entities", query=STOCK_QUERY, variables={"withStock": flag},

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.federation import Schema
 from strawberry.federation.schema_directives import Key
+from strawberry.federation.types import FieldSet
 
 MEDIA: list[dict[str, Any]] = [
     {"id": "m1", "kind": "Book", "title": "Sureq Galigo", "pages": 300},
@@ -120,7 +121,7 @@ ratings = Schema(query=RatingsQuery)
 # ---------------------------------------------------------------- search
 
 
-@strawberry.federation.type(name="Book", keys=[Key(fields="id", resolvable=False)])
+@strawberry.federation.type(name="Book", keys=[Key(fields=FieldSet("id"), resolvable=False)])
 class SearchBook:
     id: strawberry.ID
 

@@ -24,6 +24,7 @@ from typing import Any
 import strawberry
 from strawberry.federation import Schema
 from strawberry.federation.schema_directives import Key
+from strawberry.federation.types import FieldSet
 
 # ---------------------------------------------------------------- data
 
@@ -78,7 +79,7 @@ class ProductsVariant:
         return cls(product=ProductsProduct.from_row(product_by("upc", product["upc"])), color=color)
 
 
-@strawberry.federation.type(name="Shelf", keys=[Key(fields="aisle number", resolvable=False)])
+@strawberry.federation.type(name="Shelf", keys=[Key(fields=FieldSet("aisle number"), resolvable=False)])
 class ProductsShelf:
     aisle: str
     number: int
@@ -214,7 +215,7 @@ inventory = Schema(query=InventoryQuery, types=[InventoryProduct])
 # ---------------------------------------------------------------- warehouse
 
 
-@strawberry.federation.type(name="Product", keys=[Key(fields="upc", resolvable=False)])
+@strawberry.federation.type(name="Product", keys=[Key(fields=FieldSet("upc"), resolvable=False)])
 class WarehouseProduct:
     upc: str
 
@@ -265,7 +266,7 @@ class ReviewsCategory(enum.Enum):
     GAMES = "GAMES"
 
 
-@strawberry.federation.type(name="User", keys=[Key(fields="id", resolvable=False)])
+@strawberry.federation.type(name="User", keys=[Key(fields=FieldSet("id"), resolvable=False)])
 class ReviewsUser:
     id: strawberry.ID
 
