@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
+import logging
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from federation.compose import CompositionError, CompositionResult, SubgraphSource
 from federation.registry import tables
 from federation.supergraph import Supergraph, SupergraphError
+
+log = logging.getLogger("splp.registry")
 
 Composer = Callable[[list[SubgraphSource]], CompositionResult]
 
@@ -308,7 +311,13 @@ class RegistryStore:
         return await asyncio.to_thread(self._compose_and_load, sources)
 
     def _compose_and_load(self, sources: list[SubgraphSource]) -> CompositionResult:
-        result = self._compose(sources)
+        try:
+            result = self._compose(sources)
+        except Exception as e:
+            # a composer bug must refuse the publish with a reason, not fail the request
+            log.exception("composition failed on %s", [s.name for s in sources])
+            error = CompositionError("INTERNAL_ERROR", f"composition failed unexpectedly: {e!r}")
+            return CompositionResult(supergraph_sdl=None, errors=(error,))
         if result.errors or result.supergraph_sdl is None:
             return CompositionResult(supergraph_sdl=None, errors=tuple(result.errors))
         try:

@@ -21,9 +21,11 @@ import uvicorn
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from federation.compose import compose
 from federation.registry import tables
 from federation.registry.app import create_registry_app
 from federation.registry.client import RegistryClient
+from federation.registry.store import Composer
 
 T = TypeVar("T")
 
@@ -110,8 +112,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
-def start_registry(database_url: str, port: int | None = None) -> ServerThread:
-    server = ServerThread(create_registry_app(database_url, admin_token=ADMIN_TOKEN), port)
+def start_registry(database_url: str, port: int | None = None, composer: Composer = compose) -> ServerThread:
+    server = ServerThread(create_registry_app(database_url, admin_token=ADMIN_TOKEN, composer=composer), port)
     server.start()
     return server
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import ADMIN_TOKEN, Registry, subgraph_sdl
+from conftest import ADMIN_TOKEN, Registry, start_registry, subgraph_sdl
 
+from federation.compose import CompositionResult, SubgraphSource
 from federation.registry.client import RegistryError
 from federation.supergraph import Supergraph
 
@@ -147,3 +148,25 @@ async def test_history_can_be_limited_to_the_newest_versions(registry: Registry)
         newest = await client.history(limit=2)
 
     assert [v["version"] for v in newest] == [3, 2]
+
+
+async def test_a_composer_crash_refuses_the_publish_with_its_reason(database_url: str) -> None:
+    def crashing_composer(sources: list[SubgraphSource]) -> CompositionResult:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    server = start_registry(database_url, composer=crashing_composer)
+    registry = Registry(url=server.url, database_url=database_url)
+    try:
+        async with registry.client(await registry.token("dukcapil")) as client:
+            with pytest.raises(RegistryError) as refused:
+                await client.publish("dukcapil", "http://127.0.0.1:9001/graphql", subgraph_sdl("nik: String"))
+    finally:
+        server.stop()
+
+    assert refused.value.status == 422
+    assert refused.value.errors == [
+        {
+            "code": "INTERNAL_ERROR",
+            "message": "composition failed unexpectedly: RecursionError('maximum recursion depth exceeded')",
+        }
+    ]
