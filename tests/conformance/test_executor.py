@@ -3,6 +3,8 @@ connections are kept alive and reused across requests."""
 
 from __future__ import annotations
 
+import asyncio
+
 from .apps import CONNECTION_LOG
 from .apps.mutations import EXECUTION_LOG
 from .conftest import RunScenario
@@ -27,3 +29,21 @@ async def test_subgraph_connections_are_reused(run_scenario: RunScenario) -> Non
     ports = {port for area, name, port in CONNECTION_LOG if (area, name) == ("entities", "inventory")}
     assert len([e for e in CONNECTION_LOG if e[1] == "inventory"]) == 5
     assert len(ports) == 1, f"5 sequential requests used {len(ports)} connections"
+
+
+async def test_concurrent_requests_each_get_their_own_answer(run_scenario: RunScenario) -> None:
+    query = "query P($upc: String!) { product(upc: $upc) { upc stock reviews { id } } }"
+    answers = {
+        "1": {"upc": "1", "stock": 10, "reviews": [{"id": "r1"}, {"id": "r2"}]},
+        "2": {"upc": "2", "stock": 0, "reviews": [{"id": "r3"}]},
+        "3": {"upc": "3", "stock": 4, "reviews": []},
+    }
+    scenarios = [
+        Scenario(
+            name=f"product {upc}", area="entities", query=query, variables={"upc": upc},
+            expected={"data": {"product": answers[upc]}},
+        )
+        for _ in range(15)
+        for upc in answers
+    ]
+    await asyncio.gather(*(run_scenario(scenario) for scenario in scenarios))
