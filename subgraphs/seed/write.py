@@ -60,8 +60,9 @@ async def _insert(connection: AsyncConnection, table: Table, rows: list[dict[str
         await connection.execute(table.insert(), rows)
 
 
-async def _advance_sequences(connection: AsyncConnection, metadata: MetaData) -> None:
-    """After COPY with explicit ids, PostgreSQL's sequences must start past them."""
+async def _finish(connection: AsyncConnection, metadata: MetaData) -> None:
+    """After a bulk load: PostgreSQL's sequences must start past the ids given, and its planner needs
+    fresh statistics (without them a citizen's bills were a sequential scan of every bill)."""
     if connection.dialect.name != "postgresql":
         return
     for table in metadata.sorted_tables:
@@ -70,6 +71,7 @@ async def _advance_sequences(connection: AsyncConnection, metadata: MetaData) ->
                 f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                 f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)"
             ))
+        await connection.execute(text(f"ANALYZE {table.name}"))
 
 
 async def load_batches(
@@ -104,7 +106,7 @@ async def load_batches(
                 progress(report.citizens, time.perf_counter() - started)
         for target, url in urls.items():
             async with engines[url].begin() as connection:
-                await _advance_sequences(connection, TARGETS[target])
+                await _finish(connection, TARGETS[target])
     finally:
         if pending is not None:
             await asyncio.gather(pending, return_exceptions=True)
