@@ -9,6 +9,8 @@ rewritten to the client's paths here and keep their message and extensions, plus
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -134,8 +136,8 @@ class Execution:
     def representations(self, fetch: Fetch) -> tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]:
         """The distinct representations for `fetch`, and for each the objects it came from."""
         assert fetch.requires is not None and fetch.entity_type is not None
-        types = self.supergraph.entity_typenames(fetch.entity_type)
-        project = _projector(fetch.requires)
+        types = self.supergraph.entity_typenames(fetch.only_type or fetch.entity_type)
+        reader = _reader(fetch.requires)
         override = fetch.representation_typename
         representations: list[dict[str, Any]] = []
         places: list[list[dict[str, Any]]] = []
@@ -143,29 +145,24 @@ class Execution:
         for obj in objects_at(self.data, fetch.path):
             if obj.get("__typename") not in types:
                 continue
-            representation = project(obj)
-            if representation is None:
+            found = reader(obj)
+            if found is None:
                 continue
-            if override:
-                representation["__typename"] = override
-            key = _identity(representation)
-            index = index_of.get(key)
+            identity, build = found
+            try:
+                index = index_of.get(identity)
+            except TypeError:  # a list or object among the values
+                identity = orjson.dumps(build(), option=orjson.OPT_SORT_KEYS)
+                index = index_of.get(identity)
             if index is None:
-                index = index_of[key] = len(representations)
+                index = index_of[identity] = len(representations)
+                representation = build()
+                if override:
+                    representation["__typename"] = override
                 representations.append(representation)
                 places.append([])
             places[index].append(obj)
         return representations, places
-
-
-def _identity(representation: dict[str, Any]) -> Any:
-    """A key equal for equal representations: their values when hashable, else their JSON."""
-    values = tuple(representation.values())
-    try:
-        hash(values)
-    except TypeError:
-        return orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
-    return values
 
 
 def _batch_index(alias: object) -> int | None:
@@ -230,29 +227,41 @@ def objects_with_paths(data: dict[str, Any], path: tuple[str, ...]) -> list[tupl
 _MISSING = object()
 
 
-def _projector(selection: SubSelection) -> Any:
-    """A function building a representation from an object, compiled once per selection."""
-    projector = selection.__dict__.get("_projector")
-    if projector is None:
-        flat = not selection.fragments and all(f.selection is None for f in selection.fields.values())
-        if flat:
-            pairs = tuple((key, f.source_key or key) for key, f in selection.fields.items())
+def _reader(selection: SubSelection) -> Callable[[dict[str, Any]], tuple[Any, Callable[[], dict[str, Any]]] | None]:
+    """For a representation selection: a function giving, for an object, a value equal for equal
+    representations and a function building the representation (None when a field is missing).
+    Compiled once per selection; most are flat (`__typename` and key fields), read by itemgetter."""
+    found = selection.__dict__.get("_reader")
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    flat = not selection.fragments and all(f.selection is None for f in selection.fields.values())
+    reader: Callable[[dict[str, Any]], tuple[Any, Callable[[], dict[str, Any]]] | None]
+    if flat:
+        keys = tuple(selection.fields)
+        getter = itemgetter(*(f.source_key or key for key, f in selection.fields.items()))
+        single = len(keys) == 1
 
-            def projector(obj: dict[str, Any]) -> dict[str, Any] | None:
-                result = {}
-                for key, source in pairs:
-                    value = obj.get(source, _MISSING)
-                    if value is _MISSING:
-                        return None
-                    result[key] = value
-                return result
-        else:
+        def flat_reader(obj: dict[str, Any]) -> tuple[Any, Callable[[], dict[str, Any]]] | None:
+            try:
+                values = getter(obj)
+            except KeyError:
+                return None
+            if single:
+                values = (values,)
+            return values, lambda: dict(zip(keys, values, strict=True))
 
-            def projector(obj: dict[str, Any]) -> dict[str, Any] | None:
-                return _project(obj, selection)
+        reader = flat_reader
+    else:
 
-        selection.__dict__["_projector"] = projector
-    return projector
+        def nested_reader(obj: dict[str, Any]) -> tuple[Any, Callable[[], dict[str, Any]]] | None:
+            representation = _project(obj, selection)
+            if representation is None:
+                return None
+            return orjson.dumps(representation, option=orjson.OPT_SORT_KEYS), lambda: representation
+
+        reader = nested_reader
+    selection.__dict__["_reader"] = reader
+    return reader
 
 
 def _project(obj: dict[str, Any], selection: SubSelection) -> dict[str, Any] | None:

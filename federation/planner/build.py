@@ -53,6 +53,7 @@ class FetchGroup:
     depends_on: set[int] = field(default_factory=set)
     variables: set[str] = field(default_factory=set)
     representation_typename: str | None = None
+    only_type: str | None = None
 
 
 class _Planner:
@@ -380,9 +381,10 @@ class _Planner:
     ) -> None:
         for key, entity_type in self.keys_into(group.graph, parent_type):
             if self.can_fetch_key(group.graph, parent_type, key):
-                target, target_sub = self.entity_group(group, sub, entity_type, group.graph, key, path)
                 requires = self.requires_of(group.graph, parent_type, f.name)
                 assert requires is not None
+                only_type = parent_type if entity_type != parent_type else None
+                target, target_sub = self.entity_group(group, sub, entity_type, group.graph, key, path, only_type)
                 self.plan_requires(group, sub, target, parent_type, requires, path)
                 self.add_local(target, target_sub, parent_type, f, path, None)
                 return
@@ -412,8 +414,9 @@ class _Planner:
         for graph, key, entity_type in hops[:-1]:
             current, current_sub = self.entity_group(current, current_sub, entity_type, graph, key, path)
         graph, key, entity_type = hops[-1]
-        target, target_sub = self.entity_group(current, current_sub, entity_type, graph, key, path)
         requires = self.requires_of(graph, parent_type, f.name)
+        only_type = parent_type if requires is not None and entity_type != parent_type else None
+        target, target_sub = self.entity_group(current, current_sub, entity_type, graph, key, path, only_type)
         if requires is not None:
             self.plan_requires(current, current_sub, target, parent_type, requires, path)
         self.add_local(target, target_sub, parent_type, f, path, None)
@@ -426,13 +429,20 @@ class _Planner:
         graph: str,
         key: Key,
         path: tuple[str, ...],
+        only_type: str | None = None,
     ) -> tuple[FetchGroup, SubSelection]:
+        """The fetch into `graph` at `path` entered from `source` (made on first use).
+
+        `only_type` limits it to objects of one implementation of the entity interface: a
+        field's @requires, read under a type condition, exists only on those objects.
+        """
         source_sub.add_field("__typename", None, "", False)
         self.touch(source)
-        group_key = (graph, path, source.id, entity_type)
+        group_key = (graph, path, source.id, entity_type if only_type is None else f"{entity_type}/{only_type}")
         group = self.entity_groups.get(group_key)
         if group is None:
             group = self.new_group(graph, path, entity_type)
+            group.only_type = only_type
             group.requires = SubSelection()
             group.requires.add_field("__typename", None, "", False)
             group.depends_on.add(source.id)
@@ -646,6 +656,7 @@ def _to_fetch(operation: Operation, group: FetchGroup, index: int) -> Fetch:
         entity_type=group.entity_type,
         requires=group.requires,
         representation_typename=group.representation_typename,
+        only_type=group.only_type,
         id=group.id,
     )
 

@@ -97,6 +97,8 @@ class Fetch:
     # The __typename sent in representations when the subgraph sees the entity through an
     # @interfaceObject (the interface's name) rather than the concrete type.
     representation_typename: str | None = None
+    # Only objects of this type (an implementation of `entity_type`) are sent.
+    only_type: str | None = None
     id: int = 0
 
     @property
