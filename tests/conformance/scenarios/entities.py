@@ -526,4 +526,26 @@ SCENARIOS = [
         variables={"unused": 1},
         expected={"data": {"totalStock": 14}},
     ),
+    # Spec 5.8.5 (All Variable Usages Are Allowed): a nullable variable may feed a non-null argument
+    # that has a default. Omitted, the argument's default applies (CoerceArgumentValues) ...
+    S(
+        name="omitted_nullable_variable_for_a_non_null_argument_uses_its_default",
+        query="query Top($c: Int) { topProducts(first: $c) { upc } }",
+        variables={},
+        expected={"data": {"topProducts": [{"upc": "3"}, {"upc": "1"}]}},
+    ),
+    # ... but an explicit null is a field error of that field (which is non-null here, so data is null).
+    S(
+        name="explicit_null_variable_for_a_non_null_argument_is_a_field_error",
+        query="query Top($c: Int) { topProducts(first: $c) { upc } }",
+        variables={"c": None},
+        expected={"data": None, "errors": [{"path": ["topProducts"]}]},
+    ),
+    # Input coercion of lists (spec 3.11): a single value for a list variable is a list of one.
+    S(
+        name="single_value_for_a_list_variable_is_coerced_to_a_list",
+        query="query ByUpc($u: [String!]!) { productsByUpc(upcs: $u) { upc stock } }",
+        variables={"u": "1"},
+        expected={"data": {"productsByUpc": [{"upc": "1", "stock": 10}]}},
+    ),
 ]
