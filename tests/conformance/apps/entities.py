@@ -6,7 +6,8 @@ products   Query.products/product/topProducts; Product @key(upc) @key(sku); Vari
            arguments of list and input-object types (productsByUpc, findProducts).
 inventory  Product known only by its second key `sku` (stock, inStock).
            Query.catalogVersion is @shareable in products and inventory.
-warehouse  Variant by its nested key; Product as a `resolvable: false` reference; Shelf by its
+warehouse  Variant by its nested key (restockDate raises for sold-out variants, sealed: Boolean! for
+           black ones); Product as a `resolvable: false` reference; Shelf by its
            flat compound key `aisle number` (products references it with `resolvable: false`).
 reviews    Query.latestReviews; Review @key(id); Product.reviews(minRating); Product.name @shareable;
            User @key(id, resolvable: false); its own Category with only BOOKS and GAMES;
@@ -22,6 +23,7 @@ import enum
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.federation import Schema
 from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
@@ -228,6 +230,18 @@ class WarehouseVariant:
     @strawberry.field
     def quantity(self) -> int:
         return VARIANT_QUANTITY[(self.product.upc, self.color)]
+
+    @strawberry.field
+    def restock_date(self) -> str | None:
+        if self.quantity() == 0:
+            raise GraphQLError("no restock planned", extensions={"code": "NO_RESTOCK"})
+        return None
+
+    @strawberry.field
+    def sealed(self) -> bool:
+        if self.color == "black":
+            raise GraphQLError("seal unknown")
+        return True
 
     @classmethod
     def resolve_reference(cls, product: dict[str, Any], color: str) -> WarehouseVariant:

@@ -548,4 +548,32 @@ SCENARIOS = [
         variables={"u": "1"},
         expected={"data": {"productsByUpc": [{"upc": "1", "stock": 10}]}},
     ),
+    S(
+        name="error_path_through_two_levels_of_lists_after_a_jump",
+        query="{ products { upc variants { color restockDate } } }",
+        expected={
+            "data": {"products": [
+                {"upc": "1", "variants": [{"color": "red", "restockDate": None}]},
+                {"upc": "2", "variants": [
+                    {"color": "brown", "restockDate": None}, {"color": "black", "restockDate": None},
+                ]},
+                {"upc": "3", "variants": []},
+            ]},
+            "errors": [{
+                "message": "no restock planned", "path": ["products", 1, "variants", 1, "restockDate"],
+                "extensions": {"code": "NO_RESTOCK", "serviceName": "warehouse"},
+            }],
+        },
+    ),
+    S(
+        name="non_null_error_in_a_nested_list_nulls_the_nearest_nullable_ancestor",
+        query='{ product(upc: "2") { name variants { color sealed } } }',
+        expected={
+            "data": {"product": None},
+            "errors": [{
+                "message": "seal unknown", "path": ["product", "variants", 1, "sealed"],
+                "extensions": {"serviceName": "warehouse"},
+            }],
+        },
+    ),
 ]
