@@ -284,6 +284,21 @@ async def test_get_with_variables_that_are_not_json_is_400(http: aiohttp.ClientS
     assert reply.status == 400, reply.text
 
 
+async def test_get_validation_error_is_400(http: aiohttp.ClientSession, url: str) -> None:
+    reply = await get(http, url, {"query": "{ products { colour } }"})
+    assert_request_error(reply, 400)
+
+
+async def test_get_without_query_from_a_client_is_400(http: aiohttp.ClientSession, url: str) -> None:
+    reply = await get(http, url, {"variables": "{}"})
+    assert reply.status == 400, reply.text
+
+
+async def test_methods_other_than_get_and_post_are_405(http: aiohttp.ClientSession, url: str) -> None:
+    async with http.put(url, json={"query": "{ totalStock }"}) as response:
+        assert response.status == 405
+
+
 async def test_get_mutation_is_405_and_does_not_run(http: aiohttp.ClientSession, gateways: Gateways) -> None:
     reply = await get(http, gateways.url("mutations"), {"query": 'mutation { logEvent(text: "via GET") }'})
     assert reply.status == 405, reply.text
