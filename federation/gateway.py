@@ -15,10 +15,11 @@ the errors to send and no data; everything after planning yields a response with
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import random
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,12 +109,16 @@ class Gateway:
         cache_size: int = DEFAULT_CACHE_SIZE,
         dedupe_subgraph_requests: bool = True,
         override_labels: frozenset[str] = frozenset(),
+        propagate_headers: Sequence[str] = (),
     ) -> None:
         self.subgraph_urls = dict(subgraph_urls or {})
         self.subgraph_timeout = subgraph_timeout
         self.cache_size = cache_size
         self.dedupe = dedupe_subgraph_requests
         self.override_labels = override_labels
+        # Client request headers passed on to every subgraph request (lower-case names).
+        self.propagate_headers = tuple(h.lower() for h in propagate_headers)
+        self.persisted: OrderedDict[str, str] = OrderedDict()
         self.usage_listeners: list[Callable[[str, frozenset[str]], None]] = []
         self.current = self._schema_for(supergraph)
         self._retired: list[SubgraphClient] = []
@@ -153,9 +158,54 @@ class Gateway:
 
     # -- requests -------------------------------------------------------------------------
 
+    def resolve_persisted_query(self, request: GraphQLRequest) -> None:
+        """Automatic persisted queries: a client sends a query's SHA-256 instead of its text and,
+        told PERSISTED_QUERY_NOT_FOUND, sends both once; the gateway keeps the text by hash."""
+        extension = (request.extensions or {}).get("persistedQuery")
+        if not isinstance(extension, dict):
+            if not request.query:
+                raise RequestError([{"message": "A GraphQL request must have a `query` string."}], "parse")
+            return
+        digest = extension.get("sha256Hash")
+        if extension.get("version") != 1 or not isinstance(digest, str):
+            raise RequestError(
+                [
+                    {
+                        "message": "Unsupported persisted query: use version 1 with a sha256Hash.",
+                        "extensions": {"code": "PERSISTED_QUERY_NOT_SUPPORTED"},
+                    }
+                ],
+                "parse",
+            )
+        if request.query:
+            if hashlib.sha256(request.query.encode()).hexdigest() != digest.lower():
+                raise RequestError(
+                    [
+                        {
+                            "message": "provided sha does not match query",
+                            "extensions": {"code": "PERSISTED_QUERY_HASH_MISMATCH"},
+                        }
+                    ],
+                    "parse",
+                )
+            self.persisted[digest.lower()] = request.query
+            if len(self.persisted) > self.cache_size * 4:
+                self.persisted.popitem(last=False)
+            return
+        stored = self.persisted.get(digest.lower())
+        if stored is None:
+            raise RequestError(
+                [{"message": "PersistedQueryNotFound", "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"}}],
+                "persisted",
+            )
+        self.persisted.move_to_end(digest.lower())
+        request.query = stored
+
     def prepare(self, request: GraphQLRequest, schema: Schema | None = None) -> Prepared:
         """Parse, validate and choose the operation, once per distinct document and name."""
         schema = schema or self.current
+        if not request.query or request.extensions:
+            self.resolve_persisted_query(request)
         key = (request.query, request.operation_name)
         cached = schema.prepared.get(key)
         if cached is None:
@@ -248,10 +298,14 @@ class Gateway:
             client_name = request.headers.get("apollographql-client-name") or request.headers.get("x-client-name") or ""
             for listener in self.usage_listeners:
                 listener(client_name, prepared.coordinates)
+        headers = None
+        if self.propagate_headers:
+            headers = {name: request.headers[name] for name in self.propagate_headers if name in request.headers}
         execution = Execution(
             schema.supergraph,
             schema.client,
             request.variables or {},
+            headers=headers or None,
             is_mutation=prepared.kind is OperationType.MUTATION,
         )
         await execution.run(plan)

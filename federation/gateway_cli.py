@@ -46,6 +46,13 @@ def add_commands(subparsers: Any) -> None:
         help="do not share one execution between identical queries in flight, nor one fetch between "
         "identical subgraph requests",
     )
+    gateway.add_argument(
+        "--propagate-header",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="pass this client request header on to every subgraph request (repeatable), e.g. authorization",
+    )
     gateway.add_argument("--poll-interval", type=float, default=1.0, help="seconds between supergraph file checks")
     gateway.set_defaults(func=run_gateway)
 
@@ -129,6 +136,7 @@ def build_app(config: dict[str, Any]) -> Starlette:
         subgraph_urls=config.get("subgraph_urls"),
         subgraph_timeout=config.get("subgraph_timeout", 30.0),
         dedupe_subgraph_requests=dedupe,
+        propagate_headers=config.get("propagate_headers", ()),
     )
     app = create_app(supergraph, gateway=gateway, dedupe_requests=dedupe)
     inner = app.router.lifespan_context
@@ -165,6 +173,7 @@ def run_gateway(args: argparse.Namespace) -> int:
         "subgraph_timeout": args.subgraph_timeout,
         "poll_interval": args.poll_interval,
         "dedupe": not args.no_dedupe,
+        "propagate_headers": args.propagate_header,
     }
     try:
         Supergraph.from_file(args.supergraph)

@@ -40,7 +40,7 @@ class SubgraphClient:
         self.timeout = timeout
         self.dedupe = dedupe
         self._pools: dict[str, Pool] = {}
-        self._in_flight: dict[tuple[str, bytes], asyncio.Future[dict[str, Any]]] = {}
+        self._in_flight: dict[tuple[str, bytes, tuple[tuple[str, str], ...]], asyncio.Future[dict[str, Any]]] = {}
         self.request_count = 0
 
     def pool(self, service: str) -> Pool:
@@ -65,7 +65,8 @@ class SubgraphClient:
     ) -> dict[str, Any]:
         if not (self.dedupe and dedupe):
             return await self._send(service, body, headers, retry=dedupe)
-        key = (service, body)
+        # Requests for different credentials are different requests.
+        key = (service, body, tuple(sorted(headers.items())) if headers else ())
         shared = self._in_flight.get(key)
         if shared is None:
             # A task of its own: a cancelled caller must not cancel the others' answer.

@@ -84,7 +84,10 @@ def _json_response(
 
 def _read_params(params: dict[str, Any]) -> GraphQLRequest:
     query = params.get("query")
-    if not isinstance(query, str) or not query.strip():
+    persisted = isinstance(params.get("extensions"), dict) and "persistedQuery" in params["extensions"]
+    if query is None and persisted:
+        query = ""  # the gateway looks the text up by its hash
+    elif not isinstance(query, str) or not query.strip():
         raise BadRequest("A GraphQL request must have a `query` string.")
     operation_name = params.get("operationName")
     if operation_name is not None and not isinstance(operation_name, str):
@@ -190,6 +193,7 @@ class GraphQLEndpoint:
             orjson.dumps(graphql_request.variables, option=orjson.OPT_SORT_KEYS) if graphql_request.variables else b"",
             headers.get("authorization"),
             headers.get("cookie"),
+            *(headers.get(name) for name in self.gateway.propagate_headers),
         )
         shared = self._in_flight.get(key)
         if shared is None:

@@ -20,6 +20,11 @@ class Query:
     def fast(self) -> int:
         return 7
 
+    @strawberry.field
+    def header(self, info: strawberry.Info, name: str) -> str | None:
+        value: str | None = info.context["request"].headers.get(name)
+        return value
+
 
 @strawberry.type
 class Mutation:
@@ -60,6 +65,7 @@ enum join__Graph {{ SLOW @join__graph(name: "slow", url: "{url}") }}
 
 type Query @join__type(graph: SLOW) {{
   slow(delay: Float!): Int!
+  header(name: String!): String
 {fast}}}
 
 type Mutation @join__type(graph: SLOW) {{
