@@ -371,7 +371,8 @@ SCENARIOS = [
     # `products` answers null for an unknown representation without an error; completing the
     # non-null Product.price with null is then a field error raised by the gateway (spec 6.4.3,
     # "Value Completion"), and it propagates through the non-null Review.product. Apollo's JS
-    # gateway returns the same data but no error at all; the spec wins.
+    # gateway returns the same data but puts that error under `extensions.valueCompletion` instead
+    # of `errors`; the spec wins (a field error belongs in `errors`, 7.1.2).
     S(
         name="entity_unknown_to_its_subgraph_makes_a_non_null_field_error",
         query="{ orphanReview { body product { price } } }",
