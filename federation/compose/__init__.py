@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from federation.compose.merge import Merger
 from federation.compose.printer import print_supergraph
 from federation.compose.satisfiability import check_satisfiability
-from federation.compose.subgraph import SubgraphReadError, read_subgraph, upgrade_fed1_against_others
+from federation.compose.subgraph import SubgraphReadError, prepare_subgraphs, read_subgraph
 from federation.compose.validate import validate_subgraph
 
 
@@ -53,9 +53,7 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> CompositionResult:
             errors.append(CompositionError(error.code, error.message))
     if errors:
         return CompositionResult(None, tuple(errors))
-    for schema in schemas:
-        if schema.fed1:
-            upgrade_fed1_against_others(schema, schemas)
+    prepare_subgraphs(schemas)
     for schema in schemas:
         errors += [CompositionError(p.code, p.message) for p in validate_subgraph(schema)]
     if errors:

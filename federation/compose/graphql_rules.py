@@ -90,8 +90,12 @@ def graphql_errors(schema: SubgraphSchema, document: DocumentNode) -> list[str]:
         built = build_ast_schema(augmented, assume_valid_sdl=True)
     except (TypeError, GraphQLError) as error:
         return [str(error)]
-    errors = [e.message for e in validate_schema(built) if "root type" not in e.message]
-    return errors + _directive_argument_errors(built, augmented)
+    try:
+        schema_errors = validate_schema(built)
+    except (TypeError, GraphQLError) as error:  # graphql-core trips on some invalid schemas instead of reporting
+        return [str(error)]
+    errors = [e.message for e in schema_errors if "root type" not in e.message]
+    return errors or _directive_argument_errors(built, augmented)
 
 
 def _augmented(schema: SubgraphSchema, document: DocumentNode) -> DocumentNode:

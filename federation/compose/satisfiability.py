@@ -91,6 +91,12 @@ class _Checker:
         cached = self.reach_cache.get((start, type_name))
         if cached is not None:
             return cached
+        if type_name in self.roots.values():
+            # A root type is reachable in every subgraph that has it: the gateway can always start
+            # a new fetch there, no key needed.
+            reached = [start] + [i for i, s in enumerate(self.subgraphs) if type_name in s.types and i != start]
+            self.reach_cache[(start, type_name)] = reached
+            return reached
         reached = [start]
         queue = deque([start])
         holders = self.key_holders(type_name)

@@ -55,6 +55,7 @@ from graphql import (
     print_ast,
     visit,
 )
+from graphql.language.print_string import print_string
 
 FEDERATION_SPEC = "https://specs.apollo.dev/federation"
 LINK_SPEC = "https://specs.apollo.dev/link"
@@ -573,18 +574,36 @@ def _add_type(subgraph: str, types: dict[str, TypeDef], node: object) -> None:
 # --- derived facts and the Federation 1 upgrade ---------------------------------------------
 
 def _finish(schema: SubgraphSchema) -> None:
-    if schema.fed1:
-        _upgrade_fed1_local(schema)
+    """Federation facts of a Federation 2 subgraph (Federation 1 ones wait for `prepare_subgraphs`)."""
+    if not schema.fed1:
+        _collect_facts(schema)
+
+
+def _collect_facts(schema: SubgraphSchema) -> None:
     _collect_fake_externals(schema)
     _collect_provided(schema)
     _collect_shareable(schema)
     _collect_used(schema)
-    if schema.fed1:
+
+
+def prepare_subgraphs(schemas: list[SubgraphSchema]) -> None:
+    """Upgrades the Federation 1 subgraphs to Federation 2 semantics, in the order of Apollo's
+    schema upgrader: externals that Federation 1 implied are removed, inactive @provides and
+    @requires trimmed, type extensions made definitions, keys and field sets dropped from
+    interfaces, unused externals removed, and what Federation 1 shared implicitly marked shareable."""
+    fed1 = [s for s in schemas if s.fed1]
+    for schema in fed1:
+        _upgrade_structure(schema, schemas)
+    for schema in fed1:
+        _collect_facts(schema)
         for type_def in list(schema.object_like()):
             for field_def in list(type_def.fields.values()):
                 if schema.is_external(type_def, field_def) and not schema.field_used(type_def.name, field_def.name):
                     del type_def.fields[field_def.name]
                     schema.removed_externals.add((type_def.name, field_def.name))
+    for schema in fed1:
+        _add_shareable(schema, schemas)
+        _remove_tags_on_externals(schema, schemas)
 
 
 def _is_type_extension(schema: SubgraphSchema, type_def: TypeDef) -> bool:
@@ -594,48 +613,167 @@ def _is_type_extension(schema: SubgraphSchema, type_def: TypeDef) -> bool:
     )
 
 
-def _upgrade_fed1_local(schema: SubgraphSchema) -> None:
-    """The part of Apollo's Federation 1 upgrade that needs only this subgraph."""
+def _without(schema: SubgraphSchema, directives: list[Applied], *names: str) -> list[Applied]:
+    return [d for d in directives if schema.fed(d) not in names]
+
+
+def _upgrade_structure(schema: SubgraphSchema, schemas: list[SubgraphSchema]) -> None:
     for type_def in schema.object_like():
         if type_def.kind == "interface":
             for field_def in type_def.fields.values():
-                field_def.directives = [d for d in field_def.directives
-                                        if schema.fed(d) not in ("external", "provides", "requires")]
-            type_def.directives = [d for d in type_def.directives if schema.fed(d) != "key"]
-        type_def.directives = [d for d in type_def.directives if schema.fed(d) != "external"]
-        is_extension = _is_type_extension(schema, type_def) or (
-            schema.root_kind(type_def.name) is not None and not type_def.has_definition
-        )
-        if is_extension:
-            for key in schema.keys(type_def):
-                try:
-                    targets = field_set_targets(schema, type_def.name, key.fields)
-                except ValueError:
-                    continue
-                for parent, field_name in targets:
-                    if parent == type_def.name:
-                        field_def = type_def.fields[field_name]
-                        field_def.directives = [d for d in field_def.directives if schema.fed(d) != "external"]
-            # The upgrader turns extensions into plain definitions.
-            type_def.has_extension = False
-            type_def.has_definition = True
-            # @extends stays: it still marks the keys as coming from an extension.
-            type_def.directives = [Applied(d.node, False) for d in type_def.directives]
-            for field_def in type_def.fields.values():
-                field_def.from_extension = False
+                field_def.directives = _without(schema, field_def.directives, "external")
+        else:
+            type_def.directives = _without(schema, type_def.directives, "external")
+    extensions = [t for t in schema.object_like() if _is_type_extension(schema, t) or (
+        schema.root_kind(t.name) is not None and not t.has_definition)]
+    for type_def in extensions:
+        _remove_external_on_extension(schema, type_def, schemas)
+    _trim_inactive_field_sets(schema)
+    for type_def in extensions:
+        # The upgrader turns extensions into plain definitions; @extends stays and still marks
+        # the keys as coming from an extension.
+        type_def.has_extension = False
+        type_def.has_definition = True
+        type_def.directives = [Applied(d.node, False) for d in type_def.directives]
         for field_def in type_def.fields.values():
-            if type_def.kind == "object":
-                target = schema.types.get(named_type(field_def.type))
-                if target is None or target.kind not in ("object", "interface", "union"):
-                    field_def.directives = [d for d in field_def.directives if schema.fed(d) != "provides"]
+            field_def.from_extension = False
+    for type_def in schema.object_like():
+        if type_def.kind == "interface":
+            type_def.directives = _without(schema, type_def.directives, "key")
+            for field_def in type_def.fields.values():
+                field_def.directives = _without(schema, field_def.directives, "provides", "requires")
+            continue
+        for field_def in type_def.fields.values():
+            target = schema.types.get(named_type(field_def.type))
+            if target is None or target.kind not in ("object", "interface", "union"):
+                field_def.directives = _without(schema, field_def.directives, "provides")
 
 
-def upgrade_fed1_against_others(schema: SubgraphSchema, others: list[SubgraphSchema]) -> None:
-    """The part of the Federation 1 upgrade that looks at the other subgraphs.
+def _remove_external_on_extension(schema: SubgraphSchema, type_def: TypeDef, schemas: list[SubgraphSchema]) -> None:
+    """Key fields of an extension were implicitly external in Federation 1: their @external goes."""
+    keys = schema.keys(type_def)
+    sources: list[tuple[SubgraphSchema, TypeDef, str]] = [(schema, type_def, k.fields) for k in keys]
+    if not keys:
+        # Without its own key, the extension follows the first key the type has elsewhere.
+        for other in schemas:
+            other_type = other.types.get(type_def.name)
+            if other is schema or other_type is None:
+                continue
+            other_keys = other.keys(other_type)
+            if other_keys:
+                sources.append((other, other_type, other_keys[0].fields))
+    for holder, holder_type, fields in sources:
+        try:
+            targets = field_set_targets(holder, holder_type.name, fields)
+        except ValueError:
+            continue
+        for parent, field_name in targets:
+            own = type_def.fields.get(field_name)
+            if parent == type_def.name and own is not None:
+                own.directives = _without(schema, own.directives, "external")
 
-    Fields of entities and root types also resolved elsewhere, and value types defined
-    elsewhere, become shareable: Federation 1 allowed sharing them implicitly.
-    """
+
+def _trim_inactive_field_sets(schema: SubgraphSchema) -> None:
+    """Federation 1 ignored @provides/@requires on fields that are not external: drop those parts."""
+    for type_def in schema.object_like():
+        for field_def in type_def.fields.values():
+            kept: list[Applied] = []
+            for applied in field_def.directives:
+                kind = schema.fed(applied)
+                fields = applied.string_arg("fields") if kind in ("provides", "requires") else None
+                if fields is None:
+                    kept.append(applied)
+                    continue
+                parent = named_type(field_def.type) if kind == "provides" else type_def.name
+                try:
+                    selection = parse_field_set(fields)
+                except GraphQLError:
+                    kept.append(applied)
+                    continue
+                if not _selects_non_external_leaf(schema, parent, selection):
+                    kept.append(applied)
+                    continue
+                trimmed = _external_part(schema, parent, selection)
+                if trimmed:
+                    node = parse(f"type T @{applied.name}(fields: {_quote(trimmed)})",
+                                 no_location=True).definitions[0].directives[0]  # type: ignore[attr-defined]
+                    kept.append(Applied(node, applied.from_extension))
+            field_def.directives = kept
+
+
+def _quote(text: str) -> str:
+    return print_string(text)
+
+
+def _external_or_implementations(schema: SubgraphSchema, parent: str, name: str) -> bool:
+    type_def = schema.types.get(parent)
+    if type_def is None or name not in type_def.fields:
+        return False
+    if schema.has(type_def.fields[name].directives, "external"):
+        return True
+    if type_def.kind == "interface":
+        for implementation in _implementations(schema, parent):
+            field_def = schema.types[implementation].fields.get(name)
+            if field_def is not None and schema.has(field_def.directives, "external"):
+                return True
+    return False
+
+
+def _selects_non_external_leaf(schema: SubgraphSchema, parent: str, selection_set: SelectionSetNode) -> bool:
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            name = selection.name.value
+            if _external_or_implementations(schema, parent, name):
+                continue
+            if selection.selection_set is None:
+                return True
+            field_def = schema.types.get(parent, TypeDef("", "object")).fields.get(name)
+            child = named_type(field_def.type) if field_def is not None else parent
+            if _selects_non_external_leaf(schema, child, selection.selection_set):
+                return True
+        elif isinstance(selection, InlineFragmentNode):
+            child = selection.type_condition.name.value if selection.type_condition else parent
+            if _selects_non_external_leaf(schema, child, selection.selection_set):
+                return True
+    return False
+
+
+def _external_part(schema: SubgraphSchema, parent: str, selection_set: SelectionSetNode) -> str:
+    """The field set without its non-external leaves, printed as Apollo prints field sets."""
+    parts: list[str] = []
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            name = selection.name.value
+            if _external_or_implementations(schema, parent, name):
+                parts.append(_print_selection(selection))
+            elif selection.selection_set is not None:
+                field_def = schema.types.get(parent, TypeDef("", "object")).fields.get(name)
+                child = named_type(field_def.type) if field_def is not None else parent
+                inner = _external_part(schema, child, selection.selection_set)
+                if inner:
+                    parts.append(f"{name} {{ {inner} }}")
+        elif isinstance(selection, InlineFragmentNode):
+            child = selection.type_condition.name.value if selection.type_condition else parent
+            inner = _external_part(schema, child, selection.selection_set)
+            if inner:
+                parts.append(f"... on {child} {{ {inner} }}")
+    return " ".join(parts)
+
+
+def _print_selection(selection: FieldNode) -> str:
+    text = selection.name.value
+    if selection.arguments:
+        text += "(" + ", ".join(f"{a.name.value}: {print_ast(a.value)}" for a in selection.arguments) + ")"
+    if selection.selection_set is not None:
+        inner = " ".join(_print_selection(s) if isinstance(s, FieldNode) else print_ast(s)
+                         for s in selection.selection_set.selections)
+        text += f" {{ {inner} }}"
+    return text
+
+
+def _add_shareable(schema: SubgraphSchema, others: list[SubgraphSchema]) -> None:
+    """Fields of entities and root types also resolved elsewhere, and value types defined
+    elsewhere, become shareable: Federation 1 allowed sharing them implicitly."""
     for type_def in schema.types.values():
         if type_def.kind != "object" or schema.root_kind(type_def.name) == "subscription":
             continue
@@ -653,7 +791,6 @@ def upgrade_fed1_against_others(schema: SubgraphSchema, others: list[SubgraphSch
                         break
         elif elsewhere:
             schema.upgraded_shareable_types.add(type_def.name)
-    _remove_tags_on_externals(schema, others)
 
 
 def _remove_tags_on_externals(schema: SubgraphSchema, others: list[SubgraphSchema]) -> None:

@@ -33,7 +33,14 @@ for (const dir of process.argv.slice(2)) {
       }
       return { name, url: urls[name] ?? `http://${name}.example/graphql`, typeDefs };
     });
-  const result = parseErrors.length ? { errors: parseErrors } : composeServices(services);
+  let result;
+  try {
+    result = parseErrors.length ? { errors: parseErrors } : composeServices(services);
+  } catch (e) {
+    // Apollo's composition itself failed (an internal assertion): no reference for this case.
+    console.log(`${dir}: Apollo's composition threw: ${e.message}`);
+    continue;
+  }
   const supergraphFile = join(dir, "supergraph.graphql");
   const errorsFile = join(dir, "errors.json");
   if (result.errors) {
