@@ -6,6 +6,7 @@ Reads are open; writes need a bearer token:
     GET  /subgraphs                       current subgraphs (without SDL)
     GET  /subgraphs/{name}                one subgraph with its SDL
     PUT  /subgraphs/{name}                publish {"url", "sdl"}           publisher of name, admin
+    DELETE /subgraphs/{name}              remove it from the supergraph    publisher of name, admin
     POST /subgraphs/{name}/check          check {"sdl", "url"?, "days"?}   publisher of name, admin
     GET  /supergraph                      latest version and SDL; ETag, ?after=N&wait=S long-poll
     GET  /supergraph/versions             history, newest first (?limit=N)
@@ -44,6 +45,7 @@ from federation.registry.checks import DEFAULT_USAGE_DAYS, CheckReport, check_su
 from federation.registry.store import (
     ROLES,
     Composer,
+    NotFound,
     RegistryStore,
     StoredSubgraph,
     StoreError,
@@ -228,6 +230,20 @@ class RegistryAPI:
             return json_response({"error": f"subgraph {name!r} does not compose", "errors": errors}, 422)
         return json_response({"version": outcome.version.number, "changed": outcome.changed})
 
+    async def remove(self, request: Request) -> Response:
+        name = checked_subgraph_name(request)
+        token = await self.publisher(request, name)
+        try:
+            outcome = await self.store.remove(name, actor=token.label)
+        except NotFound as e:
+            raise HTTPProblem(404, str(e)) from e
+        except StoreError as e:
+            raise HTTPProblem(409, str(e)) from e
+        if outcome.version is None:
+            errors = [{"code": e.code, "message": e.message} for e in outcome.errors]
+            return json_response({"error": f"the subgraphs do not compose without {name!r}", "errors": errors}, 422)
+        return json_response({"version": outcome.version.number, "changed": True})
+
     async def check(self, request: Request) -> Response:
         name = checked_subgraph_name(request)
         await self.publisher(request, name)
@@ -279,7 +295,7 @@ class RegistryAPI:
             raise HTTPProblem(400, '"version" must be a supergraph version number')
         try:
             version = await self.store.rollback(number, actor=token.label)
-        except StoreError as e:
+        except NotFound as e:
             raise HTTPProblem(404, str(e)) from e
         return json_response(version_json(version))
 
@@ -311,7 +327,7 @@ class RegistryAPI:
             raise HTTPProblem(400, f"invalid token id {raw!r}")
         try:
             await self.store.revoke_token(int(raw))
-        except StoreError as e:
+        except NotFound as e:
             raise HTTPProblem(404, str(e)) from e
         return json_response({"revoked": int(raw)})
 
@@ -404,6 +420,7 @@ def create_registry_app(
         Route("/subgraphs", api.list_subgraphs, methods=["GET"]),
         Route("/subgraphs/{name}", api.get_subgraph, methods=["GET"]),
         Route("/subgraphs/{name}", api.publish, methods=["PUT"]),
+        Route("/subgraphs/{name}", api.remove, methods=["DELETE"]),
         Route("/subgraphs/{name}/check", api.check, methods=["POST"]),
         Route("/supergraph", api.supergraph, methods=["GET"]),
         Route("/supergraph/versions", api.history, methods=["GET"]),

@@ -1,4 +1,4 @@
-"""Registry commands: `splp registry serve|token create`, `splp subgraph publish|check|list`,
+"""Registry commands: `splp registry serve|token`, `splp subgraph publish|check|remove|list`,
 `splp supergraph history|rollback|fetch`.
 
 The client commands find the registry with `--registry` (or SPLP_REGISTRY_URL) and
@@ -114,6 +114,11 @@ def _add_subgraph_commands(commands: argparse._SubParsersAction[argparse.Argumen
     check.add_argument("--days", type=int, default=30, help="usage window in days (default: %(default)s)")
     _client_options(check)
     check.set_defaults(func=_check)
+
+    remove = commands.add_parser("remove", help="remove a subgraph from the supergraph (a new version)")
+    remove.add_argument("--name", required=True)
+    _client_options(remove)
+    remove.set_defaults(func=_remove)
 
     list_ = commands.add_parser("list", help="list the registry's subgraphs")
     _client_options(list_)
@@ -293,6 +298,15 @@ def _publish(args: argparse.Namespace) -> int:
     return _run(args, action)
 
 
+def _remove(args: argparse.Namespace) -> int:
+    async def action(client: RegistryClient) -> int:
+        result = await client.remove(args.name)
+        print(f"removed {args.name}: supergraph version {result['version']}")
+        return 0
+
+    return _run(args, action)
+
+
 def _check(args: argparse.Namespace) -> int:
     sdl = _read_schema(args)
     if sdl is None:
@@ -345,6 +359,8 @@ def _history(args: argparse.Namespace) -> int:
         for v in versions:
             if v["action"] == "rollback":
                 what = f"rollback to version {v['rollback_of']}"
+            elif v["action"] == "remove":
+                what = f"removal of {v['subgraph']}"
             else:
                 what = f"publish of {v['subgraph']}"
             print(f"{v['version']}\t{v['created_at']}\t{what}\tby {v['actor']}\t[{', '.join(v['subgraphs'])}]")

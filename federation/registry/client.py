@@ -97,6 +97,11 @@ class RegistryClient:
         _, content = await self._request("PUT", f"/subgraphs/{name}", {"url": url, "sdl": sdl})
         return dict(content)
 
+    async def remove(self, name: str) -> dict[str, Any]:
+        """Remove a subgraph; raises RegistryError (422, `errors`) when the rest does not compose."""
+        _, content = await self._request("DELETE", f"/subgraphs/{name}")
+        return dict(content)
+
     async def check(self, name: str, sdl: str, url: str | None = None, days: int | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {"sdl": sdl}
         if url is not None:

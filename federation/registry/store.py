@@ -44,6 +44,10 @@ class StoreError(Exception):
     """A request the store cannot carry out, with a reason fit for the user."""
 
 
+class NotFound(StoreError):
+    """The subgraph, version or token a request names does not exist."""
+
+
 @dataclass(frozen=True)
 class StoredSubgraph:
     name: str
@@ -59,8 +63,8 @@ class VersionInfo:
 
     number: int
     created_at: datetime
-    action: str  # "publish" | "rollback"
-    subgraph: str | None  # the subgraph a publish changed
+    action: str  # "publish" | "remove" | "rollback"
+    subgraph: str | None  # the subgraph a publish or remove changed
     actor: str  # label of the token that made it
     rollback_of: int | None
     subgraph_names: tuple[str, ...]
@@ -385,13 +389,46 @@ class RegistryStore:
         self._announce_new_version()
         return PublishOutcome(version=version, errors=(), changed=True)
 
+    async def remove(self, name: str, actor: str) -> PublishOutcome:
+        """Compose the other subgraphs without `name`; on success it is gone, as a new version.
+
+        Refused (nothing changes) when the others do not compose on their own, and when
+        `name` is the last subgraph: a supergraph needs at least one.
+        """
+        async with self._write_lock, self._write_transaction() as conn:
+            current = [
+                _subgraph_from_row(row)
+                for row in await conn.execute(select(tables.subgraphs).order_by(tables.subgraphs.c.name))
+            ]
+            if all(s.name != name for s in current):
+                raise NotFound(f"there is no subgraph {name!r}")
+            remaining = [s for s in current if s.name != name]
+            if not remaining:
+                raise StoreError(f"{name!r} is the last subgraph: a supergraph needs at least one")
+            result = await self.compose(remaining)
+            if result.supergraph_sdl is None:
+                await conn.rollback()
+                return PublishOutcome(version=None, errors=result.errors, changed=False)
+            await conn.execute(delete(tables.subgraphs).where(tables.subgraphs.c.name == name))
+            version = await self._insert_version(
+                conn,
+                supergraph_sdl=result.supergraph_sdl,
+                subgraphs=remaining,
+                action="remove",
+                subgraph=name,
+                actor=actor,
+                rollback_of=None,
+            )
+        self._announce_new_version()
+        return PublishOutcome(version=version, errors=(), changed=True)
+
     async def rollback(self, number: int, actor: str) -> SupergraphVersion:
         """Make version `number`'s supergraph and subgraphs current again, as a new version."""
         async with self._write_lock, self._write_transaction() as conn:
             query = select(tables.supergraph_versions).where(tables.supergraph_versions.c.number == number)
             row = (await conn.execute(query)).first()
             if row is None:
-                raise StoreError(f"there is no supergraph version {number}")
+                raise NotFound(f"there is no supergraph version {number}")
             target = _version_from_row(row)
             await conn.execute(delete(tables.subgraphs))
             if target.subgraphs:
@@ -504,7 +541,7 @@ class RegistryStore:
                 update(t).where(t.c.id == token_id, t.c.revoked_at.is_(None)).values(revoked_at=_now())
             )
         if result.rowcount == 0:
-            raise StoreError(f"there is no token {token_id} (or it is already revoked)")
+            raise NotFound(f"there is no token {token_id} (or it is already revoked)")
 
     # -- usage
 

@@ -48,8 +48,8 @@ supergraph_versions = Table(
     Column("subgraphs", Text, nullable=False),
     Column("subgraph_names", Text, nullable=False),  # JSON list: what history shows, without the SDLs
     Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("action", String(20), nullable=False),  # "publish" | "rollback"
-    Column("subgraph", String(100), nullable=True),  # the subgraph a publish changed
+    Column("action", String(20), nullable=False),  # "publish" | "remove" | "rollback"
+    Column("subgraph", String(100), nullable=True),  # the subgraph a publish or remove changed
     Column("actor", String(200), nullable=False),  # label of the token that made it
     Column("rollback_of", Integer, ForeignKey("registry_supergraph_versions.number"), nullable=True),
 )

@@ -303,3 +303,19 @@ def test_publish_from_a_subgraph_that_does_not_answer_is_a_clear_error(
 
     assert code == 2
     assert err.startswith(f"error: subgraph 'dukcapil': cannot reach {url}")
+
+
+def test_an_opd_removes_its_subgraph(capsys: pytest.CaptureFixture[str], registry: Registry, tmp_path: Path) -> None:
+    token = new_token(capsys, registry, "--subgraphs", "dukcapil,bapenda")
+    common = ["--registry", registry.url, "--token", token]
+    pbb = schema_file(tmp_path, FEDERATION_LINK + "type Query { pbb: Int }", "pbb.graphql")
+    splp(capsys, "subgraph", "publish", "--name", "dukcapil", "--url", "http://127.0.0.1:9001/graphql",
+         "--schema", schema_file(tmp_path, V1), *common)  # fmt: skip
+    splp(capsys, "subgraph", "publish", "--name", "bapenda", "--url", "http://127.0.0.1:9002/graphql",
+         "--schema", pbb, *common)  # fmt: skip
+
+    removed = splp(capsys, "subgraph", "remove", "--name", "bapenda", *common)
+    history = splp(capsys, "supergraph", "history", "--limit", "1", "--registry", registry.url)
+
+    assert removed == (0, "removed bapenda: supergraph version 3\n", "")
+    assert "\tremoval of bapenda\t" in history[1] and history[1].endswith("[dukcapil]\n")

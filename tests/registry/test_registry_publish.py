@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import ADMIN_TOKEN, Registry, start_registry, subgraph_sdl
+from conftest import ADMIN_TOKEN, FEDERATION_LINK, Registry, start_registry, subgraph_sdl
 
 from federation.compose import CompositionResult, SubgraphSource
 from federation.registry.client import RegistryError
@@ -170,3 +170,54 @@ async def test_a_composer_crash_refuses_the_publish_with_its_reason(database_url
             "message": "composition failed unexpectedly: RecursionError('maximum recursion depth exceeded')",
         }
     ]
+
+
+async def test_removing_a_subgraph_makes_a_version_without_it(registry: Registry) -> None:
+    async with registry.client(await registry.token("dukcapil", "bapenda")) as client:
+        await client.publish("dukcapil", "http://127.0.0.1:9001/graphql", subgraph_sdl("nik: String"))
+        await client.publish("bapenda", "http://127.0.0.1:9002/graphql", subgraph_sdl("pbb: Int"))
+        removed = await client.remove("bapenda")
+        latest = await client.supergraph()
+        subgraphs = await client.subgraphs()
+        (newest, *_) = await client.history()
+
+    assert removed == {"version": 3, "changed": True}
+    assert latest is not None and api_fields(latest.sdl) == {"nik"}
+    assert [s["name"] for s in subgraphs] == ["dukcapil"]
+    assert (newest["action"], newest["subgraph"], newest["subgraphs"]) == ("remove", "bapenda", ["dukcapil"])
+
+
+async def test_a_removal_the_others_do_not_compose_without_changes_nothing(registry: Registry) -> None:
+    penduduk = 'type Query { penduduk: Penduduk }\ntype Penduduk @key(fields: "nik") { nik: String! }'
+    pbb = 'type Penduduk @key(fields: "nik") { nik: String! pbb: Int }'
+    async with registry.client(await registry.token("dukcapil", "bapenda")) as client:
+        await client.publish("dukcapil", "http://127.0.0.1:9001/graphql", FEDERATION_LINK + penduduk)
+        await client.publish("bapenda", "http://127.0.0.1:9002/graphql", FEDERATION_LINK + pbb)
+        with pytest.raises(RegistryError) as refused:
+            # without dukcapil, nothing reaches Penduduk from the query root
+            await client.remove("dukcapil")
+        subgraphs = await client.subgraphs()
+
+    assert refused.value.status == 422
+    assert refused.value.errors
+    assert [s["name"] for s in subgraphs] == ["bapenda", "dukcapil"]
+
+
+async def test_the_last_subgraph_cannot_be_removed(registry: Registry) -> None:
+    async with registry.client(await registry.token("dukcapil")) as client:
+        await client.publish("dukcapil", "http://127.0.0.1:9001/graphql", subgraph_sdl("nik: String"))
+        with pytest.raises(RegistryError) as refused:
+            await client.remove("dukcapil")
+
+    assert refused.value.status == 409
+    assert refused.value.reason == "'dukcapil' is the last subgraph: a supergraph needs at least one"
+
+
+async def test_an_opd_cannot_remove_another_opds_subgraph(registry: Registry) -> None:
+    async with registry.client(await registry.token("dukcapil")) as dukcapil:
+        await dukcapil.publish("dukcapil", "http://127.0.0.1:9001/graphql", subgraph_sdl("nik: String"))
+    async with registry.client(await registry.token("bapenda")) as bapenda:
+        with pytest.raises(RegistryError) as refused:
+            await bapenda.remove("dukcapil")
+
+    assert refused.value.status == 403
