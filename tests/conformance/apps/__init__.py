@@ -36,7 +36,8 @@ AREAS: dict[str, Area] = {
     "mutations": Area(mutations.SUBGRAPHS, reset=mutations.reset),
     "errors": Area(
         errors.SUBGRAPHS,
-        faults={"down": "down", "garbage": "garbage", "broken": "http500", "nodata": "nodata", "rejects": "rejects"},
+        faults={"down": "down", "garbage": "garbage", "broken": "http500", "nodata": "nodata", "rejects": "rejects",
+                "short": "short"},
     ),
 }
 
@@ -81,6 +82,10 @@ async def serve_subgraph(request: Request) -> Response:
         return PlainTextResponse("Internal Server Error", status_code=500)
     if fault == "nodata":
         return JSONResponse({"unexpected": True})
+    if fault == "short":
+        # An answer whose `_entities` has fewer items than the representations sent.
+        short = {"_entities": []} if "_entities" in body["query"] else {"shortRoot": "ok"}
+        return JSONResponse({"data": short})
     if fault == "rejects":
         error = {"message": "Forbidden by policy", "extensions": {"code": "FORBIDDEN"}}
         return JSONResponse({"data": None, "errors": [error]})

@@ -11,6 +11,7 @@ garbage  answers 200 with an HTML body instead of JSON.
 broken   answers HTTP 500.
 nodata   answers 200 with JSON that has neither `data` nor `errors`.
 rejects  answers `{"data": null, "errors": [...]}` with an error that has no path (FORBIDDEN).
+short    answers `_entities` with an empty list, whatever the representations.
 """
 
 from __future__ import annotations
@@ -180,4 +181,5 @@ SUBGRAPHS = {
     "broken": failing_subgraph("broken"),
     "nodata": failing_subgraph("nodata"),
     "rejects": failing_subgraph("rejects"),
+    "short": failing_subgraph("short"),
 }

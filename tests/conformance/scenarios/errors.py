@@ -335,4 +335,24 @@ REJECTIONS = [
     ),
 ]
 
-SCENARIOS = PROPAGATION + FAILURES + REJECTIONS
+# A subgraph answering `_entities` with fewer items than representations: the missing entities'
+# fields are null (whether the gateway also reports an error is its choice), never a 500.
+MALFORMED = [
+    S(
+        name="entities_answer_shorter_than_the_representations",
+        query="{ peopleOrNull { id shortField } }",
+        expected={"data": {"peopleOrNull": [
+            {"id": "p1", "shortField": None}, {"id": "p2", "shortField": None}, {"id": "p3", "shortField": None},
+        ]}},
+        errors_at_least=True,
+    ),
+    S(
+        name="entities_answer_shorter_than_the_representations_non_null_field",
+        query='{ person(id: "p1") { id shortStrict } shortRoot }',
+        # A non-null field completed as null is a field error: there must be an error (any).
+        expected={"data": {"person": None, "shortRoot": "ok"}, "errors": [{}]},
+        errors_at_least=True,
+    ),
+]
+
+SCENARIOS = PROPAGATION + FAILURES + REJECTIONS + MALFORMED
