@@ -17,7 +17,7 @@ from strawberry.types import Info
 
 from subgraphs.aduan import tables, workflow
 from subgraphs.aduan.workflow import KategoriAduan, StatusAduan
-from subgraphs.kit import NIK, KodeWilayah, SubgraphContext, WaktuWITA, create_schema
+from subgraphs.kit import NIK, KodeWilayah, NomorTelepon, SubgraphContext, WaktuWITA, create_schema
 from subgraphs.kit.scalars import parse_nik
 from subgraphs.kit.sql import DEFAULT_PAGE_SIZE, SqlEntity
 from subgraphs.kit.types import Connection
@@ -68,6 +68,7 @@ class Aduan:
     alasan_penolakan: str | None
     diterima: WaktuWITA
     selesai: WaktuWITA | None = strawberry.field(description="When it reached SELESAI or DITOLAK")
+    telepon_pelapor: NomorTelepon | None = strawberry.field(description="Where officers reach the citizen")
     nik_pelapor: strawberry.Private[str]
 
     @strawberry.field(description="Hours the city commits to for a final answer in this category")
@@ -114,7 +115,7 @@ def _aduan(row: RowMapping) -> Aduan:
         status=StatusAduan(row["status"]),
         opd_tujuan=OpdTujuan(row["opd_tujuan"]) if row["opd_tujuan"] is not None else None,
         alasan_penolakan=row["alasan_penolakan"], diterima=row["diterima"], selesai=row["selesai"],
-        nik_pelapor=row["nik_pelapor"],
+        telepon_pelapor=row["telepon_pelapor"], nik_pelapor=row["nik_pelapor"],
     )
 
 
@@ -187,6 +188,7 @@ class AduanBaru:
     deskripsi: str
     kode_kelurahan: KodeWilayah | None = None
     foto_url: str | None = None
+    telepon_pelapor: NomorTelepon | None = None
 
 
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -224,7 +226,8 @@ class Mutation:
         nomor = f"ADU-{now:%Y%m%d}-{uuid.uuid4().hex[:8].upper()}"
         async with info.context.database.engine.begin() as connection:
             await connection.execute(insert(tables.aduan).values(
-                nomor=nomor, nik_pelapor=aduan.nik_pelapor, kategori=aduan.kategori.value,
+                nomor=nomor, nik_pelapor=aduan.nik_pelapor, telepon_pelapor=aduan.telepon_pelapor,
+                kategori=aduan.kategori.value,
                 lokasi=_required("lokasi", aduan.lokasi), kode_kelurahan=aduan.kode_kelurahan,
                 deskripsi=_required("deskripsi", aduan.deskripsi), foto_url=aduan.foto_url,
                 status=StatusAduan.DITERIMA.value, diterima=now,

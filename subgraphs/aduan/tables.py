@@ -10,6 +10,7 @@ aduan = Table(
     "aduan", metadata,
     Column("nomor", String(24), primary_key=True),
     Column("nik_pelapor", String(16), nullable=False),
+    Column("telepon_pelapor", String(16), nullable=True),
     Column("kategori", String(30), nullable=False),
     Column("lokasi", String(200), nullable=False),
     Column("kode_kelurahan", String(13), nullable=True),

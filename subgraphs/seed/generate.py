@@ -313,6 +313,7 @@ class Generator:
         done = path[-1] in (StatusAduan.SELESAI, StatusAduan.DITOLAK)
         batch.add("aduan", "aduan", {
             "nomor": nomor, "nik_pelapor": nik, "kategori": kategori.value,
+            "telepon_pelapor": f"+628{r.randint(11, 59)}{r.randint(0, 99_999_999):08d}" if r.random() < 0.7 else None,
             "lokasi": f"{r.choice(v.JALAN)}, Kel. {kelurahan.nama}", "kode_kelurahan": kelurahan.kode,
             "deskripsi": v.LOKASI_ADUAN[kategori.value],
             "foto_url": f"https://lontara.makassarkota.go.id/foto/{nomor}.jpg" if r.random() < 0.6 else None,

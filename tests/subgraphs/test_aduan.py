@@ -26,10 +26,10 @@ PATH = [StatusAduan.DIVERIFIKASI, StatusAduan.DIDISPOSISIKAN, StatusAduan.DITANG
 
 async def file(ctx: SubgraphContextFactory) -> dict[str, Any]:
     data = await ctx.run(schema, f"""mutation($aduan: AduanBaru!) {{
-        ajukanAduan(aduan: $aduan) {{ {FIELDS} terlambat targetJam }} }}""", aduan={
+        ajukanAduan(aduan: $aduan) {{ {FIELDS} terlambat targetJam teleponPelapor }} }}""", aduan={
         "nikPelapor": w.HASNAH, "kategori": "JALAN_RUSAK", "lokasi": "Jl. Rappocini Raya depan masjid",
         "kodeKelurahan": w.RAPPOCINI, "deskripsi": "Jalan berlubang dalam",
-        "fotoUrl": "https://example.org/lubang.jpg",
+        "fotoUrl": "https://example.org/lubang.jpg", "teleponPelapor": "0811-4455-667",
     })
     filed: dict[str, Any] = data["ajukanAduan"]
     return filed
@@ -55,6 +55,7 @@ async def test_a_filed_complaint_starts_diterima_within_its_target(world_url: st
     assert filed["riwayat"] == [{"status": "DITERIMA", "petugas": "Lontara Plus", "catatan": None}]
     assert filed["terlambat"] is False
     assert filed["targetJam"] == 168
+    assert filed["teleponPelapor"] == "+628114455667"
 
 
 async def test_a_complaint_walks_the_whole_workflow_each_step_stamped(world_url: str) -> None:
@@ -107,6 +108,15 @@ async def test_an_unknown_complaint_is_not_found(world_url: str) -> None:
     assert errors[0][1] == {"code": "NOT_FOUND", "nomor": "ADU-0"}
 
 
+async def test_a_phone_number_not_in_the_62_form_is_refused(world_url: str) -> None:
+    async with sources(world_url) as ctx:
+        errors = await ctx.errors(schema, "mutation($aduan: AduanBaru!) { ajukanAduan(aduan: $aduan) { nomor } }",
+                                  aduan={"nikPelapor": w.HASNAH, "kategori": "SAMPAH", "lokasi": "x",
+                                         "deskripsi": "y", "teleponPelapor": "+65 8123 4567"})
+    assert errors[0][1]["code"] == "INVALID_NOMOR_TELEPON"
+    assert errors[0][1]["value"] == "+65 8123 4567"
+
+
 async def test_a_bad_photo_url_is_refused(world_url: str) -> None:
     async with sources(world_url) as ctx:
         errors = await ctx.errors(schema, "mutation($aduan: AduanBaru!) { ajukanAduan(aduan: $aduan) { nomor } }",
@@ -118,13 +128,14 @@ async def test_a_bad_photo_url_is_refused(world_url: str) -> None:
 async def test_citizens_see_their_complaints_and_whether_targets_were_missed(world_url: str) -> None:
     async with sources(world_url) as ctx:
         data = await ctx.run(schema, entities("Penduduk", "aduan { nomor kategori status targetJam batasWaktu "
-                                                          "terlambat }"),
+                                                          "terlambat teleponPelapor }"),
                              representations=[{"__typename": "Penduduk", "nik": w.HEAD},
                                               {"__typename": "Penduduk", "nik": w.SON}])
     assert data == {"_entities": [
         # SAMPAH must be answered within 48 hours; this one took 72.
         {"aduan": [{"nomor": w.ADUAN_SELESAI, "kategori": "SAMPAH", "status": "SELESAI", "targetJam": 48,
-                    "batasWaktu": "2026-03-04T09:00:00+08:00", "terlambat": True}]},
+                    "batasWaktu": "2026-03-04T09:00:00+08:00", "terlambat": True,
+                    "teleponPelapor": "+6281234567890"}]},
         {"aduan": []},
     ]}
 

@@ -95,7 +95,8 @@ def world() -> Batch:
                                     "jenis": "Izin Reklame", "status": "DIPROSES",
                                     "diajukan": datetime(2026, 6, 1, 1, 0)})
 
-    add("aduan", "aduan", {"nomor": ADUAN_SELESAI, "nik_pelapor": HEAD, "kategori": "SAMPAH",
+    add("aduan", "aduan", {"nomor": ADUAN_SELESAI, "nik_pelapor": HEAD, "telepon_pelapor": "+6281234567890",
+                           "kategori": "SAMPAH",
                            "lokasi": "Jl. Penghibur, Kel. Losari", "kode_kelurahan": LOSARI,
                            "deskripsi": "Sampah menumpuk belum diangkut", "foto_url": None, "status": "SELESAI",
                            "opd_tujuan": "DLH", "alasan_penolakan": None, "diterima": datetime(2026, 3, 2, 1, 0),
@@ -109,7 +110,8 @@ def world() -> Batch:
     ]):
         add("aduan", "riwayat_aduan", {"nomor_aduan": ADUAN_SELESAI, "status": status, "waktu": when,
                                        "petugas": officer, "catatan": None if step < 4 else "Sudah diangkut"})
-    add("aduan", "aduan", {"nomor": ADUAN_BARU, "nik_pelapor": WIFE, "kategori": "PENERANGAN_JALAN",
+    add("aduan", "aduan", {"nomor": ADUAN_BARU, "nik_pelapor": WIFE, "telepon_pelapor": None,
+                           "kategori": "PENERANGAN_JALAN",
                            "lokasi": "Jl. Penghibur", "kode_kelurahan": LOSARI, "deskripsi": "Lampu jalan padam",
                            "foto_url": "https://lontara.makassarkota.go.id/foto/2.jpg", "status": "DITERIMA",
                            "opd_tujuan": None, "alasan_penolakan": None, "diterima": datetime(2026, 6, 20, 1, 0),
