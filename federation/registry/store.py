@@ -18,7 +18,8 @@ import hashlib
 import json
 import logging
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -238,8 +239,16 @@ class RegistryStore:
             if (await conn.execute(select(tables.write_lock.c.id))).first() is None:
                 await conn.execute(insert(tables.write_lock).values(id=1))
 
-    def _write_transaction(self, *, lock: bool = True) -> _WriteTransaction:
-        return _WriteTransaction(self.engine, lock=lock)
+    @asynccontextmanager
+    async def _write_transaction(self, *, lock: bool = True) -> AsyncIterator[AsyncConnection]:
+        """A transaction holding the registry's write lock until it commits (or rolls back)."""
+        async with self.engine.connect() as conn:
+            await conn.execution_options(splp_write=True)
+            async with conn.begin():
+                if lock and self.engine.dialect.name != "sqlite":
+                    # SQLite has no FOR UPDATE; its BEGIN IMMEDIATE already holds the write lock
+                    await conn.execute(select(tables.write_lock).with_for_update())
+                yield conn
 
     # -- reading
 
@@ -597,36 +606,3 @@ def _upsert_usage(dialect: str) -> Any:
         my = mysql_insert(u)
         return my.on_duplicate_key_update(operations=u.c.operations + my.inserted.operations)
     raise StoreError(f"the registry does not support the {dialect} database")
-
-
-class _WriteTransaction:
-    """A transaction holding the registry's write lock until it commits or rolls back."""
-
-    def __init__(self, engine: AsyncEngine, *, lock: bool) -> None:
-        self._engine = engine
-        self._lock = lock
-        self._conn: AsyncConnection | None = None
-
-    async def __aenter__(self) -> AsyncConnection:
-        conn = await self._engine.connect()
-        try:
-            await conn.execution_options(splp_write=True)
-            await conn.begin()
-            if self._lock and self._engine.dialect.name != "sqlite":
-                # SQLite has no FOR UPDATE; its BEGIN IMMEDIATE already holds the write lock
-                await conn.execute(select(tables.write_lock).with_for_update())
-        except BaseException:
-            await conn.close()
-            raise
-        self._conn = conn
-        return conn
-
-    async def __aexit__(self, exc_type: object, exc: object, tb: object) -> None:
-        assert self._conn is not None
-        try:
-            if exc_type is None and self._conn.in_transaction():
-                await self._conn.commit()
-            elif self._conn.in_transaction():
-                await self._conn.rollback()
-        finally:
-            await self._conn.close()
