@@ -37,7 +37,7 @@ AREAS: dict[str, Area] = {
     "errors": Area(
         errors.SUBGRAPHS,
         faults={"down": "down", "garbage": "garbage", "broken": "http500", "nodata": "nodata", "rejects": "rejects",
-                "short": "short"},
+                "short": "short", "wrongtype": "wrongtype"},
     ),
 }
 
@@ -86,6 +86,14 @@ async def serve_subgraph(request: Request) -> Response:
         # An answer whose `_entities` has fewer items than the representations sent.
         short = {"_entities": []} if "_entities" in body["query"] else {"shortRoot": "ok"}
         return JSONResponse({"data": short})
+    if fault == "wrongtype":
+        # Values that no String can represent: an object at the root, a list in each entity.
+        if "_entities" in body["query"]:
+            count = len(body.get("variables", {}).get("representations", []))
+            wrong = {"_entities": [{"__typename": "Person", "wrongtypeField": ["a"]}] * count}
+        else:
+            wrong = {"wrongtypeRoot": {"nested": True}}
+        return JSONResponse({"data": wrong})
     if fault == "rejects":
         error = {"message": "Forbidden by policy", "extensions": {"code": "FORBIDDEN"}}
         return JSONResponse({"data": None, "errors": [error]})

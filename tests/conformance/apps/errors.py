@@ -12,6 +12,7 @@ broken   answers HTTP 500.
 nodata   answers 200 with JSON that has neither `data` nor `errors`.
 rejects  answers `{"data": null, "errors": [...]}` with an error that has no path (FORBIDDEN).
 short    answers `_entities` with an empty list, whatever the representations.
+wrongtype answers values of the wrong type (an object, a list) for its String fields.
 """
 
 from __future__ import annotations
@@ -182,4 +183,5 @@ SUBGRAPHS = {
     "nodata": failing_subgraph("nodata"),
     "rejects": failing_subgraph("rejects"),
     "short": failing_subgraph("short"),
+    "wrongtype": failing_subgraph("wrongtype"),
 }

@@ -355,4 +355,25 @@ MALFORMED = [
     ),
 ]
 
-SCENARIOS = PROPAGATION + FAILURES + REJECTIONS + MALFORMED
+# A subgraph answering a value its field's type cannot represent: the gateway completes values
+# against the schema (spec 6.4.3, CompleteValue -> CoerceResult: "otherwise raise a field error"),
+# so the field is null with an error, and the client never sees a non-String where String is promised.
+# Apollo's JS gateway nulls both values too but reports the errors under `extensions.valueCompletion`
+# instead of `errors`.
+WRONG_TYPES = [
+    S(
+        name="root_value_of_the_wrong_type_is_a_field_error",
+        query='{ wrongtypeRoot person(id: "p1") { name } }',
+        expected={"data": {"wrongtypeRoot": None, "person": {"name": "Ana"}}, "errors": [{"path": ["wrongtypeRoot"]}]},
+    ),
+    S(
+        name="entity_value_of_the_wrong_type_is_a_field_error",
+        query='{ person(id: "p1") { name wrongtypeField } }',
+        expected={
+            "data": {"person": {"name": "Ana", "wrongtypeField": None}},
+            "errors": [{"path": ["person", "wrongtypeField"]}],
+        },
+    ),
+]
+
+SCENARIOS = PROPAGATION + FAILURES + REJECTIONS + MALFORMED + WRONG_TYPES
