@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import urljoin
 
 import aiohttp
 import pytest
@@ -450,6 +451,13 @@ async def test_graphiql_for_a_browser_uses_no_outside_assets(http: aiohttp.Clien
     assert "graphiql" in html.lower()
     outside = re.findall(r"""(?:src|href)\s*=\s*["'](?:https?:)?//[^"']+""", html)
     assert outside == [], "GraphiQL must work on a network without internet"
+
+    # Every asset the page loads is served by the gateway itself.
+    assets = re.findall(r"""(?:src|href)\s*=\s*["']([^"'#]+)""", html)
+    assert assets, "GraphiQL's page loads its scripts and styles"
+    for asset in assets:
+        async with http.get(urljoin(url, asset)) as response:
+            assert response.status == 200, asset
 
 
 @pytest.mark.parametrize("probe", ["/health", "/ready"])
