@@ -11,6 +11,8 @@ from typing import Any
 import aiohttp
 import pytest
 
+from federation.http.app import create_app
+
 from .apps import AREAS, CONNECTION_LOG, REQUEST_LOG, build_server_app, subgraph_path
 from .harness import (
     GRAPHQL_RESPONSE_JSON,
@@ -46,8 +48,6 @@ class Gateways:
         """The /graphql URL of the area's gateway (one per distinct subgraph_timeout)."""
         key = (area, subgraph_timeout)
         if key not in self.servers:
-            from federation.http.app import create_app
-
             options: dict[str, Any] = {"subgraph_urls": self.subgraph_urls(area)}
             if subgraph_timeout is not None:
                 options["subgraph_timeout"] = subgraph_timeout
