@@ -129,11 +129,14 @@ async def hundred_stack(own_data_url: str) -> AsyncIterator[Stack]:
 
 async def test_a_query_touching_100_citizens_costs_one_select_per_subgraph_level(hundred_stack: Stack) -> None:
     answer = json.loads(await hundred_stack.post("""{ daftarPenduduk(first: 100) { nodes {
-        nik tagihanPbb { tahun } kunjungan { poli } bantuanSosial { program } aduan { status } } } }"""))
+        nik alamat { kecamatan { nama } } kartuKeluarga { anggota { nik } }
+        tagihanPbb { tahun } kunjungan { poli } bantuanSosial { program } aduan { status } } } }"""))
     nodes = answer["data"]["daftarPenduduk"]["nodes"]
     assert len(nodes) == 100
     assert all(len(node["tagihanPbb"]) == 2 for node in nodes)
-    # One page query in kependudukan; one batched select per field in each other OPD (never 100).
+    assert all(len(node["kartuKeluarga"]["anggota"]) == 100 for node in nodes)
+    # One select per level, never one per citizen: in kependudukan the page, the kelurahan, the
+    # kecamatan, the family cards and their members; one batched select in each other OPD.
     assert {name: len(seen) for name, seen in hundred_stack.statements.items()} == {
-        "kependudukan": 1, "pendapatan": 1, "kesehatan": 1, "sosial": 1, "aduan": 1,
+        "kependudukan": 5, "pendapatan": 1, "kesehatan": 1, "sosial": 1, "aduan": 1,
     }
