@@ -339,7 +339,8 @@ async def test_introspection_of_an_entity_type_hides_inaccessible_fields(
     data = await query_data(http, url, '{ __type(name: "Product") { kind name fields { name } } }')
     assert data["__type"]["kind"] == "OBJECT"
     assert sorted(f["name"] for f in data["__type"]["fields"]) == sorted(
-        ["upc", "sku", "name", "price", "category", "shelf", "variants", "stock", "inStock", "reviews"]
+        ["upc", "sku", "name", "price", "category", "condition", "shelf", "variants", "stock", "inStock",
+         "reviews"]
     )
 
 
@@ -367,6 +368,11 @@ async def test_introspection_schema_has_no_join_or_link_machinery(http: aiohttp.
 async def test_introspection_of_an_enum_lists_every_value(http: aiohttp.ClientSession, url: str) -> None:
     data = await query_data(http, url, '{ __type(name: "Category") { enumValues { name } } }')
     assert data == {"__type": {"enumValues": [{"name": "BOOKS"}, {"name": "GAMES"}, {"name": "TOYS"}]}}
+
+
+async def test_introspection_hides_an_inaccessible_enum_value(http: aiohttp.ClientSession, url: str) -> None:
+    data = await query_data(http, url, '{ __type(name: "Condition") { enumValues { name } } }')
+    assert data == {"__type": {"enumValues": [{"name": "NEW"}, {"name": "USED"}]}}
 
 
 async def test_introspection_of_an_inaccessible_type_is_null(http: aiohttp.ClientSession, url: str) -> None:

@@ -1,8 +1,8 @@
 """Subgraphs of the `entities` supergraph: root fields split across subgraphs and entity jumps.
 
 products   Query.products/product/topProducts; Product @key(upc) @key(sku); Variant with a nested,
-           compound key `product { upc } color`; Category (BOOKS, GAMES, TOYS); an @inaccessible field
-           and an @inaccessible type;
+           compound key `product { upc } color`; Category (BOOKS, GAMES, TOYS); an @inaccessible field,
+           an @inaccessible type and an @inaccessible enum value (Condition.REFURBISHED, product 3's);
            arguments of list and input-object types (productsByUpc, findProducts).
 inventory  Product known only by its second key `sku` (stock, inStock).
            Query.catalogVersion is @shareable in products and inventory.
@@ -25,7 +25,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.federation import Schema
-from strawberry.federation.schema_directives import Key
+from strawberry.federation.schema_directives import Inaccessible, Key
 from strawberry.federation.types import FieldSet
 
 # ---------------------------------------------------------------- data
@@ -67,6 +67,14 @@ class ProductsCategory(enum.Enum):
     TOYS = "TOYS"
 
 
+@strawberry.enum(name="Condition")
+class Condition(enum.Enum):
+    NEW = "NEW"
+    USED = "USED"
+    # Hidden from the public schema: a client can never be sent this value.
+    REFURBISHED = strawberry.enum_value("REFURBISHED", directives=[Inaccessible()])
+
+
 @strawberry.federation.type(name="Variant", keys=["product { upc } color"])
 class ProductsVariant:
     product: ProductsProduct
@@ -104,6 +112,10 @@ class ProductsProduct:
     @strawberry.federation.field(inaccessible=True)
     def internal(self) -> InternalInfo | None:
         return InternalInfo(code=f"internal-{self.upc}")
+
+    @strawberry.field
+    def condition(self) -> Condition | None:
+        return {"1": Condition.NEW, "2": Condition.USED, "3": Condition.REFURBISHED}[self.upc]
 
     @strawberry.field
     def shelf(self) -> ProductsShelf:

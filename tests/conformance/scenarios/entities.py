@@ -577,4 +577,17 @@ SCENARIOS = [
             }],
         },
     ),
+    # REFURBISHED is @inaccessible: not a value of Condition in the public schema, so completing it
+    # is a field error (6.4.3 CompleteValue -> CoerceResult for enums: "not a valid value"). Apollo's
+    # JS gateway nulls it too but reports the error under `extensions.valueCompletion`.
+    S(
+        name="inaccessible_enum_value_from_a_subgraph_is_a_field_error",
+        query="{ products { upc condition } }",
+        expected={
+            "data": {"products": [
+                {"upc": "1", "condition": "NEW"}, {"upc": "2", "condition": "USED"}, {"upc": "3", "condition": None},
+            ]},
+            "errors": [{"path": ["products", 2, "condition"]}],
+        },
+    ),
 ]
