@@ -26,7 +26,10 @@ from typing import Any
 from graphql import (
     DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLError,
+    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -55,6 +58,10 @@ log = logging.getLogger("splp.gateway")
 
 DEFAULT_CACHE_SIZE = 1024
 MAX_QUERY_BYTES = 1_000_000
+# Limits that keep one request from costing the gateway unbounded work (Apollo Router's
+# parser defaults are of the same order).
+MAX_TOKENS = 15_000
+MAX_DEPTH = 100
 
 
 class RequestError(Exception):
@@ -223,10 +230,14 @@ class Gateway:
         if len(request.query) > MAX_QUERY_BYTES:
             return RequestError([{"message": f"The query is larger than {MAX_QUERY_BYTES} bytes."}], "parse")
         try:
-            document = parse(request.query)
+            document = parse(request.query, max_tokens=MAX_TOKENS, allow_empty_selection_sets=False)
+            errors = validate(supergraph.api_schema, document)
+            if not errors and _depth(document) > MAX_DEPTH:
+                return RequestError([{"message": f"The query is nested deeper than {MAX_DEPTH} levels."}], "validation")
         except GraphQLError as e:
             return RequestError([dict(e.formatted)], "parse")
-        errors = validate(supergraph.api_schema, document)
+        except RecursionError:
+            return RequestError([{"message": "The query is nested too deeply to be read."}], "parse")
         if errors:
             return RequestError([dict(e.formatted) for e in errors], "validation")
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
@@ -340,6 +351,32 @@ class Gateway:
             execution.data.update(result.data)
         for error in result.errors or ():
             execution.errors.append(dict(error.formatted))
+
+
+def _depth(document: DocumentNode) -> int:
+    """The deepest field nesting of any operation, fragments followed (validation ruled out cycles)."""
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    memo: dict[str, int] = {}
+
+    def depth(selection_set: SelectionSetNode | None) -> int:
+        if selection_set is None:
+            return 0
+        deepest = 0
+        for sel in selection_set.selections:
+            if isinstance(sel, FieldNode):
+                deepest = max(deepest, 1 + depth(sel.selection_set))
+            elif isinstance(sel, InlineFragmentNode):
+                deepest = max(deepest, depth(sel.selection_set))
+            elif isinstance(sel, FragmentSpreadNode):
+                name = sel.name.value
+                if name not in memo:
+                    memo[name] = depth(fragments[name].selection_set) if name in fragments else 0
+                deepest = max(deepest, memo[name])
+        return deepest
+
+    return max(
+        (depth(d.selection_set) for d in document.definitions if isinstance(d, OperationDefinitionNode)), default=0
+    )
 
 
 def _introspection_fields(selections: list[Selection]) -> list[FieldNode]:

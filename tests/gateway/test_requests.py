@@ -89,3 +89,34 @@ async def test_a_persisted_query_whose_hash_does_not_match_is_refused(gateway_ur
     assert status == 200  # application/json: 200 for every well-formed request
     assert body["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_HASH_MISMATCH"
     assert "data" not in body
+
+
+async def test_an_empty_selection_set_is_a_parse_error(gateway_url: str) -> None:
+    status, body = await post(gateway_url, {"query": "{ }"}, {"Accept": GRAPHQL_RESPONSE})
+    assert status == 400
+    assert body["errors"][0]["message"].startswith("Syntax Error")
+
+
+async def test_a_query_with_too_many_tokens_is_refused(gateway_url: str) -> None:
+    query = "{ " + " ".join(["fast"] * 20_000) + " }"
+    status, body = await post(gateway_url, {"query": query}, {"Accept": GRAPHQL_RESPONSE})
+    assert status == 400
+    assert "tokens" in body["errors"][0]["message"]
+
+
+async def test_a_query_nested_too_deeply_is_refused_without_a_traceback(gateway_url: str) -> None:
+    query = "{" * 3000 + "}" * 3000
+    status, body = await post(gateway_url, {"query": query}, {"Accept": GRAPHQL_RESPONSE})
+    assert status == 400
+    assert "data" not in body and body["errors"][0]["message"]
+
+
+def test_a_valid_query_deeper_than_the_limit_is_refused() -> None:
+    from federation.gateway import MAX_DEPTH, GraphQLRequest, RequestError
+    from tests.gateway.bench_subgraphs import BENCH_DATA
+
+    gateway = Gateway(Supergraph.from_file(str(BENCH_DATA / "supergraph.upstream.graphql")))
+    levels = MAX_DEPTH // 2 + 1  # two fields a level: reviews { author { ...
+    query = "{ me { " + "reviews { author { " * levels + "id" + " } }" * levels + " } }"
+    with pytest.raises(RequestError, match="nested deeper than"):
+        gateway.prepare(GraphQLRequest(query))
