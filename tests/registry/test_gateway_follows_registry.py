@@ -13,8 +13,8 @@ from typing import Any
 
 import aiohttp
 import pytest
-from conftest import FEDERATION_LINK, Registry, ServerThread, free_port, start_registry, wait_until_async
 from graphql import build_schema, graphql
+from registry_harness import FEDERATION_LINK, Registry, ServerThread, free_port, start_registry, wait_until_async
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import create_async_engine
 from starlette.applications import Starlette

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import aiohttp
 import pytest
-from conftest import ADMIN_TOKEN, Registry, subgraph_sdl
+from registry_harness import ADMIN_TOKEN, Registry, subgraph_sdl
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 

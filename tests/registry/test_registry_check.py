@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import FEDERATION_LINK, Registry, subgraph_sdl
+from registry_harness import FEDERATION_LINK, Registry, subgraph_sdl
 
 from federation.registry.usage import UsageRecorder
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import strawberry
-from conftest import FEDERATION_LINK, Registry, ServerThread, free_port
+from registry_harness import FEDERATION_LINK, Registry, ServerThread, free_port
 from starlette.applications import Starlette
 from starlette.routing import Route
 from strawberry.asgi import GraphQL

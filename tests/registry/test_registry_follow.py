@@ -6,7 +6,7 @@ import asyncio
 import time
 
 import aiohttp
-from conftest import Registry, start_registry, subgraph_sdl
+from registry_harness import Registry, start_registry, subgraph_sdl
 
 URL = "http://127.0.0.1:9001/graphql"
 

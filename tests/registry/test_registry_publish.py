@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import ADMIN_TOKEN, FEDERATION_LINK, Registry, start_registry, subgraph_sdl
+from registry_harness import ADMIN_TOKEN, FEDERATION_LINK, Registry, start_registry, subgraph_sdl
 
 from federation.compose import CompositionResult, SubgraphSource
 from federation.registry.client import RegistryError

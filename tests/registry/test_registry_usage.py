@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from conftest import FEDERATION_LINK, Registry, start_registry
+from registry_harness import FEDERATION_LINK, Registry, start_registry
 
 from federation.compose import compose
 from federation.registry.store import RegistryStore
