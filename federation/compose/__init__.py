@@ -14,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from federation.compose.graphql_rules import supergraph_graphql_errors
 from federation.compose.merge import Merger
 from federation.compose.printer import print_supergraph
 from federation.compose.satisfiability import check_satisfiability
 from federation.compose.subgraph import SubgraphReadError, prepare_subgraphs, read_subgraph
-from federation.compose.validate import validate_subgraph
+from federation.compose.validate import graphql_problems, validate_subgraph
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,13 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> CompositionResult:
             errors.append(CompositionError(error.code, error.message))
     if errors:
         return CompositionResult(None, tuple(errors))
-    prepare_subgraphs(schemas)
+    for schema in schemas:
+        errors += [CompositionError(p.code, p.message) for p in graphql_problems(schema)]
+    if errors:
+        return CompositionResult(None, tuple(errors))
+    errors += [CompositionError(p.code, p.message) for p in prepare_subgraphs(schemas)]
+    if errors:
+        return CompositionResult(None, tuple(errors))
     for schema in schemas:
         errors += [CompositionError(p.code, p.message) for p in validate_subgraph(schema)]
     if errors:
@@ -62,10 +69,14 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> CompositionResult:
     supergraph = merger.merge()
     if supergraph is None:
         return CompositionResult(None, tuple(CompositionError(p.code, p.message) for p in merger.errors))
+    supergraph_sdl = print_supergraph(supergraph)
+    invalid = supergraph_graphql_errors(supergraph_sdl)
+    if invalid:
+        return CompositionResult(None, tuple(CompositionError("INVALID_GRAPHQL", m) for m in invalid))
     problems = check_satisfiability(schemas, supergraph)
     if problems:
         return CompositionResult(None, tuple(CompositionError(p.code, p.message) for p in problems))
-    return CompositionResult(print_supergraph(supergraph), ())
+    return CompositionResult(supergraph_sdl, ())
 
 
 def _check_names(subgraphs: Sequence[SubgraphSource]) -> list[CompositionError]:

@@ -104,7 +104,12 @@ def _augmented(schema: SubgraphSchema, document: DocumentNode) -> DocumentNode:
     extra: list[str] = []
     for local, federation_name in schema.federation_names.items():
         if local not in user_defined and federation_name in _DEFINITIONS:
-            extra.append(_DEFINITIONS[federation_name].format(name=local))
+            text = _DEFINITIONS[federation_name]
+            if federation_name == "override" and schema.version < (2, 7):
+                text = "directive @{name}(from: String!) on FIELD_DEFINITION"
+            elif federation_name == "shareable" and schema.version < (2, 2):
+                text = "directive @{name} on OBJECT | FIELD_DEFINITION"
+            extra.append(text.format(name=local))
     support = _SUPPORT_DEFINITIONS
     definitions: list[Any] = [
         d for d in support
@@ -179,3 +184,13 @@ def _directive_argument_errors(built: GraphQLSchema, document: DocumentNode) -> 
                 errors.append(f'Invalid value for "@{node.name.value}({argument.name.value}:)" of type '
                               f'"{definition.type}" in application of "@{node.name.value}" to "{where}".')
     return errors
+
+
+def supergraph_graphql_errors(supergraph_sdl: str) -> list[str]:
+    """GraphQL errors of the merged schema (an object whose field type no longer fits the
+    interface it implements once merged, for example)."""
+    try:
+        built = build_ast_schema(parse(supergraph_sdl), assume_valid_sdl=True)
+        return [e.message for e in validate_schema(built)]
+    except (TypeError, GraphQLError) as error:
+        return [str(error)]

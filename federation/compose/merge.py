@@ -700,10 +700,20 @@ class Merger:
                     self.error("EXTERNAL_ARGUMENT_MISSING",
                                f'Field "{coordinate}" is missing argument "{coordinate}({arg_name}:)" in some '
                                f'subgraphs where it is marked @external: subgraph "{self.names[idx]}"')
-                elif not same_type(arg.type, own.type) and not self._is_strict_subtype(own.type, arg.type):
-                    self.error("EXTERNAL_ARGUMENT_TYPE_MISMATCH",
-                               f'Type of argument "{coordinate}({arg_name}:)" is incompatible across subgraphs '
-                               f'(where "{coordinate}" is marked @external)')
+                else:
+                    if not same_type(arg.type, own.type) and not self._is_strict_subtype(own.type, arg.type):
+                        self.error("EXTERNAL_ARGUMENT_TYPE_MISMATCH",
+                                   f'Type of argument "{coordinate}({arg_name}:)" is incompatible across subgraphs '
+                                   f'(where "{coordinate}" is marked @external)')
+                    ours = print_ast(arg.default) if arg.default is not None else None
+                    theirs = print_ast(own.default) if own.default is not None else None
+                    if ours != theirs:
+                        self.error("EXTERNAL_ARGUMENT_DEFAULT_MISMATCH",
+                                   f'Argument "{coordinate}({arg_name}:)" has incompatible defaults across subgraphs '
+                                   f'(where "{coordinate}" is marked @external): it has '
+                                   f'{"default value " + ours if ours else "no default value"} in the supergraph but '
+                                   f'{"default value " + theirs if theirs else "no default value"} in subgraph '
+                                   f'"{self.names[idx]}"')
         if invalid_type:
             detail = " and ".join(
                 f'type "{type_str(f.type)}" in subgraph "{self.names[i]}"' for i, f in present.items())

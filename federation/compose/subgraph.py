@@ -67,7 +67,7 @@ FEDERATION_DIRECTIVES = (
     "cost", "listSize", "context", "fromContext",
 )
 # Federation 1 knew these by their plain names, without any @link.
-FEDERATION1_DIRECTIVES = ("key", "external", "requires", "provides", "extends", "tag", "inaccessible")
+FEDERATION1_DIRECTIVES = ("key", "external", "requires", "provides", "extends", "tag")
 # Types and fields every subgraph exposes for the gateway only; they never reach the supergraph.
 FEDERATION_TYPES = {"_Any", "_Entity", "_Service", "FieldSet", "_FieldSet", "link__Import",
                      "link__Purpose", "federation__FieldSet", "federation__Scope",
@@ -586,12 +586,26 @@ def _collect_facts(schema: SubgraphSchema) -> None:
     _collect_used(schema)
 
 
-def prepare_subgraphs(schemas: list[SubgraphSchema]) -> None:
+def prepare_subgraphs(schemas: list[SubgraphSchema]) -> list[SubgraphReadError]:
     """Upgrades the Federation 1 subgraphs to Federation 2 semantics, in the order of Apollo's
     schema upgrader: externals that Federation 1 implied are removed, inactive @provides and
     @requires trimmed, type extensions made definitions, keys and field sets dropped from
     interfaces, unused externals removed, and what Federation 1 shared implicitly marked shareable."""
     fed1 = [s for s in schemas if s.fed1]
+    problems = []
+    for schema in fed1:
+        for type_def in schema.object_like():
+            if schema.root_kind(type_def.name) is None and _is_type_extension(schema, type_def) and not any(
+                other.types.get(type_def.name) is not None and other.types[type_def.name].has_definition
+                and not (other.fed1 and _is_type_extension(other, other.types[type_def.name]))
+                for other in schemas
+            ):
+                problems.append(SubgraphReadError(
+                    "EXTENSION_WITH_NO_BASE",
+                    f'[{schema.name}] Type "{type_def.name}" is an extension type, but there is no type definition '
+                    f'for "{type_def.name}" in any subgraph.'))
+    if problems:
+        return problems
     for schema in fed1:
         _upgrade_structure(schema, schemas)
     for schema in fed1:
@@ -604,6 +618,7 @@ def prepare_subgraphs(schemas: list[SubgraphSchema]) -> None:
     for schema in fed1:
         _add_shareable(schema, schemas)
         _remove_tags_on_externals(schema, schemas)
+    return []
 
 
 def _is_type_extension(schema: SubgraphSchema, type_def: TypeDef) -> bool:
@@ -687,8 +702,9 @@ def _trim_inactive_field_sets(schema: SubgraphSchema) -> None:
                 parent = named_type(field_def.type) if kind == "provides" else type_def.name
                 try:
                     selection = parse_field_set(fields)
-                except GraphQLError:
-                    kept.append(applied)
+                    field_set_targets(schema, parent, fields, strict=True)
+                except (GraphQLError, ValueError):
+                    kept.append(applied)  # invalid: left for validation to report
                     continue
                 if not _selects_non_external_leaf(schema, parent, selection):
                     kept.append(applied)

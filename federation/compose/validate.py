@@ -9,9 +9,15 @@ from federation.compose.merge import BUILTIN_SCALARS, Problem
 from federation.compose.subgraph import Field, SubgraphSchema, TypeDef, field_set_targets, named_type
 
 
-def validate_subgraph(schema: SubgraphSchema) -> list[Problem]:
+def graphql_problems(schema: SubgraphSchema) -> list[Problem]:
+    """GraphQL validity of the subgraph's SDL (INVALID_GRAPHQL), before any federation rule."""
     problems: list[Problem] = []
     name = schema.name
+    for type_def in schema.types.values():
+        if type_def.name in BUILTIN_SCALARS and type_def.kind != "scalar":
+            problems.append(_builtin_redefined(schema, type_def))
+    if problems:
+        return problems
     for type_def in schema.types.values():
         for referenced, where in _references(type_def):
             if referenced not in schema.types and referenced not in BUILTIN_SCALARS:
@@ -25,8 +31,15 @@ def validate_subgraph(schema: SubgraphSchema) -> list[Problem]:
     if schema.document is not None:
         problems += [Problem("INVALID_GRAPHQL", f"[{name}] {message}")
                      for message in graphql_errors(schema, schema.document)]
-        if problems:
-            return problems
+    return problems
+
+
+def validate_subgraph(schema: SubgraphSchema) -> list[Problem]:
+    """The federation rules one subgraph must follow on its own (field sets, externals, shareable)."""
+    name = schema.name
+    problems = [] if schema.fed1 else _directive_placement(schema)
+    if problems:
+        return problems
     for type_def in schema.object_like():
         for key in schema.keys(type_def):
             problems += _check_field_set(schema, type_def, None, "key", key.fields, type_def.name)
@@ -46,6 +59,70 @@ def validate_subgraph(schema: SubgraphSchema) -> list[Problem]:
                     problems += _check_field_set(schema, type_def, field_def, "provides", provides, target)
     if not schema.fed1:
         problems += _unused_externals(schema)
+    return problems
+
+
+def _builtin_redefined(schema: SubgraphSchema, type_def: TypeDef) -> Problem:
+    name = type_def.name
+    if not type_def.has_definition:
+        return Problem("INVALID_GRAPHQL", f'[{schema.name}] Cannot extend built-in type "{name}"')
+    for other in schema.types.values():
+        inputs = [(f"{other.name}.{f.name}({a.name}:)", a) for f in other.fields.values() for a in f.args.values()]
+        inputs += [(f"{other.name}.{f.name}", f) for f in other.input_fields.values()]
+        for coordinate, value in inputs:
+            if named_type(value.type) == name:
+                return Problem("INVALID_GRAPHQL", f'[{schema.name}] The type of "{coordinate}" must be Input Type but '
+                                                  f'got "{name}", a {type_def.kind} type.')
+    kind = {"object": "Object Type", "interface": "Interface Type", "union": "Union Type", "enum": "Enum Type",
+            "input": "Input Object Type"}[type_def.kind]
+    return Problem("TYPE_KIND_MISMATCH", f'Type "{name}" has mismatched kind: it is defined as Scalar Type (built '
+                                         f'in) but {kind} in subgraph "{schema.name}"')
+
+
+def _directive_placement(schema: SubgraphSchema) -> list[Problem]:
+    """Federation directives where Federation 2 does not allow them."""
+    problems = []
+    name = schema.name
+    for type_def in schema.object_like():
+        blocks: dict[bool, int] = {}
+        for applied in schema.applications(type_def.directives, "shareable"):
+            blocks[applied.from_extension] = blocks.get(applied.from_extension, 0) + 1
+        if any(count > 1 for count in blocks.values()):
+            problems.append(Problem(
+                "INVALID_SHAREABLE_USAGE",
+                f'[{name}] Invalid duplicate application of @shareable on type "{type_def.name}": @shareable is '
+                "only repeatable on types so it can be used simultaneously on a type definition and its "
+                "extensions, but it should not be duplicated on the same definition/extension declaration"))
+        for field_def in type_def.fields.values():
+            coordinate = f"{type_def.name}.{field_def.name}"
+            shareable = schema.applications(field_def.directives, "shareable")
+            if type_def.kind == "interface":
+                if shareable:
+                    problems.append(Problem(
+                        "INVALID_SHAREABLE_USAGE",
+                        f'[{name}] Invalid use of @shareable on field "{coordinate}": only object type fields can '
+                        "be marked with @shareable"))
+                if schema.has(field_def.directives, "external"):
+                    problems.append(Problem(
+                        "EXTERNAL_ON_INTERFACE",
+                        f'[{name}] Interface type field "{coordinate}" is marked @external but @external is not '
+                        "allowed on interface fields (it is nonsensical)."))
+                for kind in ("requires", "provides"):
+                    if schema.has(field_def.directives, kind):
+                        problems.append(Problem(
+                            f"{kind.upper()}_UNSUPPORTED_ON_INTERFACE",
+                            f'[{name}] Cannot use @{kind} on field "{coordinate}" of parent type '
+                            f'"{type_def.name}": @{kind} is not yet supported within interfaces'))
+            elif len(shareable) > 1:
+                problems.append(Problem(
+                    "INVALID_SHAREABLE_USAGE",
+                    f'[{name}] Invalid duplicate application of @shareable on field "{coordinate}": @shareable is '
+                    "only repeatable on types so it can be used simultaneously on a type definition and its "
+                    "extensions, but it should not be duplicated on the same definition/extension declaration"))
+            if schema.has(field_def.directives, "provides") and schema.has(field_def.directives, "external"):
+                problems.append(Problem(
+                    "EXTERNAL_COLLISION_WITH_ANOTHER_DIRECTIVE",
+                    f'[{name}] Cannot have both @provides and @external on field "{coordinate}"'))
     return problems
 
 
