@@ -148,6 +148,30 @@ async def test_body_that_is_a_json_array_is_400(http: aiohttp.ClientSession, url
     assert reply.status == 400, reply.text
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"\xff\xfe not utf-8",
+        rb'{"query": "{ totalStock \u0000 }"}',
+        b'{"query": "' + b"{ products " * 300 + b'"}',
+        b"[" * 5000 + b"]" * 5000,
+        b'{"query": null}',
+        b'{"query": "{ totalStock }", "operationName": 42}',
+        b'{"query": "{ totalStock }", "extensions": "yes"}',
+        b"",
+    ],
+    ids=["invalid_utf8", "nul_character", "unclosed_nesting", "deep_json", "null_query",
+         "operation_name_not_a_string", "extensions_not_an_object", "empty_body"],
+)
+async def test_garbage_body_gets_a_clear_4xx_json_error(http: aiohttp.ClientSession, url: str, raw: bytes) -> None:
+    headers = {"Accept": GRAPHQL_RESPONSE_JSON, "Content-Type": JSON}
+    async with http.post(url, data=raw, headers=headers) as response:
+        status, text = response.status, await response.text()
+    assert 400 <= status < 500, (status, text[:300])
+    body = json.loads(text)
+    assert "data" not in body and body["errors"][0]["message"], body
+
+
 # ---------------------------------------------------------------- request errors
 
 
