@@ -3,11 +3,16 @@ from subgraphs (message, client path, extensions plus `serviceName`), and failin
 
 Data (apps/errors.py): p1 Ana, p2 Budi (email null although String!, nickname raises
 NICKNAME_HIDDEN, score raises), p3 Citra (rank null although Int!); p1's bonus raises BONUS_SECRET.
-people: [Person!]!, peopleOrNull: [Person]!, peopleOrNothing: [Person!], strictPerson: Person!.
+people: [Person!]!, peopleOrNull: [Person]!, peopleOrNothing: [Person!], strictPerson: Person!,
+crowd: [Person]! = [p2, p1, p2]; bestFriend: Person! (p1 -> p2 -> p3 -> p1), friends: [Person!]!.
 
 6.4.4: a field error makes the field null; if the field is Non-Null the null propagates to the
 parent field, up to the nearest nullable one (or to `data` itself); one error per failing field.
 Apollo's JS gateway gives exactly these answers for every PROPAGATION scenario.
+
+Then: FAILURES (subgraphs down, slow, non-JSON, HTTP 500, JSON without data), REJECTIONS (subgraph
+errors without path), MALFORMED (an `_entities` list too short) and WRONG_TYPES (values no field
+type can represent).
 """
 
 from __future__ import annotations
