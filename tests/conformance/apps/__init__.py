@@ -7,6 +7,8 @@ Some subgraphs of the `errors` area misbehave on purpose (FAULTS); `down` is not
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,6 +56,12 @@ def subgraph_sdl(schema: Schema) -> str:
     result = schema.execute_sync("{ _service { sdl } }")
     assert result.data is not None, result.errors
     return str(result.data["_service"]["sdl"])
+
+
+def subgraphs_digest(area: str) -> str:
+    """A digest of the area's subgraph names and SDL: what its supergraph was composed from."""
+    sdls = {name: subgraph_sdl(schema) for name, schema in sorted(AREAS[area].subgraphs.items())}
+    return hashlib.sha256(json.dumps(sdls, sort_keys=True).encode()).hexdigest()
 
 
 def subgraph_path(area: str, name: str) -> str:

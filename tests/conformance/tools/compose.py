@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 CONFORMANCE = HERE.parent
 sys.path.insert(0, str(CONFORMANCE.parent))
 
-from conformance.apps import AREAS, subgraph_sdl  # noqa: E402
+from conformance.apps import AREAS, subgraph_sdl, subgraphs_digest  # noqa: E402
 
 TOOLS_DIR = Path(os.environ.get("APOLLO_COMPOSE_DIR", "/work/tools/apollo-compose"))
 
@@ -55,7 +55,8 @@ def main(areas: list[str]) -> None:
     ensure_installed()
     for area in areas or list(AREAS):
         path = CONFORMANCE / "supergraphs" / f"{area}.graphql"
-        path.write_text(compose(area))
+        # The digest lets test_supergraphs.py notice a subgraph changed without this being re-run.
+        path.write_text(f"# subgraphs-sha256: {subgraphs_digest(area)}\n" + compose(area))
         print(f"wrote {path.relative_to(CONFORMANCE.parent.parent)}")
 
 
