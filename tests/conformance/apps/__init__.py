@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from graphql import DirectiveDefinitionNode, SchemaDefinitionNode, SchemaExtensionNode, parse, print_ast
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
@@ -59,9 +60,21 @@ def subgraph_sdl(schema: Schema) -> str:
 
 
 def subgraphs_digest(area: str) -> str:
-    """A digest of the area's subgraph names and SDL: what its supergraph was composed from."""
-    sdls = {name: subgraph_sdl(schema) for name, schema in sorted(AREAS[area].subgraphs.items())}
-    return hashlib.sha256(json.dumps(sdls, sort_keys=True).encode()).hexdigest()
+    """A digest of the area's subgraphs (names and type definitions): what its supergraph was composed from.
+
+    The schema definition (with its @link, whose federation version follows strawberry's) and the
+    directive definitions are left out, and definitions are sorted, so that another strawberry
+    release printing the same schema differently does not make the supergraph look stale.
+    """
+    typedefs = {}
+    for name, schema in sorted(AREAS[area].subgraphs.items()):
+        definitions = parse(subgraph_sdl(schema)).definitions
+        kept = (d for d in definitions if not isinstance(d, SKIPPED_DEFINITIONS))
+        typedefs[name] = sorted(print_ast(definition) for definition in kept)
+    return hashlib.sha256(json.dumps(typedefs, sort_keys=True).encode()).hexdigest()
+
+
+SKIPPED_DEFINITIONS = (SchemaDefinitionNode, SchemaExtensionNode, DirectiveDefinitionNode)
 
 
 def subgraph_path(area: str, name: str) -> str:
