@@ -399,6 +399,17 @@ async def test_introspection_hides_an_inaccessible_enum_value(http: aiohttp.Clie
     assert data == {"__type": {"enumValues": [{"name": "NEW"}, {"name": "USED"}]}}
 
 
+async def test_introspection_hides_an_inaccessible_argument(http: aiohttp.ClientSession, url: str) -> None:
+    data = await query_data(http, url, '{ __type(name: "Query") { fields { name args { name } } } }')
+    top = next(f for f in data["__type"]["fields"] if f["name"] == "topProducts")
+    assert top["args"] == [{"name": "first"}]
+
+
+async def test_inaccessible_argument_cannot_be_given(http: aiohttp.ClientSession, url: str) -> None:
+    reply = await post(http, url, {"query": "{ topProducts(cheapestFirst: true) { upc } }"})
+    assert_request_error(reply, 400)
+
+
 async def test_introspection_of_an_inaccessible_type_is_null(http: aiohttp.ClientSession, url: str) -> None:
     data = await query_data(http, url, '{ __type(name: "InternalInfo") { name } }')
     assert data == {"__type": None}

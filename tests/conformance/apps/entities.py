@@ -2,7 +2,8 @@
 
 products   Query.products/product/topProducts; Product @key(upc) @key(sku); Variant with a nested,
            compound key `product { upc } color`; Category (BOOKS, GAMES, TOYS); an @inaccessible field,
-           an @inaccessible type and an @inaccessible enum value (Condition.REFURBISHED, product 3's);
+           an @inaccessible type, an @inaccessible enum value (Condition.REFURBISHED, product 3's) and an
+           @inaccessible argument (topProducts(cheapestFirst));
            arguments of list and input-object types (productsByUpc, findProducts).
 inventory  Product known only by its second key `sku` (stock, inStock).
            Query.catalogVersion is @shareable in products and inventory.
@@ -20,7 +21,7 @@ newsletter User known only by `email` (declared `extend type`), so reaching it f
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
@@ -186,8 +187,12 @@ class ProductsQuery:
         return None if row is None else ProductsProduct.from_row(row)
 
     @strawberry.field
-    def top_products(self, first: int = 2) -> list[ProductsProduct]:
-        ranked = sorted(PRODUCTS, key=lambda p: -p["price"])
+    def top_products(
+        self,
+        first: int = 2,
+        cheapest_first: Annotated[bool, strawberry.argument(directives=[Inaccessible()])] = False,
+    ) -> list[ProductsProduct]:
+        ranked = sorted(PRODUCTS, key=lambda p: p["price"] if cheapest_first else -p["price"])
         return [ProductsProduct.from_row(p) for p in ranked[:first]]
 
 
