@@ -86,12 +86,16 @@ def _check_names(subgraphs: Sequence[SubgraphSource]) -> list[CompositionError]:
     seen: set[str] = set()
     for source in subgraphs:
         if not source.name or source.name == "_":
-            errors.append(CompositionError(
-                "INVALID_SUBGRAPH_NAME", f'Invalid subgraph name "{source.name}": it must be a non-empty name '
-                'other than "_".'))
+            errors.append(
+                CompositionError(
+                    "INVALID_SUBGRAPH_NAME",
+                    f'Invalid subgraph name "{source.name}": it must be a non-empty name other than "_".',
+                )
+            )
         if source.name in seen:
-            errors.append(CompositionError(
-                "INVALID_SUBGRAPH_NAME", f'A subgraph named "{source.name}" is given more than once.'))
+            errors.append(
+                CompositionError("INVALID_SUBGRAPH_NAME", f'A subgraph named "{source.name}" is given more than once.')
+            )
         seen.add(source.name)
     return errors
 

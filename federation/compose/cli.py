@@ -1,8 +1,8 @@
 """`splp compose`: compose the subgraphs of a rover-style config into a supergraph.
 
-    splp compose --config supergraph.yaml --output supergraph.graphql
-    splp compose --config supergraph.yaml --api-output schema.graphql   # write the public API schema
-    splp compose --config supergraph.yaml --check schema.graphql        # exit 1 with a diff if out of date
+splp compose --config supergraph.yaml --output supergraph.graphql
+splp compose --config supergraph.yaml --api-output schema.graphql   # write the public API schema
+splp compose --config supergraph.yaml --check schema.graphql        # exit 1 with a diff if out of date
 """
 
 from __future__ import annotations
@@ -21,15 +21,17 @@ from federation.supergraph import Supergraph, SupergraphError
 
 def add_commands(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "compose", help="compose subgraphs (rover's supergraph.yaml format) into a supergraph",
+        "compose",
+        help="compose subgraphs (rover's supergraph.yaml format) into a supergraph",
         description="Compose the subgraphs listed in a supergraph config into a supergraph, the way Apollo's "
-                    "composition does, or check that a public API schema file is up to date.",
+        "composition does, or check that a public API schema file is up to date.",
     )
     parser.add_argument("--config", required=True, help="supergraph config (rover's supergraph.yaml format)")
     parser.add_argument("--output", help="write the supergraph SDL here (default: standard output)")
     parser.add_argument("--api-output", help="also write the public API schema (what clients see) here")
-    parser.add_argument("--check", metavar="FILE",
-                        help="compare FILE with the public API schema; exit 1 with a diff when it differs")
+    parser.add_argument(
+        "--check", metavar="FILE", help="compare FILE with the public API schema; exit 1 with a diff when it differs"
+    )
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for each running subgraph")
     parser.set_defaults(func=run_compose)
 
@@ -81,9 +83,15 @@ def _check(path: Path, api_sdl: str) -> int:
     if current == api_sdl:
         print(f"{path} is up to date")
         return 0
-    diff = difflib.unified_diff(current.splitlines(keepends=True), api_sdl.splitlines(keepends=True),
-                                fromfile=f"{path} (checked in)", tofile=f"{path} (composed now)")
-    sys.stderr.write(f"error: {path} is out of date with the subgraphs; regenerate it with "
-                     f"`splp compose --config CONFIG --api-output {path}`\n")
+    diff = difflib.unified_diff(
+        current.splitlines(keepends=True),
+        api_sdl.splitlines(keepends=True),
+        fromfile=f"{path} (checked in)",
+        tofile=f"{path} (composed now)",
+    )
+    sys.stderr.write(
+        f"error: {path} is out of date with the subgraphs; regenerate it with "
+        f"`splp compose --config CONFIG --api-output {path}`\n"
+    )
     sys.stderr.writelines(diff)
     return 1

@@ -95,8 +95,9 @@ def _entry(path: Path, name: str, spec: Any) -> SubgraphEntry:
         headers = schema.get("introspection_headers") or {}
         if not isinstance(headers, dict):
             raise ConfigError(f"{where}: `introspection_headers` must be a mapping")
-        return SubgraphEntry(name, str(routing_url or url), subgraph_url=url,
-                             headers={str(k): str(v) for k, v in headers.items()})
+        return SubgraphEntry(
+            name, str(routing_url or url), subgraph_url=url, headers={str(k): str(v) for k, v in headers.items()}
+        )
     raise ConfigError(f"{where}: `schema` must have `file` or `subgraph_url` (graph refs are not supported)")
 
 
@@ -114,8 +115,11 @@ async def _read(session: aiohttp.ClientSession, entry: SubgraphEntry) -> Subgrap
             raise ConfigError(f"subgraph {entry.name!r}: cannot read {entry.file}: {error.strerror or error}") from None
     assert entry.subgraph_url is not None
     try:
-        async with session.post(entry.subgraph_url, json={"query": SERVICE_SDL_QUERY},
-                                headers={"Content-Type": "application/json", **entry.headers}) as response:
+        async with session.post(
+            entry.subgraph_url,
+            json={"query": SERVICE_SDL_QUERY},
+            headers={"Content-Type": "application/json", **entry.headers},
+        ) as response:
             body = await response.json(content_type=None)
             status = response.status
     except (TimeoutError, aiohttp.ClientError) as error:
@@ -126,8 +130,11 @@ async def _read(session: aiohttp.ClientSession, entry: SubgraphEntry) -> Subgrap
     sdl = _service_sdl(body)
     if sdl is None:
         errors = body.get("errors") if isinstance(body, dict) else None
-        detail = f": {errors[0].get('message')}" if isinstance(errors, list) and errors and isinstance(
-            errors[0], dict) else f" (HTTP {status})"
+        detail = (
+            f": {errors[0].get('message')}"
+            if isinstance(errors, list) and errors and isinstance(errors[0], dict)
+            else f" (HTTP {status})"
+        )
         raise ConfigError(f"subgraph {entry.name!r}: {entry.subgraph_url} gave no `_service {{ sdl }}`{detail}")
     return SubgraphSource(entry.name, entry.routing_url, sdl)
 

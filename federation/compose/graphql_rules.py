@@ -39,14 +39,16 @@ from graphql.validation.validate import validate_sdl
 
 from federation.compose.subgraph import SubgraphSchema
 
-_ALL = ("FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE "
-        "| INPUT_OBJECT | INPUT_FIELD_DEFINITION")
+_ALL = (
+    "FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE "
+    "| INPUT_OBJECT | INPUT_FIELD_DEFINITION"
+)
 _ACCESS = "FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM"
 
 # Federation directive -> its definition, with {name} for the name it has in the subgraph.
 _DEFINITIONS = {
     "key": "directive @{name}(fields: federation__FieldSet!, resolvable: Boolean = true) repeatable on OBJECT "
-           "| INTERFACE",
+    "| INTERFACE",
     "requires": "directive @{name}(fields: federation__FieldSet!) on FIELD_DEFINITION",
     "provides": "directive @{name}(fields: federation__FieldSet!) on FIELD_DEFINITION",
     "external": "directive @{name}(reason: String) on OBJECT | FIELD_DEFINITION",
@@ -61,9 +63,9 @@ _DEFINITIONS = {
     "requiresScopes": "directive @{name}(scopes: [[federation__Scope!]!]!) on " + _ACCESS,
     "policy": "directive @{name}(policies: [[federation__Policy!]!]!) on " + _ACCESS,
     "cost": "directive @{name}(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION "
-            "| INPUT_FIELD_DEFINITION | OBJECT | SCALAR",
+    "| INPUT_FIELD_DEFINITION | OBJECT | SCALAR",
     "listSize": "directive @{name}(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], "
-                "requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION",
+    "requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION",
     "context": "directive @{name}(name: String!) repeatable on INTERFACE | OBJECT | UNION",
     "fromContext": "directive @{name}(field: federation__ContextFieldValue) on ARGUMENT_DEFINITION",
 }
@@ -112,7 +114,8 @@ def _augmented(schema: SubgraphSchema, document: DocumentNode) -> DocumentNode:
             extra.append(text.format(name=local))
     support = _SUPPORT_DEFINITIONS
     definitions: list[Any] = [
-        d for d in support
+        d
+        for d in support
         if d.name.value not in user_types and d.name.value not in user_defined  # type: ignore[attr-defined]
     ]
     if extra:
@@ -134,8 +137,9 @@ def _augmented(schema: SubgraphSchema, document: DocumentNode) -> DocumentNode:
         if not operation_types and "Query" in defined:
             root = parse("schema { query: Query }").definitions[0]
             operation_types = list(root.operation_types)  # type: ignore[attr-defined]
-        definitions.append(SchemaDefinitionNode(directives=tuple(schema_directives),
-                                                operation_types=tuple(operation_types)))
+        definitions.append(
+            SchemaDefinitionNode(directives=tuple(schema_directives), operation_types=tuple(operation_types))
+        )
     return DocumentNode(definitions=tuple(definitions))
 
 
@@ -181,8 +185,10 @@ def _directive_argument_errors(built: GraphQLSchema, document: DocumentNode) -> 
             if definition is None:
                 continue
             if value_from_ast(argument.value, definition.type) is Undefined:
-                errors.append(f'Invalid value for "@{node.name.value}({argument.name.value}:)" of type '
-                              f'"{definition.type}" in application of "@{node.name.value}" to "{where}".')
+                errors.append(
+                    f'Invalid value for "@{node.name.value}({argument.name.value}:)" of type '
+                    f'"{definition.type}" in application of "@{node.name.value}" to "{where}".'
+                )
     return errors
 
 

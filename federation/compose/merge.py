@@ -59,8 +59,16 @@ from federation.compose.subgraph import (
 )
 
 BUILTIN_SCALARS = {"String", "Int", "Float", "Boolean", "ID"}
-EXECUTABLE_LOCATIONS = ("QUERY", "MUTATION", "SUBSCRIPTION", "FIELD", "FRAGMENT_DEFINITION", "FRAGMENT_SPREAD",
-                        "INLINE_FRAGMENT", "VARIABLE_DEFINITION")
+EXECUTABLE_LOCATIONS = (
+    "QUERY",
+    "MUTATION",
+    "SUBSCRIPTION",
+    "FIELD",
+    "FRAGMENT_DEFINITION",
+    "FRAGMENT_SPREAD",
+    "INLINE_FRAGMENT",
+    "VARIABLE_DEFINITION",
+)
 # `$context { selection }` in @fromContext(field:), as Apollo's parseContext reads it.
 _CONTEXT_FIELD = re.compile(r"^(?:[\n\r\t ,]|#[^\n\r]*)*\$(?:[\n\r\t ,]|#[^\n\r]*)*([A-Za-z_]\w*)([\s\S]*)$")
 BUILTIN_DIRECTIVES = {"deprecated", "specifiedBy"}
@@ -74,6 +82,7 @@ class Problem:
 
 
 # --- printing values ------------------------------------------------------------------------
+
 
 def print_value(value: Any) -> str:
     if value is None:
@@ -119,6 +128,7 @@ def _application_key(node: DirectiveNode) -> str:
 
 
 # --- the merger -----------------------------------------------------------------------------
+
 
 @dataclass
 class _Context:
@@ -222,9 +232,11 @@ class Merger:
             names = set(per_subgraph.values())
             if len(names) > 1:
                 detail = " and ".join(f'"@{n}" in subgraph "{self.names[i]}"' for i, n in per_subgraph.items())
-                self.error("LINK_IMPORT_NAME_MISMATCH",
-                           f'The "@{fed}" directive (from {FEATURE_OF_DIRECTIVE[fed].url}) is imported with '
-                           f"mismatched name between subgraphs: it is imported as {detail}")
+                self.error(
+                    "LINK_IMPORT_NAME_MISMATCH",
+                    f'The "@{fed}" directive (from {FEATURE_OF_DIRECTIVE[fed].url}) is imported with '
+                    f"mismatched name between subgraphs: it is imported as {detail}",
+                )
                 continue
             self.spec_directives[fed] = names.pop()
 
@@ -236,9 +248,11 @@ class Merger:
                 raw = applied.string_arg("name") or ""
                 name = raw.removeprefix("@")
                 if not raw.startswith("@") or name not in subgraph.directive_definitions:
-                    self.error("DIRECTIVE_COMPOSITION_ERROR",
-                               f'Could not find matching directive definition for argument to @composeDirective '
-                               f'"{raw}" in subgraph "{subgraph.name}".')
+                    self.error(
+                        "DIRECTIVE_COMPOSITION_ERROR",
+                        f"Could not find matching directive definition for argument to @composeDirective "
+                        f'"{raw}" in subgraph "{subgraph.name}".',
+                    )
                     continue
                 self.composed[name] = (subgraph, name)
                 for link in subgraph.links:
@@ -248,8 +262,11 @@ class Merger:
                             imports = current[1] if current else []
                             if (original[1:], name) not in imports:
                                 imports.append((original[1:], name))
-                            url = link.url if current is None or _url_version(link.url) > _url_version(
-                                current[0]) else current[0]
+                            url = (
+                                link.url
+                                if current is None or _url_version(link.url) > _url_version(current[0])
+                                else current[0]
+                            )
                             self.composed_links[link.identity] = (url, imports)
 
     # --- types ---------------------------------------------------------------------------
@@ -287,10 +304,12 @@ class Merger:
                 s.types.get(type_name) is not None and s.types[type_name].kind == "interface" for s in self.subgraphs
             ):
                 holders = [i for i, s in enumerate(self.subgraphs) if type_name in s.types]
-                self.error("INTERFACE_OBJECT_USAGE_ERROR",
-                           f'Type "{type_name}" is declared with @interfaceObject in all the subgraphs in which it '
-                           f"is defined (it is defined in {self._subgraph_list(holders)} but should be defined as "
-                           "an interface in at least one subgraph)")
+                self.error(
+                    "INTERFACE_OBJECT_USAGE_ERROR",
+                    f'Type "{type_name}" is declared with @interfaceObject in all the subgraphs in which it '
+                    f"is defined (it is defined in {self._subgraph_list(holders)} but should be defined as "
+                    "an interface in at least one subgraph)",
+                )
 
     def _merge_implements(self, type_name: str, merged: MergedType) -> None:
         for idx, source in enumerate(self._sources(type_name, merged.kind)):
@@ -299,8 +318,9 @@ class Merger:
             for interface in source.interfaces:
                 if interface not in merged.interfaces:
                     merged.interfaces.append(interface)
-                merged.directives.append(directive("join__implements", [
-                    ("graph", self.graph(idx)), ("interface", print_value(interface))]))
+                merged.directives.append(
+                    directive("join__implements", [("graph", self.graph(idx)), ("interface", print_value(interface))])
+                )
 
     def _merge_roots(self) -> dict[str, str]:
         roots: dict[str, str] = {}
@@ -315,8 +335,11 @@ class Merger:
         self._check_extension_with_no_base(type_name, sources)
         merged.description = _merge_description([s.description if s else None for s in sources])
         self._add_join_type(sources, merged)
-        self._record_directives([s.directives if s else None for s in sources], merged.directives,
-                                access_key=merged.name if merged.kind == "interface" else None)
+        self._record_directives(
+            [s.directives if s else None for s in sources],
+            merged.directives,
+            access_key=merged.name if merged.kind == "interface" else None,
+        )
         if merged.kind == "object":
             self._merge_object(sources, merged)
         elif merged.kind == "interface":
@@ -334,9 +357,11 @@ class Merger:
         present = [(i, s) for i, s in enumerate(sources) if s is not None]
         if present and not any(s.has_definition for _, s in present):
             for i, _ in present:
-                self.error("EXTENSION_WITH_NO_BASE",
-                           f'[{self.names[i]}] Type "{type_name}" is an extension type, but there is no type '
-                           f'definition for "{type_name}" in any subgraph.')
+                self.error(
+                    "EXTENSION_WITH_NO_BASE",
+                    f'[{self.names[i]}] Type "{type_name}" is an extension type, but there is no type '
+                    f'definition for "{type_name}" in any subgraph.',
+                )
 
     def _add_join_type(self, sources: list[TypeDef | None], merged: MergedType) -> None:
         for idx, source in enumerate(sources):
@@ -346,17 +371,25 @@ class Merger:
             interface_object = True if subgraph.is_interface_object(source) else None
             keys = subgraph.keys(source) if source.kind in ("object", "interface") else []
             if not keys:
-                merged.directives.append(directive("join__type", _graph_args(
-                    self.graph(idx), isInterfaceObject=interface_object)))
+                merged.directives.append(
+                    directive("join__type", _graph_args(self.graph(idx), isInterfaceObject=interface_object))
+                )
             for key in keys:
-                merged.directives.append(directive("join__type", _graph_args(
-                    self.graph(idx), key=key.fields, extension=True if key.extension else None,
-                    resolvable=False if not key.resolvable else None, isInterfaceObject=interface_object)))
+                merged.directives.append(
+                    directive(
+                        "join__type",
+                        _graph_args(
+                            self.graph(idx),
+                            key=key.fields,
+                            extension=True if key.extension else None,
+                            resolvable=False if not key.resolvable else None,
+                            isInterfaceObject=interface_object,
+                        ),
+                    )
+                )
 
     # --- objects and interfaces ------------------------------------------------------------
-    def _field_sources(
-        self, sources: list[TypeDef | None], merged: MergedType
-    ) -> dict[str, dict[int, Field | None]]:
+    def _field_sources(self, sources: list[TypeDef | None], merged: MergedType) -> dict[str, dict[int, Field | None]]:
         """Per field name, the subgraphs that define the type (None where the field is missing)."""
         extra: dict[int, Field | None] = {}
         for idx, subgraph in enumerate(self.subgraphs):
@@ -380,12 +413,17 @@ class Merger:
         for field_name, field_sources in self._field_sources(sources, merged).items():
             context = self._validate_override(merged, field_name, field_sources)
             if is_subscription:
-                shareable = [i for i, f in field_sources.items()
-                             if f is not None and self.subgraphs[i].has(f.directives, "shareable")]
+                shareable = [
+                    i
+                    for i, f in field_sources.items()
+                    if f is not None and self.subgraphs[i].has(f.directives, "shareable")
+                ]
                 if shareable:
-                    self.error("INVALID_FIELD_SHARING",
-                               f'Fields on root level subscription object cannot be marked as shareable: '
-                               f'"{merged.name}.{field_name}" is @shareable in {self._subgraph_list(shareable)}')
+                    self.error(
+                        "INVALID_FIELD_SHARING",
+                        f"Fields on root level subscription object cannot be marked as shareable: "
+                        f'"{merged.name}.{field_name}" is @shareable in {self._subgraph_list(shareable)}',
+                    )
             dest = self._merge_field(merged, field_name, field_sources, context)
             if dest is not None:
                 merged.fields[field_name] = dest
@@ -413,22 +451,27 @@ class Merger:
             if subgraph.is_interface_object(source):
                 defined = [t for t in supergraph_implementations if t in subgraph.types]
                 if defined:
-                    self.error("INTERFACE_OBJECT_USAGE_ERROR",
-                               f'[{subgraph.name}] Interface type "{merged.name}" is defined as an @interfaceObject '
-                               f'in subgraph "{subgraph.name}" so that subgraph should not define any of the '
-                               f'implementation types of "{merged.name}", but it defines '
-                               + ", ".join(f'"{t}"' for t in defined))
+                    self.error(
+                        "INTERFACE_OBJECT_USAGE_ERROR",
+                        f'[{subgraph.name}] Interface type "{merged.name}" is defined as an @interfaceObject '
+                        f'in subgraph "{subgraph.name}" so that subgraph should not define any of the '
+                        f'implementation types of "{merged.name}", but it defines '
+                        + ", ".join(f'"{t}"' for t in defined),
+                    )
                 continue
             if source.kind != "interface" or not any(k.resolvable for k in subgraph.keys(source)):
                 continue
             in_subgraph = {t.name for t in subgraph.types.values() if merged.name in t.interfaces}
             missing = [t for t in supergraph_implementations if t not in in_subgraph]
             if missing:
-                self.error("INTERFACE_KEY_MISSING_IMPLEMENTATION_TYPE",
-                           f'[{subgraph.name}] Interface type "{merged.name}" has a resolvable key in subgraph '
-                           f'"{subgraph.name}" but that subgraph is missing some of the supergraph implementation '
-                           f'types of "{merged.name}". Subgraph "{subgraph.name}" should define '
-                           + ", ".join(f'"{t}"' for t in missing) + f' (and have them implement "{merged.name}").')
+                self.error(
+                    "INTERFACE_KEY_MISSING_IMPLEMENTATION_TYPE",
+                    f'[{subgraph.name}] Interface type "{merged.name}" has a resolvable key in subgraph '
+                    f'"{subgraph.name}" but that subgraph is missing some of the supergraph implementation '
+                    f'types of "{merged.name}". Subgraph "{subgraph.name}" should define '
+                    + ", ".join(f'"{t}"' for t in missing)
+                    + f' (and have them implement "{merged.name}").',
+                )
 
     def _parent(self, idx: int, type_name: str) -> TypeDef:
         return self.subgraphs[idx].types[type_name]
@@ -436,9 +479,7 @@ class Merger:
     def _is_external(self, idx: int, type_name: str, field_def: Field) -> bool:
         return self.subgraphs[idx].is_external(self._parent(idx, type_name), field_def)
 
-    def _validate_override(
-        self, merged: MergedType, field_name: str, sources: dict[int, Field | None]
-    ) -> _Context:
+    def _validate_override(self, merged: MergedType, field_name: str, sources: dict[int, Field | None]) -> _Context:
         context = _Context()
         with_override: dict[int, Applied] = {}
         for idx, source in sources.items():
@@ -451,43 +492,53 @@ class Merger:
             name = self.names[idx]
             source_type = self._parent(idx, merged.name)
             if source_type.kind == "interface":
-                self.error("OVERRIDE_ON_INTERFACE",
-                           f'@override cannot be used on field "{coordinate}" on subgraph "{name}": @override is '
-                           "not supported on interface type fields.")
+                self.error(
+                    "OVERRIDE_ON_INTERFACE",
+                    f'@override cannot be used on field "{coordinate}" on subgraph "{name}": @override is '
+                    "not supported on interface type fields.",
+                )
                 continue
             if self.subgraphs[idx].is_interface_object(source_type):
-                self.error("OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
-                           f"@override is not yet supported on fields of @interfaceObject types: cannot be used on "
-                           f'field "{coordinate}" on subgraph "{name}".')
+                self.error(
+                    "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
+                    f"@override is not yet supported on fields of @interfaceObject types: cannot be used on "
+                    f'field "{coordinate}" on subgraph "{name}".',
+                )
                 continue
             from_name = override.string_arg("from") or ""
             label = override.string_arg("label")
             if from_name not in self.names:
                 continue
             if from_name == name:
-                self.error("OVERRIDE_FROM_SELF_ERROR",
-                           f'Source and destination subgraphs "{from_name}" are the same for overridden field '
-                           f'"{coordinate}"')
+                self.error(
+                    "OVERRIDE_FROM_SELF_ERROR",
+                    f'Source and destination subgraphs "{from_name}" are the same for overridden field "{coordinate}"',
+                )
                 continue
             from_idx = self.names.index(from_name)
             if from_idx in with_override:
-                self.error("OVERRIDE_SOURCE_HAS_OVERRIDE",
-                           f'Field "{coordinate}" on subgraph "{name}" is also marked with directive @override in '
-                           f'subgraph "{from_name}". Only one @override directive is allowed per field.')
+                self.error(
+                    "OVERRIDE_SOURCE_HAS_OVERRIDE",
+                    f'Field "{coordinate}" on subgraph "{name}" is also marked with directive @override in '
+                    f'subgraph "{from_name}". Only one @override directive is allowed per field.',
+                )
                 continue
             from_field = sources.get(from_idx)
             if from_field is None:
                 continue
             from_subgraph = self.subgraphs[from_idx]
-            conflicting = next((d for d in ("requires", "provides") if from_subgraph.has(from_field.directives, d)),
-                               None)
+            conflicting = next(
+                (d for d in ("requires", "provides") if from_subgraph.has(from_field.directives, d)), None
+            )
             own_field = sources[idx]
             if conflicting is None and own_field is not None and self._is_external(idx, merged.name, own_field):
                 conflicting = "external"
             if conflicting is not None:
-                self.error("OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
-                           f'@override cannot be used on field "{coordinate}" on subgraph "{name}" since '
-                           f'"{coordinate}" on "{from_name}" is marked with directive "@{conflicting}"')
+                self.error(
+                    "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
+                    f'@override cannot be used on field "{coordinate}" on subgraph "{name}" since '
+                    f'"{coordinate}" on "{from_name}" is marked with directive "@{conflicting}"',
+                )
                 continue
             if self._is_external(from_idx, merged.name, from_field):
                 pass
@@ -500,11 +551,13 @@ class Merger:
                     context.labels[idx] = label
                     context.labels[from_idx] = label
                 else:
-                    self.error("OVERRIDE_LABEL_INVALID",
-                               f'Invalid @override label "{label}" on field "{coordinate}" on subgraph "{name}": '
-                               "labels must start with a letter and after that may contain alphanumerics, "
-                               "underscores, minuses, colons, periods, or slashes. Alternatively, labels may be "
-                               'of the form "percent(x)" where x is a float between 0-100 inclusive.')
+                    self.error(
+                        "OVERRIDE_LABEL_INVALID",
+                        f'Invalid @override label "{label}" on field "{coordinate}" on subgraph "{name}": '
+                        "labels must start with a letter and after that may contain alphanumerics, "
+                        "underscores, minuses, colons, periods, or slashes. Alternatively, labels may be "
+                        'of the form "percent(x)" where x is a float between 0-100 inclusive.',
+                    )
         return context
 
     def _merge_field(
@@ -515,28 +568,35 @@ class Merger:
         if all(self._is_external(i, merged.name, f) for i, f in present.items()) and not self._abstracted(
             merged, field_name, sources
         ):
-            self.error("EXTERNAL_MISSING_ON_BASE",
-                       f'Field "{coordinate}" is marked @external on all the subgraphs in which it is listed '
-                       f"({self._subgraph_list(list(present))}).")
+            self.error(
+                "EXTERNAL_MISSING_ON_BASE",
+                f'Field "{coordinate}" is marked @external on all the subgraphs in which it is listed '
+                f"({self._subgraph_list(list(present))}).",
+            )
             return None
         without_external: dict[int, Field | None] = {
-            i: (f if f is not None and not self._is_external(i, merged.name, f) else None)
-            for i, f in sources.items()
+            i: (f if f is not None and not self._is_external(i, merged.name, f) else None) for i, f in sources.items()
         }
         for i, f in present.items():
             if self._is_external(i, merged.name, f):
                 for applied in f.directives:
                     if self.is_merged_directive(self.subgraphs[i], applied) and applied.name not in BUILTIN_DIRECTIVES:
-                        self.error("MERGED_DIRECTIVE_APPLICATION_ON_EXTERNAL",
-                                   f'[{self.names[i]}] Cannot apply merged directive {print_ast(applied.node)} to '
-                                   f'external field "{coordinate}"')
+                        self.error(
+                            "MERGED_DIRECTIVE_APPLICATION_ON_EXTERNAL",
+                            f"[{self.names[i]}] Cannot apply merged directive {print_ast(applied.node)} to "
+                            f'external field "{coordinate}"',
+                        )
         non_external = {i: f for i, f in without_external.items() if f is not None}
         first = next(iter(non_external.values()), None) or next(iter(present.values()))
         dest = MergedField(field_name, first.type)
         if non_external:
             dest.description = _merge_description([f.description for f in non_external.values()])
-            self._record_directives([f.directives if f else None for f in without_external.values()],
-                                    dest.directives, indices=list(without_external), access_key=coordinate)
+            self._record_directives(
+                [f.directives if f else None for f in without_external.values()],
+                dest.directives,
+                indices=list(without_external),
+                access_key=coordinate,
+            )
             dest.args = self._merge_arguments(coordinate, without_external)
         type_sources = non_external or present
         dest.type, all_types_equal = self._merge_type_reference(
@@ -557,8 +617,11 @@ class Merger:
                 continue
             for interface in merged.interfaces:
                 itf = subgraph.types.get(interface)
-                if itf is not None and subgraph.is_interface_object(itf) and field_name in itf.fields and not (
-                    subgraph.is_external(itf, itf.fields[field_name])
+                if (
+                    itf is not None
+                    and subgraph.is_interface_object(itf)
+                    and field_name in itf.fields
+                    and not (subgraph.is_external(itf, itf.fields[field_name]))
                 ):
                     return True
         return False
@@ -570,27 +633,35 @@ class Merger:
                 names += [a for a in source.args if a not in names]
         result: dict[str, MergedInputValue] = {}
         for arg_name in names:
-            arg_sources = {i: (f.args.get(arg_name) if f is not None else None) for i, f in sources.items()
-                           if f is not None}
-            contextual = {i for i, a in arg_sources.items()
-                          if a is not None and self.subgraphs[i].has(a.directives, "fromContext")}
+            arg_sources = {
+                i: (f.args.get(arg_name) if f is not None else None) for i, f in sources.items() if f is not None
+            }
+            contextual = {
+                i
+                for i, a in arg_sources.items()
+                if a is not None and self.subgraphs[i].has(a.directives, "fromContext")
+            }
             if contextual:
                 # Filled by the gateway from an enclosing @context: never part of the supergraph's field.
                 for i, a in arg_sources.items():
                     if a is not None and i not in contextual and _is_required(a):
-                        self.error("CONTEXTUAL_ARGUMENT_NOT_CONTEXTUAL_IN_ALL_SUBGRAPHS",
-                                   f'Argument "{coordinate}({arg_name}:)" is contextual in at least one subgraph but '
-                                   f'in subgraph "{self.names[i]}" it does not have @fromContext, is not nullable '
-                                   "and has no default value.")
+                        self.error(
+                            "CONTEXTUAL_ARGUMENT_NOT_CONTEXTUAL_IN_ALL_SUBGRAPHS",
+                            f'Argument "{coordinate}({arg_name}:)" is contextual in at least one subgraph but '
+                            f'in subgraph "{self.names[i]}" it does not have @fromContext, is not nullable '
+                            "and has no default value.",
+                        )
                 continue
             missing = [i for i, a in arg_sources.items() if a is None]
             if missing:
                 required = [i for i, a in arg_sources.items() if a is not None and _is_required(a)]
                 if required:
-                    self.error("REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH",
-                               f'Argument "{coordinate}({arg_name}:)" is required in some subgraphs but does not '
-                               f"appear in all subgraphs: it is required in {self._subgraph_list(required)} but "
-                               f"does not appear in {self._subgraph_list(missing)}")
+                    self.error(
+                        "REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH",
+                        f'Argument "{coordinate}({arg_name}:)" is required in some subgraphs but does not '
+                        f"appear in all subgraphs: it is required in {self._subgraph_list(required)} but "
+                        f"does not appear in {self._subgraph_list(missing)}",
+                    )
                 continue
             result[arg_name] = self._merge_input_value(
                 f"{coordinate}({arg_name}:)", "Argument", {i: a for i, a in arg_sources.items() if a is not None}
@@ -603,8 +674,11 @@ class Merger:
         dest.description = _merge_description([a.description for a in sources.values()])
         self._record_directives([a.directives for a in sources.values()], dest.directives, indices=list(sources))
         dest.type, _ = self._merge_type_reference(
-            coordinate, "argument" if kind == "Argument" else "field",
-            [(i, a.type) for i, a in sources.items()], input_position=True)
+            coordinate,
+            "argument" if kind == "Argument" else "field",
+            [(i, a.type) for i, a in sources.items()],
+            input_position=True,
+        )
         dest.default = self._merge_default(coordinate, kind, sources)
         return dest
 
@@ -624,9 +698,12 @@ class Merger:
         if incompatible:
             defaults = ", ".join(
                 f'{print_ast(s.default) if s.default is not None else "no default value"} in "{self.names[i]}"'
-                for i, s in sources.items())
-            self.error("FIELD_ARGUMENT_DEFAULT_MISMATCH" if kind == "Argument" else "INPUT_FIELD_DEFAULT_MISMATCH",
-                       f'{kind} "{coordinate}" has incompatible default values across subgraphs: it has {defaults}')
+                for i, s in sources.items()
+            )
+            self.error(
+                "FIELD_ARGUMENT_DEFAULT_MISMATCH" if kind == "Argument" else "INPUT_FIELD_DEFAULT_MISMATCH",
+                f'{kind} "{coordinate}" has incompatible default values across subgraphs: it has {defaults}',
+            )
         return dest if (not inconsistent or incompatible) else None
 
     def _merge_type_reference(
@@ -655,8 +732,10 @@ class Merger:
             self.enum_usage[base] = "Both" if existing and existing != position else position
         if incompatible:
             detail = " and ".join(f'type "{type_str(t)}" in subgraph "{self.names[i]}"' for i, t in sources)
-            self.error("FIELD_ARGUMENT_TYPE_MISMATCH" if element == "argument" else "FIELD_TYPE_MISMATCH",
-                       f'Type of {element} "{coordinate}" is incompatible across subgraphs: it has {detail}')
+            self.error(
+                "FIELD_ARGUMENT_TYPE_MISMATCH" if element == "argument" else "FIELD_TYPE_MISMATCH",
+                f'Type of {element} "{coordinate}" is incompatible across subgraphs: it has {detail}',
+            )
             return dest, False
         return dest, not has_subtypes
 
@@ -690,36 +769,46 @@ class Merger:
         for idx, source in present.items():
             if not self._is_external(idx, merged.name, source):
                 continue
-            if not (same_type(dest.type, source.type) or (
-                not all_types_equal and self._is_strict_subtype(dest.type, source.type)
-            )):
+            if not (
+                same_type(dest.type, source.type)
+                or (not all_types_equal and self._is_strict_subtype(dest.type, source.type))
+            ):
                 invalid_type = True
             for arg_name, arg in dest.args.items():
                 own = source.args.get(arg_name)
                 if own is None:
-                    self.error("EXTERNAL_ARGUMENT_MISSING",
-                               f'Field "{coordinate}" is missing argument "{coordinate}({arg_name}:)" in some '
-                               f'subgraphs where it is marked @external: subgraph "{self.names[idx]}"')
+                    self.error(
+                        "EXTERNAL_ARGUMENT_MISSING",
+                        f'Field "{coordinate}" is missing argument "{coordinate}({arg_name}:)" in some '
+                        f'subgraphs where it is marked @external: subgraph "{self.names[idx]}"',
+                    )
                 else:
                     if not same_type(arg.type, own.type) and not self._is_strict_subtype(own.type, arg.type):
-                        self.error("EXTERNAL_ARGUMENT_TYPE_MISMATCH",
-                                   f'Type of argument "{coordinate}({arg_name}:)" is incompatible across subgraphs '
-                                   f'(where "{coordinate}" is marked @external)')
+                        self.error(
+                            "EXTERNAL_ARGUMENT_TYPE_MISMATCH",
+                            f'Type of argument "{coordinate}({arg_name}:)" is incompatible across subgraphs '
+                            f'(where "{coordinate}" is marked @external)',
+                        )
                     ours = print_ast(arg.default) if arg.default is not None else None
                     theirs = print_ast(own.default) if own.default is not None else None
                     if ours != theirs:
-                        self.error("EXTERNAL_ARGUMENT_DEFAULT_MISMATCH",
-                                   f'Argument "{coordinate}({arg_name}:)" has incompatible defaults across subgraphs '
-                                   f'(where "{coordinate}" is marked @external): it has '
-                                   f'{"default value " + ours if ours else "no default value"} in the supergraph but '
-                                   f'{"default value " + theirs if theirs else "no default value"} in subgraph '
-                                   f'"{self.names[idx]}"')
+                        self.error(
+                            "EXTERNAL_ARGUMENT_DEFAULT_MISMATCH",
+                            f'Argument "{coordinate}({arg_name}:)" has incompatible defaults across subgraphs '
+                            f'(where "{coordinate}" is marked @external): it has '
+                            f"{'default value ' + ours if ours else 'no default value'} in the supergraph but "
+                            f"{'default value ' + theirs if theirs else 'no default value'} in subgraph "
+                            f'"{self.names[idx]}"',
+                        )
         if invalid_type:
             detail = " and ".join(
-                f'type "{type_str(f.type)}" in subgraph "{self.names[i]}"' for i, f in present.items())
-            self.error("EXTERNAL_TYPE_MISMATCH",
-                       f'Type of field "{coordinate}" is incompatible across subgraphs (where marked @external): it '
-                       f"has {detail}")
+                f'type "{type_str(f.type)}" in subgraph "{self.names[i]}"' for i, f in present.items()
+            )
+            self.error(
+                "EXTERNAL_TYPE_MISMATCH",
+                f'Type of field "{coordinate}" is incompatible across subgraphs (where marked @external): it '
+                f"has {detail}",
+            )
 
     def _context_arguments(self, idx: int, field_def: Field) -> list[dict[str, str]]:
         subgraph = self.subgraphs[idx]
@@ -731,8 +820,14 @@ class Merger:
             match = _CONTEXT_FIELD.match(applied[0].string_arg("field") or "")
             if match is None:
                 continue
-            found.append({"context": f"{subgraph.name}__{match.group(1)}", "name": arg.name,
-                          "type": type_str(arg.type), "selection": match.group(2)})
+            found.append(
+                {
+                    "context": f"{subgraph.name}__{match.group(1)}",
+                    "name": arg.name,
+                    "type": type_str(arg.type),
+                    "selection": match.group(2),
+                }
+            )
         return found
 
     def _needs_join_field(
@@ -745,15 +840,22 @@ class Merger:
         for idx, source in sources.items():
             if source is not None and idx not in context.unused_overridden:
                 subgraph = self.subgraphs[idx]
-                if (self._is_external(idx, type_name, source) or subgraph.has(source.directives, "provides")
-                        or subgraph.has(source.directives, "requires")):
+                if (
+                    self._is_external(idx, type_name, source)
+                    or subgraph.has(source.directives, "provides")
+                    or subgraph.has(source.directives, "requires")
+                ):
                     return True
             elif type_name in self.subgraphs[idx].types:
                 return True
         return False
 
     def _add_join_field(
-        self, merged: MergedType, dest: MergedField, sources: dict[int, Field | None], all_types_equal: bool,
+        self,
+        merged: MergedType,
+        dest: MergedField,
+        sources: dict[int, Field | None],
+        all_types_equal: bool,
         context: _Context,
     ) -> None:
         if not self._needs_join_field(merged.name, sources, all_types_equal, context):
@@ -766,17 +868,21 @@ class Merger:
             override = subgraph.override_from(source)
             dest.directives.insert(
                 sum(1 for d in dest.directives if d.startswith("@join__field")),
-                directive("join__field", _graph_args(
-                    self.graph(idx),
-                    requires=subgraph.field_set(source, "requires"),
-                    provides=subgraph.field_set(source, "provides"),
-                    type=None if all_types_equal else type_str(source.type),
-                    external=True if self._is_external(idx, merged.name, source) else None,
-                    override=override.string_arg("from") if override is not None else None,
-                    usedOverridden=True if idx in context.used_overridden else None,
-                    overrideLabel=label,
-                    contextArguments=self._context_arguments(idx, source) or None,
-                )))
+                directive(
+                    "join__field",
+                    _graph_args(
+                        self.graph(idx),
+                        requires=subgraph.field_set(source, "requires"),
+                        provides=subgraph.field_set(source, "provides"),
+                        type=None if all_types_equal else type_str(source.type),
+                        external=True if self._is_external(idx, merged.name, source) else None,
+                        override=override.string_arg("from") if override is not None else None,
+                        usedOverridden=True if idx in context.used_overridden else None,
+                        overrideLabel=label,
+                        contextArguments=self._context_arguments(idx, source) or None,
+                    ),
+                ),
+            )
 
     def _validate_field_sharing(
         self, merged: MergedType, field_name: str, sources: dict[int, Field | None], context: _Context
@@ -789,8 +895,12 @@ class Merger:
             if source is None:
                 for interface in merged.interfaces:
                     itf = subgraph.types.get(interface)
-                    if (merged.name not in subgraph.types and itf is not None
-                            and subgraph.is_interface_object(itf) and field_name in itf.fields):
+                    if (
+                        merged.name not in subgraph.types
+                        and itf is not None
+                        and subgraph.is_interface_object(itf)
+                        and field_name in itf.fields
+                    ):
                         itf_field = itf.fields[field_name]
                         if not subgraph.is_fully_external(itf, itf_field):
                             resolving.append(idx)
@@ -805,9 +915,11 @@ class Merger:
             (shareable if subgraph.is_shareable(parent, source) else non_shareable).append(idx)
         if non_shareable and (shareable or len(non_shareable) > 1):
             which = self._subgraph_list(non_shareable) if shareable else "all of them"
-            self.error("INVALID_FIELD_SHARING",
-                       f'Non-shareable field "{merged.name}.{field_name}" is resolved from multiple subgraphs: it is '
-                       f"resolved from {self._subgraph_list(resolving)} and defined as non-shareable in {which}")
+            self.error(
+                "INVALID_FIELD_SHARING",
+                f'Non-shareable field "{merged.name}.{field_name}" is resolved from multiple subgraphs: it is '
+                f"resolved from {self._subgraph_list(resolving)} and defined as non-shareable in {which}",
+            )
 
     # --- unions, enums, inputs -------------------------------------------------------------
     def _merge_union(self, sources: list[TypeDef | None], merged: MergedType) -> None:
@@ -817,8 +929,9 @@ class Merger:
         for member in merged.members:
             for idx, source in enumerate(sources):
                 if source is not None and member in source.members:
-                    merged.directives.append(directive("join__unionMember", [
-                        ("graph", self.graph(idx)), ("member", print_value(member))]))
+                    merged.directives.append(
+                        directive("join__unionMember", [("graph", self.graph(idx)), ("member", print_value(member))])
+                    )
 
     def _merge_enum(self, sources: list[TypeDef | None], merged: MergedType) -> None:
         usage = self.enum_usage.get(merged.name, "Output")
@@ -831,30 +944,35 @@ class Merger:
             present = {i: v for i, v in value_sources.items() if v is not None}
             value = MergedEnumValue(value_name)
             value.description = _merge_description([v.description for v in present.values()])
-            self._record_directives([v.directives for v in present.values()], value.directives,
-                                    indices=list(present))
+            self._record_directives([v.directives for v in present.values()], value.directives, indices=list(present))
             for idx in present:
                 value.directives.insert(
                     sum(1 for d in value.directives if d.startswith("@join__")),
-                    directive("join__enumValue", [("graph", self.graph(idx))]))
+                    directive("join__enumValue", [("graph", self.graph(idx))]),
+                )
             inaccessible = self.spec_directives.get("inaccessible")
             is_inaccessible = inaccessible is not None and any(
-                a.name == inaccessible for v in present.values() for a in v.directives)
+                a.name == inaccessible for v in present.values() for a in v.directives
+            )
             missing = [i for i, v in value_sources.items() if v is None]
             if not is_inaccessible and usage != "Output" and missing:
                 if usage == "Both":
-                    self.error("ENUM_VALUE_MISMATCH",
-                               f'Enum type "{merged.name}" is used as both input type and output type, but value '
-                               f'"{value_name}" is not defined in all the subgraphs defining "{merged.name}": '
-                               f'"{value_name}" is defined in {self._subgraph_list(list(present))} but not in '
-                               f"{self._subgraph_list(missing)}")
+                    self.error(
+                        "ENUM_VALUE_MISMATCH",
+                        f'Enum type "{merged.name}" is used as both input type and output type, but value '
+                        f'"{value_name}" is not defined in all the subgraphs defining "{merged.name}": '
+                        f'"{value_name}" is defined in {self._subgraph_list(list(present))} but not in '
+                        f"{self._subgraph_list(missing)}",
+                    )
                 continue
             merged.values[value_name] = value
         if not merged.values:
-            self.error("EMPTY_MERGED_ENUM_TYPE",
-                       f'None of the values of enum type "{merged.name}" are defined consistently in all the '
-                       "subgraphs defining that type. As only values common to all subgraphs are merged, this "
-                       "would result in an empty type.")
+            self.error(
+                "EMPTY_MERGED_ENUM_TYPE",
+                f'None of the values of enum type "{merged.name}" are defined consistently in all the '
+                "subgraphs defining that type. As only values common to all subgraphs are merged, this "
+                "would result in an empty type.",
+            )
 
     def _merge_input(self, sources: list[TypeDef | None], merged: MergedType) -> None:
         names: list[str] = []
@@ -873,28 +991,39 @@ class Merger:
                 for idx, input_source in present.items():
                     dest.directives.insert(
                         sum(1 for d in dest.directives if d.startswith("@join__")),
-                        directive("join__field", _graph_args(
-                            self.graph(idx), type=None if all_equal else type_str(input_source.type))))
+                        directive(
+                            "join__field",
+                            _graph_args(self.graph(idx), type=None if all_equal else type_str(input_source.type)),
+                        ),
+                    )
             is_inaccessible = inaccessible is not None and any(
-                a.name == inaccessible for f in present.values() for a in f.directives)
+                a.name == inaccessible for f in present.values() for a in f.directives
+            )
             if missing and not is_inaccessible:
                 required = [i for i, f in present.items() if _is_required(f)]
                 if required:
-                    self.error("REQUIRED_INPUT_FIELD_MISSING_IN_SOME_SUBGRAPH",
-                               f'Input object field "{coordinate}" is required in some subgraphs but does not '
-                               f"appear in all subgraphs: it is required in {self._subgraph_list(required)} but "
-                               f"does not appear in {self._subgraph_list(missing)}")
+                    self.error(
+                        "REQUIRED_INPUT_FIELD_MISSING_IN_SOME_SUBGRAPH",
+                        f'Input object field "{coordinate}" is required in some subgraphs but does not '
+                        f"appear in all subgraphs: it is required in {self._subgraph_list(required)} but "
+                        f"does not appear in {self._subgraph_list(missing)}",
+                    )
                 continue
             merged.input_fields[field_name] = dest
         if not merged.input_fields:
-            self.error("EMPTY_MERGED_INPUT_TYPE",
-                       f'None of the fields of input object type "{merged.name}" are consistently defined in all '
-                       "the subgraphs defining that type. As only fields common to all subgraphs are merged, this "
-                       "would result in an empty type.")
+            self.error(
+                "EMPTY_MERGED_INPUT_TYPE",
+                f'None of the fields of input object type "{merged.name}" are consistently defined in all '
+                "the subgraphs defining that type. As only fields common to all subgraphs are merged, this "
+                "would result in an empty type.",
+            )
 
     # --- applied directives ---------------------------------------------------------------
     def _record_directives(
-        self, sources: list[list[Applied] | None], dest: list[str], indices: list[int] | None = None,
+        self,
+        sources: list[list[Applied] | None],
+        dest: list[str],
+        indices: list[int] | None = None,
         access_key: str | None = None,
     ) -> None:
         """Remembers which merged directives to apply to `dest` once all types are merged.
@@ -910,8 +1039,7 @@ class Merger:
             for applied in applications or ():
                 if self.is_merged_directive(self.subgraphs[idx], applied):
                     names.add(applied.name)
-            transformed.append(None if applications is None else [
-                self._static_transform(idx, a) for a in applications])
+            transformed.append(None if applications is None else [self._static_transform(idx, a) for a in applications])
         if access_key is not None:
             for federation_name in ACCESS_CONTROL:
                 name = self.spec_directives.get(federation_name)
@@ -929,8 +1057,11 @@ class Merger:
         if self.subgraphs[idx].fed(applied) != "context":
             return applied
         name = applied.string_arg("name") or ""
-        node = parse(f'type T @{applied.name}(name: {print_value(f"{self.names[idx]}__{name}")})',
-                     no_location=True).definitions[0].directives[0]  # type: ignore[attr-defined]
+        node = (
+            parse(f"type T @{applied.name}(name: {print_value(f'{self.names[idx]}__{name}')})", no_location=True)
+            .definitions[0]
+            .directives[0]
+        )  # type: ignore[attr-defined]
         return Applied(node, applied.from_extension)
 
     def _access_extra(self) -> dict[str, list[list[Applied]]]:
@@ -961,8 +1092,11 @@ class Merger:
                             keys = set()
                             for implementation in self._implementations(type_def.name):
                                 keys.add(f"{implementation}.{field_def.name}")
-                                keys |= {f"{i}.{field_def.name}" for i in self.types[implementation].interfaces
-                                         if i != type_def.name}
+                                keys |= {
+                                    f"{i}.{field_def.name}"
+                                    for i in self.types[implementation].interfaces
+                                    if i != type_def.name
+                                }
                         else:
                             keys = {f"{i}.{field_def.name}" for i in merged.interfaces}
                         for key in keys:
@@ -1013,8 +1147,10 @@ class Merger:
         names: list[str] = []
         for subgraph in self.subgraphs:
             for name, definition in subgraph.directive_definitions.items():
-                if name not in names and name not in self.composed and any(
-                    loc.value in EXECUTABLE_LOCATIONS for loc in definition.locations
+                if (
+                    name not in names
+                    and name not in self.composed
+                    and any(loc.value in EXECUTABLE_LOCATIONS for loc in definition.locations)
                 ):
                     names.append(name)
         printed = []
@@ -1029,10 +1165,19 @@ class Merger:
                 continue
             repeatable = all(d.repeatable for d in present)
             as_fields: dict[int, Field | None] = {
-                i: Field(name, NamedTypeNode(name=NameNode(value="Boolean")), {a.name.value: InputValue(
-                    a.name.value, a.type, a.default_value, [], _node_description(a)) for a in d.arguments or ()},
-                    [], None, False)
-                for i, d in enumerate(present)}
+                i: Field(
+                    name,
+                    NamedTypeNode(name=NameNode(value="Boolean")),
+                    {
+                        a.name.value: InputValue(a.name.value, a.type, a.default_value, [], _node_description(a))
+                        for a in d.arguments or ()
+                    },
+                    [],
+                    None,
+                    False,
+                )
+                for i, d in enumerate(present)
+            }
             args = self._merge_arguments(f"@{name}", as_fields)
             text = f"directive @{name}"
             if args:
@@ -1055,17 +1200,25 @@ class Merger:
                 for field_name, itf_field in itf.fields.items():
                     if field_name in merged.fields or not self._provided_by_interface_object(field_name, interface):
                         continue
-                    copied = MergedField(field_name, itf_field.type, dict(itf_field.args),
-                                         [d for d in itf_field.directives if not d.startswith("@join__")],
-                                         itf_field.description)
+                    copied = MergedField(
+                        field_name,
+                        itf_field.type,
+                        dict(itf_field.args),
+                        [d for d in itf_field.directives if not d.startswith("@join__")],
+                        itf_field.description,
+                    )
                     copied.directives.insert(0, "@join__field")
                     merged.fields[field_name] = copied
 
     def _provided_by_interface_object(self, field_name: str, interface: str) -> bool:
         for subgraph in self.subgraphs:
             type_def = subgraph.types.get(interface)
-            if (type_def is not None and subgraph.is_interface_object(type_def) and field_name in type_def.fields
-                    and not subgraph.is_external(type_def, type_def.fields[field_name])):
+            if (
+                type_def is not None
+                and subgraph.is_interface_object(type_def)
+                and field_name in type_def.fields
+                and not subgraph.is_external(type_def, type_def.fields[field_name])
+            ):
                 return True
         return False
 
@@ -1081,51 +1234,70 @@ class Merger:
         for name, merged in self.types.items():
             if name in hidden:
                 if name in self._roots.values() and name == self._roots.get("query"):
-                    self.error("QUERY_ROOT_TYPE_INACCESSIBLE",
-                               f'Type "{name}" is @inaccessible but is the query root type, which must be visible '
-                               "in the API schema.")
+                    self.error(
+                        "QUERY_ROOT_TYPE_INACCESSIBLE",
+                        f'Type "{name}" is @inaccessible but is the query root type, which must be visible '
+                        "in the API schema.",
+                    )
                 continue
             for field_name, field_def in merged.fields.items():
                 if not self._is_inaccessible(field_def.directives):
                     continue
                 for interface in merged.interfaces:
                     itf = self.types.get(interface)
-                    if (itf is not None and interface not in hidden and field_name in itf.fields
-                            and not self._is_inaccessible(itf.fields[field_name].directives)):
-                        self.error("IMPLEMENTED_BY_INACCESSIBLE",
-                                   f'Field "{name}.{field_name}" is @inaccessible but implements the interface '
-                                   f'field "{interface}.{field_name}", which is in the API schema.')
+                    if (
+                        itf is not None
+                        and interface not in hidden
+                        and field_name in itf.fields
+                        and not self._is_inaccessible(itf.fields[field_name].directives)
+                    ):
+                        self.error(
+                            "IMPLEMENTED_BY_INACCESSIBLE",
+                            f'Field "{name}.{field_name}" is @inaccessible but implements the interface '
+                            f'field "{interface}.{field_name}", which is in the API schema.',
+                        )
             visible_fields = [f for f in merged.fields.values() if not self._is_inaccessible(f.directives)]
             if merged.kind in ("object", "interface") and not visible_fields:
-                self.error("ONLY_INACCESSIBLE_CHILDREN",
-                           f'Type "{name}" is in the API schema but all of its fields are @inaccessible.')
+                self.error(
+                    "ONLY_INACCESSIBLE_CHILDREN",
+                    f'Type "{name}" is in the API schema but all of its fields are @inaccessible.',
+                )
             for field_def in visible_fields:
                 coordinate = f"{name}.{field_def.name}"
                 if named_type(field_def.type) in hidden:
-                    self.error("REFERENCED_INACCESSIBLE",
-                               f'Type "{named_type(field_def.type)}" is @inaccessible but is referenced by '
-                               f'"{coordinate}", which is in the API schema.')
+                    self.error(
+                        "REFERENCED_INACCESSIBLE",
+                        f'Type "{named_type(field_def.type)}" is @inaccessible but is referenced by '
+                        f'"{coordinate}", which is in the API schema.',
+                    )
                 for arg in field_def.args.values():
                     if self._is_inaccessible(arg.directives):
                         if isinstance(arg.type, NonNullTypeNode) and arg.default is None:
-                            self.error("REQUIRED_INACCESSIBLE",
-                                       f'Argument "{coordinate}({arg.name}:)" is @inaccessible but is a required '
-                                       f'argument of its field.')
+                            self.error(
+                                "REQUIRED_INACCESSIBLE",
+                                f'Argument "{coordinate}({arg.name}:)" is @inaccessible but is a required '
+                                f"argument of its field.",
+                            )
                     elif named_type(arg.type) in hidden:
-                        self.error("REFERENCED_INACCESSIBLE",
-                                   f'Type "{named_type(arg.type)}" is @inaccessible but is referenced by '
-                                   f'"{coordinate}({arg.name}:)", which is in the API schema.')
+                        self.error(
+                            "REFERENCED_INACCESSIBLE",
+                            f'Type "{named_type(arg.type)}" is @inaccessible but is referenced by '
+                            f'"{coordinate}({arg.name}:)", which is in the API schema.',
+                        )
             for input_field in merged.input_fields.values():
                 coordinate = f"{name}.{input_field.name}"
                 if self._is_inaccessible(input_field.directives):
                     if isinstance(input_field.type, NonNullTypeNode) and input_field.default is None:
-                        self.error("REQUIRED_INACCESSIBLE",
-                                   f'Input field "{coordinate}" is @inaccessible but is a required input field of '
-                                   "its type.")
+                        self.error(
+                            "REQUIRED_INACCESSIBLE",
+                            f'Input field "{coordinate}" is @inaccessible but is a required input field of its type.',
+                        )
                 elif named_type(input_field.type) in hidden:
-                    self.error("REFERENCED_INACCESSIBLE",
-                               f'Type "{named_type(input_field.type)}" is @inaccessible but is referenced by '
-                               f'"{coordinate}", which is in the API schema.')
+                    self.error(
+                        "REFERENCED_INACCESSIBLE",
+                        f'Type "{named_type(input_field.type)}" is @inaccessible but is referenced by '
+                        f'"{coordinate}", which is in the API schema.',
+                    )
 
     def _post_merge_validations(self) -> None:
         self._validate_inaccessible()
@@ -1139,15 +1311,23 @@ class Merger:
                 for field_name in itf.fields:
                     if field_name in merged.fields:
                         continue
-                    with_field = [i for i, s in enumerate(self.subgraphs)
-                                  if interface in s.types and field_name in s.types[interface].fields]
-                    implementing = [i for i, s in enumerate(self.subgraphs)
-                                    if merged.name in s.types and interface in s.types[merged.name].interfaces]
-                    self.error("INTERFACE_FIELD_NO_IMPLEM",
-                               f'Interface field "{interface}.{field_name}" is declared in '
-                               f'{self._subgraph_list(with_field)} but type "{merged.name}", which implements '
-                               f'"{interface}" only in {self._subgraph_list(implementing)} does not have field '
-                               f'"{field_name}".')
+                    with_field = [
+                        i
+                        for i, s in enumerate(self.subgraphs)
+                        if interface in s.types and field_name in s.types[interface].fields
+                    ]
+                    implementing = [
+                        i
+                        for i, s in enumerate(self.subgraphs)
+                        if merged.name in s.types and interface in s.types[merged.name].interfaces
+                    ]
+                    self.error(
+                        "INTERFACE_FIELD_NO_IMPLEM",
+                        f'Interface field "{interface}.{field_name}" is declared in '
+                        f'{self._subgraph_list(with_field)} but type "{merged.name}", which implements '
+                        f'"{interface}" only in {self._subgraph_list(implementing)} does not have field '
+                        f'"{field_name}".',
+                    )
 
     # --- output ---------------------------------------------------------------------------
     def _supergraph(self, roots: dict[str, str]) -> Supergraph:
@@ -1165,8 +1345,16 @@ class Merger:
             if feature.purpose:
                 args.append(("for", feature.purpose))
             if imports:
-                args.append(("import", "[" + ", ".join(
-                    print_value("@" + d) if d == n else f'{{name: "@{d}", as: "@{n}"}}' for d, n in imports) + "]"))
+                args.append(
+                    (
+                        "import",
+                        "["
+                        + ", ".join(
+                            print_value("@" + d) if d == n else f'{{name: "@{d}", as: "@{n}"}}' for d, n in imports
+                        )
+                        + "]",
+                    )
+                )
             links.append(directive("link", args))
             for directive_name, template in feature.directives:
                 name = self.spec_directives.get(directive_name, default_name(feature, directive_name))
@@ -1174,8 +1362,7 @@ class Merger:
             spec_types += [t.format(prefix=feature.name) for t in feature.types]
         definitions += self._merge_executable_directives()
         for url, imports in self.composed_links.values():
-            printed = ", ".join(print_value("@" + o) if o == n else f'{{name: "@{o}", as: "@{n}"}}'
-                                for o, n in imports)
+            printed = ", ".join(print_value("@" + o) if o == n else f'{{name: "@{o}", as: "@{n}"}}' for o, n in imports)
             links.append(directive("link", [("url", print_value(url)), ("import", f"[{printed}]")]))
         custom = [self._composed_definition(name) for name in self.composed]
         graphs = "\n".join(
@@ -1184,12 +1371,20 @@ class Merger:
             for s in self.subgraphs
         )
         spec_types.append("enum join__Graph {\n" + graphs + "\n}")
-        return Supergraph(links=links, roots=roots, schema_directives=self.schema_directives,
-                          directive_definitions=definitions, spec_types=spec_types, types=self.types,
-                          custom_directive_nodes=custom, description=self.schema_description)
+        return Supergraph(
+            links=links,
+            roots=roots,
+            schema_directives=self.schema_directives,
+            directive_definitions=definitions,
+            spec_types=spec_types,
+            types=self.types,
+            custom_directive_nodes=custom,
+            description=self.schema_description,
+        )
 
 
 # --- small helpers --------------------------------------------------------------------------
+
 
 def _all_applications(subgraph: SubgraphSchema) -> list[Applied]:
     found: list[Applied] = list(subgraph.schema_directives)
@@ -1236,8 +1431,14 @@ def _is_required(value: InputValue) -> bool:
 
 
 def _kind_label(kind: str) -> str:
-    return {"object": "Object Type", "interface": "Interface Type", "union": "Union Type", "enum": "Enum Type",
-            "input": "Input Object Type", "scalar": "Scalar Type"}[kind]
+    return {
+        "object": "Object Type",
+        "interface": "Interface Type",
+        "union": "Union Type",
+        "enum": "Enum Type",
+        "input": "Input Object Type",
+        "scalar": "Scalar Type",
+    }[kind]
 
 
 def _url_version(url: str) -> tuple[int, ...]:
@@ -1276,9 +1477,7 @@ def _graph_enum_names(names: list[str]) -> dict[str, str]:
     return result
 
 
-def _merge_arguments_of(
-    name: str, federation_name: str, feature: Feature, applications: list[DirectiveNode]
-) -> str:
+def _merge_arguments_of(name: str, federation_name: str, feature: Feature, applications: list[DirectiveNode]) -> str:
     strategies = dict(feature.merge_strategy)
     values = [{a.name.value: value_from_ast_untyped(a.value) for a in node.arguments or ()} for node in applications]
     args: list[tuple[str, Any]] = []
@@ -1297,6 +1496,7 @@ def _nullable(merge: Callable[[list[Any]], Any]) -> Callable[[list[Any]], Any]:
     def run(values: list[Any]) -> Any:
         present = [v for v in values if v is not None]
         return merge(present) if present else None
+
     return run
 
 

@@ -43,8 +43,14 @@ def _field(field: MergedField) -> str:
 
 
 def _type(merged: MergedType) -> str:
-    keyword = {"object": "type", "interface": "interface", "union": "union", "enum": "enum", "input": "input",
-               "scalar": "scalar"}[merged.kind]
+    keyword = {
+        "object": "type",
+        "interface": "interface",
+        "union": "union",
+        "enum": "enum",
+        "input": "input",
+        "scalar": "scalar",
+    }[merged.kind]
     head = f"{keyword} {merged.name}"
     if merged.interfaces:
         head += " implements " + " & ".join(merged.interfaces)
@@ -84,9 +90,11 @@ def print_supergraph(supergraph: Supergraph) -> str:
 
 
 def _split_blocks(chunk: str) -> list[str]:
-    return [block.strip() for block in chunk.strip().split("\n\n") if block.strip()] if "{" not in chunk else [
-        block.strip() for block in _split_keeping_braces(chunk)
-    ]
+    return (
+        [block.strip() for block in chunk.strip().split("\n\n") if block.strip()]
+        if "{" not in chunk
+        else [block.strip() for block in _split_keeping_braces(chunk)]
+    )
 
 
 def _split_keeping_braces(chunk: str) -> list[str]:

@@ -51,8 +51,11 @@ class _Checker:
         return any(d == "@inaccessible" or d.startswith("@inaccessible(") for d in directives)
 
     def api_fields(self, merged: MergedType) -> list[str]:
-        return [name for name, f in merged.fields.items()
-                if not self.inaccessible(f.directives) and not name.startswith("__")]
+        return [
+            name
+            for name, f in merged.fields.items()
+            if not self.inaccessible(f.directives) and not name.startswith("__")
+        ]
 
     def possible_types(self, type_name: str) -> list[str]:
         merged = self.types.get(type_name)
@@ -73,7 +76,9 @@ class _Checker:
             return False
         for parent, name in targets:
             parent_type = subgraph.types[parent]
-            if subgraph.is_fully_external(parent_type, parent_type.fields[name]):
+            if subgraph.is_fully_external(parent_type, parent_type.fields[name]) or self._overridden_away(
+                idx, parent, name
+            ):
                 return False
         return True
 
@@ -121,8 +126,9 @@ class _Checker:
                 if itf is None or not subgraph.is_interface_object(itf):
                     continue
                 for key in subgraph.keys(itf):
-                    if key.resolvable and any(self._fields_available(s, type_name, key.fields)
-                                              for s in self.reach(start, type_name)):
+                    if key.resolvable and any(
+                        self._fields_available(s, type_name, key.fields) for s in self.reach(start, type_name)
+                    ):
                         found.append((idx, interface))
                         break
         return found
@@ -162,9 +168,12 @@ class _Checker:
         for parent, name in targets:
             if parent != type_name:
                 continue
-            if not any(name in self.subgraphs[c].types.get(type_name, TypeDef("", "object")).fields
-                       and self.resolves(c, self.subgraphs[c].types[type_name], name, frozenset(), False)
-                       for c in candidates + self.reach(idx, type_name)):
+            # The gateway gathers required fields starting from the requiring subgraph.
+            if not any(
+                name in self.subgraphs[c].types.get(type_name, TypeDef("", "object")).fields
+                and self.resolves(c, self.subgraphs[c].types[type_name], name, frozenset(), False)
+                for c in self.reach(idx, type_name)
+            ):
                 return False
         return True
 
@@ -204,13 +213,15 @@ class _Checker:
                 for possible in self.possible_types(type_name):
                     if self.inaccessible(self.types[possible].directives):
                         continue
-                    narrowed = frozenset(_State(s.subgraph, possible, s.provided) for s in states
-                                         if self._can_return(s.subgraph, type_name, possible))
+                    narrowed = frozenset(
+                        _State(s.subgraph, possible, s.provided)
+                        for s in states
+                        if self._can_return(s.subgraph, type_name, possible)
+                    )
                     narrowed |= self.through_interface_object(states, type_name, possible)
                     if narrowed:
                         queue.append((possible, narrowed, [*path, _Step(None, possible)]))
-                interface_objects = frozenset(
-                    s for s in states if self._is_interface_object(s.subgraph, type_name))
+                interface_objects = frozenset(s for s in states if self._is_interface_object(s.subgraph, type_name))
                 if merged.kind == "union" or not interface_objects:
                     # Interface fields are checked on each implementation the subgraphs can return.
                     continue
@@ -238,9 +249,7 @@ class _Checker:
         own = self.subgraphs[idx].types.get(type_name)
         return own is not None and self.subgraphs[idx].is_interface_object(own)
 
-    def through_interface_object(
-        self, states: frozenset[_State], interface: str, possible: str
-    ) -> frozenset[_State]:
+    def through_interface_object(self, states: frozenset[_State], interface: str, possible: str) -> frozenset[_State]:
         """From a subgraph that only knows the interface as an @interfaceObject, the gateway finds
         the concrete type through the interface's key in a subgraph that has the implementations."""
         found: set[_State] = set()
@@ -298,20 +307,29 @@ class _Checker:
                 if not keys:
                     why = f'type "{type_name}" has no @key defined in subgraph "{other.name}"'
                 elif not any(k.resolvable for k in keys):
-                    why = (f'none of the @key defined on type "{type_name}" in subgraph "{other.name}" are '
-                           'resolvable (they are all declared with their "resolvable" argument set to false)')
+                    why = (
+                        f'none of the @key defined on type "{type_name}" in subgraph "{other.name}" are '
+                        'resolvable (they are all declared with their "resolvable" argument set to false)'
+                    )
                 else:
-                    why = (f'none of the @key defined on type "{type_name}" in subgraph "{other.name}" can be '
-                           f'fetched from subgraph "{name}"')
-                lines.append(f'  - cannot move to subgraph "{other.name}", which has field '
-                             f'"{type_name}.{field_name}", because {why}.')
+                    why = (
+                        f'none of the @key defined on type "{type_name}" in subgraph "{other.name}" can be '
+                        f'fetched from subgraph "{name}"'
+                    )
+                lines.append(
+                    f'  - cannot move to subgraph "{other.name}", which has field '
+                    f'"{type_name}.{field_name}", because {why}.'
+                )
             reasons += lines
         if not starts:
             reasons.append(f'- no subgraph resolves field "{type_name}.{field_name}".')
-        self.problems.append(Problem(
-            "SATISFIABILITY_ERROR",
-            f"The following supergraph API query:\n{query}\ncannot be satisfied by the subgraphs because:\n"
-            + "\n".join(reasons)))
+        self.problems.append(
+            Problem(
+                "SATISFIABILITY_ERROR",
+                f"The following supergraph API query:\n{query}\ncannot be satisfied by the subgraphs because:\n"
+                + "\n".join(reasons),
+            )
+        )
 
 
 def _print_query(steps: list[_Step]) -> str:

@@ -66,8 +66,12 @@ _FIELD_LOCATIONS = ") repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION\n"
 JOIN_DEFINITIONS = {
     (0, 3): _JOIN_COMMON + _JOIN_FIELD_03 + _FIELD_LOCATIONS,
     (0, 4): _JOIN_COMMON + _JOIN_DIRECTIVE + _JOIN_FIELD_03 + ", overrideLabel: String" + _FIELD_LOCATIONS,
-    (0, 5): _JOIN_COMMON + _JOIN_DIRECTIVE + _JOIN_CONTEXT + _JOIN_FIELD_03
-    + ", overrideLabel: String, contextArguments: [join__ContextArgument!]" + _FIELD_LOCATIONS,
+    (0, 5): _JOIN_COMMON
+    + _JOIN_DIRECTIVE
+    + _JOIN_CONTEXT
+    + _JOIN_FIELD_03
+    + ", overrideLabel: String, contextArguments: [join__ContextArgument!]"
+    + _FIELD_LOCATIONS,
 }
 
 
@@ -107,37 +111,73 @@ class Feature:
 
 
 FEATURES = (
-    Feature("tag", "v0.3", None,
-            (("tag", "directive @{name}(name: String!) repeatable on " + _ALL_LOCATIONS + " | SCHEMA"),)),
-    Feature("inaccessible", "v0.2", "SECURITY",
-            (("inaccessible", "directive @{name} on " + _ALL_LOCATIONS),)),
-    Feature("authenticated", "v0.1", "SECURITY",
-            (("authenticated", "directive @{name} on " + _ACCESS_LOCATIONS),)),
-    Feature("requiresScopes", "v0.1", "SECURITY",
-            (("requiresScopes", "directive @{name}(scopes: [[{prefix}__Scope!]!]!) on " + _ACCESS_LOCATIONS),),
-            ("scalar {prefix}__Scope",), (("scopes", "DNF_CONJUNCTION"),)),
-    Feature("policy", "v0.1", "SECURITY",
-            (("policy", "directive @{name}(policies: [[{prefix}__Policy!]!]!) on " + _ACCESS_LOCATIONS),),
-            ("scalar {prefix}__Policy",), (("policies", "DNF_CONJUNCTION"),)),
-    Feature("cost", "v0.1", None,
-            (("cost", "directive @{name}(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION "
-                      "| INPUT_FIELD_DEFINITION | OBJECT | SCALAR"),
-             ("listSize", "directive @{name}(assumedSize: Int, slicingArguments: [String!], "
-                          "sizedFields: [String!], requireOneSlicingArgument: Boolean = true) "
-                          "on FIELD_DEFINITION")),
-            (), (("weight", "MAX"), ("assumedSize", "NULLABLE_MAX"), ("slicingArguments", "NULLABLE_UNION"),
-                 ("sizedFields", "NULLABLE_UNION"), ("requireOneSlicingArgument", "NULLABLE_AND"))),
-
-    Feature("context", "v0.1", "SECURITY",
-            (("context", "directive @{name}(name: String!) repeatable on INTERFACE | OBJECT | UNION"),
-             ("fromContext", "directive @{name}(field: {prefix}__ContextFieldValue) on ARGUMENT_DEFINITION")),
-            ("scalar {prefix}__ContextFieldValue",)),
+    Feature(
+        "tag",
+        "v0.3",
+        None,
+        (("tag", "directive @{name}(name: String!) repeatable on " + _ALL_LOCATIONS + " | SCHEMA"),),
+    ),
+    Feature("inaccessible", "v0.2", "SECURITY", (("inaccessible", "directive @{name} on " + _ALL_LOCATIONS),)),
+    Feature("authenticated", "v0.1", "SECURITY", (("authenticated", "directive @{name} on " + _ACCESS_LOCATIONS),)),
+    Feature(
+        "requiresScopes",
+        "v0.1",
+        "SECURITY",
+        (("requiresScopes", "directive @{name}(scopes: [[{prefix}__Scope!]!]!) on " + _ACCESS_LOCATIONS),),
+        ("scalar {prefix}__Scope",),
+        (("scopes", "DNF_CONJUNCTION"),),
+    ),
+    Feature(
+        "policy",
+        "v0.1",
+        "SECURITY",
+        (("policy", "directive @{name}(policies: [[{prefix}__Policy!]!]!) on " + _ACCESS_LOCATIONS),),
+        ("scalar {prefix}__Policy",),
+        (("policies", "DNF_CONJUNCTION"),),
+    ),
+    Feature(
+        "cost",
+        "v0.1",
+        None,
+        (
+            (
+                "cost",
+                "directive @{name}(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION "
+                "| INPUT_FIELD_DEFINITION | OBJECT | SCALAR",
+            ),
+            (
+                "listSize",
+                "directive @{name}(assumedSize: Int, slicingArguments: [String!], "
+                "sizedFields: [String!], requireOneSlicingArgument: Boolean = true) "
+                "on FIELD_DEFINITION",
+            ),
+        ),
+        (),
+        (
+            ("weight", "MAX"),
+            ("assumedSize", "NULLABLE_MAX"),
+            ("slicingArguments", "NULLABLE_UNION"),
+            ("sizedFields", "NULLABLE_UNION"),
+            ("requireOneSlicingArgument", "NULLABLE_AND"),
+        ),
+    ),
+    Feature(
+        "context",
+        "v0.1",
+        "SECURITY",
+        (
+            ("context", "directive @{name}(name: String!) repeatable on INTERFACE | OBJECT | UNION"),
+            ("fromContext", "directive @{name}(field: {prefix}__ContextFieldValue) on ARGUMENT_DEFINITION"),
+        ),
+        ("scalar {prefix}__ContextFieldValue",),
+    ),
 )
 
 # Directives whose applications composition copies (fromContext only shapes join__field).
 NOT_COPIED = {"fromContext"}
-FEATURE_OF_DIRECTIVE = {directive: feature for feature in FEATURES for directive, _ in feature.directives
-                        if directive not in NOT_COPIED}
+FEATURE_OF_DIRECTIVE = {
+    directive: feature for feature in FEATURES for directive, _ in feature.directives if directive not in NOT_COPIED
+}
 ACCESS_CONTROL = ("authenticated", "requiresScopes", "policy")
 
 

@@ -62,16 +62,41 @@ LINK_SPEC = "https://specs.apollo.dev/link"
 
 # Directive names a Federation 2 subgraph may import from the federation spec.
 FEDERATION_DIRECTIVES = (
-    "key", "external", "requires", "provides", "extends", "shareable", "inaccessible", "override",
-    "tag", "composeDirective", "interfaceObject", "authenticated", "requiresScopes", "policy",
-    "cost", "listSize", "context", "fromContext",
+    "key",
+    "external",
+    "requires",
+    "provides",
+    "extends",
+    "shareable",
+    "inaccessible",
+    "override",
+    "tag",
+    "composeDirective",
+    "interfaceObject",
+    "authenticated",
+    "requiresScopes",
+    "policy",
+    "cost",
+    "listSize",
+    "context",
+    "fromContext",
 )
 # Federation 1 knew these by their plain names, without any @link.
 FEDERATION1_DIRECTIVES = ("key", "external", "requires", "provides", "extends", "tag")
 # Types and fields every subgraph exposes for the gateway only; they never reach the supergraph.
-FEDERATION_TYPES = {"_Any", "_Entity", "_Service", "FieldSet", "_FieldSet", "link__Import",
-                     "link__Purpose", "federation__FieldSet", "federation__Scope",
-                     "federation__Policy", "federation__ContextFieldValue"}
+FEDERATION_TYPES = {
+    "_Any",
+    "_Entity",
+    "_Service",
+    "FieldSet",
+    "_FieldSet",
+    "link__Import",
+    "link__Purpose",
+    "federation__FieldSet",
+    "federation__Scope",
+    "federation__Policy",
+    "federation__ContextFieldValue",
+}
 FEDERATION_QUERY_FIELDS = {"_service", "_entities"}
 ROOT_KINDS = ("query", "mutation", "subscription")
 DEFAULT_ROOT_NAMES = {"query": "Query", "mutation": "Mutation", "subscription": "Subscription"}
@@ -254,8 +279,9 @@ class SubgraphSchema:
             return True
         if self.has(field_def.directives, "shareable"):
             return True
-        return any(d.from_extension == field_def.from_extension
-                   for d in self.applications(type_def.directives, "shareable"))
+        return any(
+            d.from_extension == field_def.from_extension for d in self.applications(type_def.directives, "shareable")
+        )
 
     def field_used(self, type_name: str, field_name: str) -> bool:
         return (type_name, field_name) in self.used_fields
@@ -276,6 +302,7 @@ class SubgraphSchema:
 
 
 # --- field sets -----------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=4096)
 def parse_field_set(text: str) -> SelectionSetNode:
@@ -378,22 +405,37 @@ def _input_values(nodes: Iterable[object], from_extension: bool) -> dict[str, In
     for node in nodes:
         name = node.name.value  # type: ignore[attr-defined]
         result[name] = InputValue(
-            name, node.type, node.default_value,  # type: ignore[attr-defined]
-            _applied(node.directives or (), from_extension), _description(node),  # type: ignore[attr-defined]
+            name,
+            node.type,
+            node.default_value,  # type: ignore[attr-defined]
+            _applied(node.directives or (), from_extension),
+            _description(node),  # type: ignore[attr-defined]
         )
     return result
 
 
 _KINDS: dict[type, str] = {
-    ObjectTypeDefinitionNode: "object", ObjectTypeExtensionNode: "object",
-    InterfaceTypeDefinitionNode: "interface", InterfaceTypeExtensionNode: "interface",
-    UnionTypeDefinitionNode: "union", UnionTypeExtensionNode: "union",
-    EnumTypeDefinitionNode: "enum", EnumTypeExtensionNode: "enum",
-    InputObjectTypeDefinitionNode: "input", InputObjectTypeExtensionNode: "input",
-    ScalarTypeDefinitionNode: "scalar", ScalarTypeExtensionNode: "scalar",
+    ObjectTypeDefinitionNode: "object",
+    ObjectTypeExtensionNode: "object",
+    InterfaceTypeDefinitionNode: "interface",
+    InterfaceTypeExtensionNode: "interface",
+    UnionTypeDefinitionNode: "union",
+    UnionTypeExtensionNode: "union",
+    EnumTypeDefinitionNode: "enum",
+    EnumTypeExtensionNode: "enum",
+    InputObjectTypeDefinitionNode: "input",
+    InputObjectTypeExtensionNode: "input",
+    ScalarTypeDefinitionNode: "scalar",
+    ScalarTypeExtensionNode: "scalar",
 }
-_EXTENSIONS = (ObjectTypeExtensionNode, InterfaceTypeExtensionNode, UnionTypeExtensionNode,
-               EnumTypeExtensionNode, InputObjectTypeExtensionNode, ScalarTypeExtensionNode)
+_EXTENSIONS = (
+    ObjectTypeExtensionNode,
+    InterfaceTypeExtensionNode,
+    UnionTypeExtensionNode,
+    EnumTypeExtensionNode,
+    InputObjectTypeExtensionNode,
+    ScalarTypeExtensionNode,
+)
 
 
 def read_subgraph(name: str, url: str, sdl: str) -> SubgraphSchema:
@@ -423,7 +465,8 @@ def _with_default_root_names(document: DocumentNode) -> DocumentNode:
                     raise SubgraphReadError(
                         "INVALID_GRAPHQL",
                         f"Cannot set schema {operation.operation.value} root to unknown type "
-                        f"{operation.type.name.value}")
+                        f"{operation.type.name.value}",
+                    )
                 if operation.type.name.value != default:
                     renames[operation.type.name.value] = default
     if not renames:
@@ -442,8 +485,9 @@ class _TypeNameRenamer(Visitor):
     def _renamed(self, node: Any) -> Any:
         name = node.name.value
         if name in self.renames:
-            return node.__class__(**{**{k: getattr(node, k) for k in node.keys}, "name": NameNode(
-                value=self.renames[name])})
+            return node.__class__(
+                **{**{k: getattr(node, k) for k in node.keys}, "name": NameNode(value=self.renames[name])}
+            )
         return None
 
     def enter_named_type(self, node: NamedTypeNode, *_args: object) -> Any:
@@ -494,8 +538,8 @@ def _build(name: str, url: str, document: DocumentNode) -> SubgraphSchema:
         if version[0] != 2 or version[1] > 14:
             raise SubgraphReadError(
                 "UNKNOWN_FEDERATION_LINK_VERSION",
-                f'[{name}] Invalid version {version[0]}.{version[1]} for the federation feature in @link '
-                f'direction on schema',
+                f"[{name}] Invalid version {version[0]}.{version[1]} for the federation feature in @link "
+                f"direction on schema",
             )
         prefix = federation_link.alias or "federation"
         for directive in FEDERATION_DIRECTIVES:
@@ -522,9 +566,17 @@ def _build(name: str, url: str, document: DocumentNode) -> SubgraphSchema:
             del directive_definitions[directive_name]
 
     schema = SubgraphSchema(
-        name=name, url=url, fed1=fed1, version=version, types=types, roots=roots,
-        schema_directives=schema_directives, directive_definitions=directive_definitions,
-        links=links, federation_names=federation_names, document=document,
+        name=name,
+        url=url,
+        fed1=fed1,
+        version=version,
+        types=types,
+        roots=roots,
+        schema_directives=schema_directives,
+        directive_definitions=directive_definitions,
+        links=links,
+        federation_names=federation_names,
+        document=document,
         schema_description=schema_description,
     )
     _finish(schema)
@@ -557,8 +609,12 @@ def _add_type(subgraph: str, types: dict[str, TypeDef], node: object) -> None:
                     "INVALID_GRAPHQL", f'[{subgraph}] Field "{name}.{field_name}" can only be defined once.'
                 )
             type_def.fields[field_name] = Field(
-                field_name, field_node.type, _input_values(field_node.arguments or (), is_extension),
-                _applied(field_node.directives or (), is_extension), _description(field_node), is_extension,
+                field_name,
+                field_node.type,
+                _input_values(field_node.arguments or (), is_extension),
+                _applied(field_node.directives or (), is_extension),
+                _description(field_node),
+                is_extension,
             )
     elif kind == "input":
         type_def.input_fields.update(_input_values(node.fields or (), is_extension))  # type: ignore[attr-defined]
@@ -572,6 +628,7 @@ def _add_type(subgraph: str, types: dict[str, TypeDef], node: object) -> None:
 
 
 # --- derived facts and the Federation 1 upgrade ---------------------------------------------
+
 
 def _finish(schema: SubgraphSchema) -> None:
     """Federation facts of a Federation 2 subgraph (Federation 1 ones wait for `prepare_subgraphs`)."""
@@ -595,15 +652,23 @@ def prepare_subgraphs(schemas: list[SubgraphSchema]) -> list[SubgraphReadError]:
     problems = []
     for schema in fed1:
         for type_def in schema.object_like():
-            if schema.root_kind(type_def.name) is None and _is_type_extension(schema, type_def) and not any(
-                other.types.get(type_def.name) is not None and other.types[type_def.name].has_definition
-                and not (other.fed1 and _is_type_extension(other, other.types[type_def.name]))
-                for other in schemas
+            if (
+                schema.root_kind(type_def.name) is None
+                and _is_type_extension(schema, type_def)
+                and not any(
+                    other.types.get(type_def.name) is not None
+                    and other.types[type_def.name].has_definition
+                    and not (other.fed1 and _is_type_extension(other, other.types[type_def.name]))
+                    for other in schemas
+                )
             ):
-                problems.append(SubgraphReadError(
-                    "EXTENSION_WITH_NO_BASE",
-                    f'[{schema.name}] Type "{type_def.name}" is an extension type, but there is no type definition '
-                    f'for "{type_def.name}" in any subgraph.'))
+                problems.append(
+                    SubgraphReadError(
+                        "EXTENSION_WITH_NO_BASE",
+                        f'[{schema.name}] Type "{type_def.name}" is an extension type, but there is no type definition '
+                        f'for "{type_def.name}" in any subgraph.',
+                    )
+                )
     if problems:
         return problems
     for schema in fed1:
@@ -623,8 +688,10 @@ def prepare_subgraphs(schemas: list[SubgraphSchema]) -> list[SubgraphReadError]:
 
 def _is_type_extension(schema: SubgraphSchema, type_def: TypeDef) -> bool:
     extends = schema.has(type_def.directives, "extends")
-    return (type_def.has_extension or extends) and type_def.kind in ("object", "interface") and (
-        extends or not type_def.has_definition
+    return (
+        (type_def.has_extension or extends)
+        and type_def.kind in ("object", "interface")
+        and (extends or not type_def.has_definition)
     )
 
 
@@ -639,8 +706,11 @@ def _upgrade_structure(schema: SubgraphSchema, schemas: list[SubgraphSchema]) ->
                 field_def.directives = _without(schema, field_def.directives, "external")
         else:
             type_def.directives = _without(schema, type_def.directives, "external")
-    extensions = [t for t in schema.object_like() if _is_type_extension(schema, t) or (
-        schema.root_kind(t.name) is not None and not t.has_definition)]
+    extensions = [
+        t
+        for t in schema.object_like()
+        if _is_type_extension(schema, t) or (schema.root_kind(t.name) is not None and not t.has_definition)
+    ]
     for type_def in extensions:
         _remove_external_on_extension(schema, type_def, schemas)
     _trim_inactive_field_sets(schema)
@@ -711,8 +781,11 @@ def _trim_inactive_field_sets(schema: SubgraphSchema) -> None:
                     continue
                 trimmed = _external_part(schema, parent, selection)
                 if trimmed:
-                    node = parse(f"type T @{applied.name}(fields: {_quote(trimmed)})",
-                                 no_location=True).definitions[0].directives[0]  # type: ignore[attr-defined]
+                    node = (
+                        parse(f"type T @{applied.name}(fields: {_quote(trimmed)})", no_location=True)
+                        .definitions[0]
+                        .directives[0]
+                    )  # type: ignore[attr-defined]
                     kept.append(Applied(node, applied.from_extension))
             field_def.directives = kept
 
@@ -781,8 +854,10 @@ def _print_selection(selection: FieldNode) -> str:
     if selection.arguments:
         text += "(" + ", ".join(f"{a.name.value}: {print_ast(a.value)}" for a in selection.arguments) + ")"
     if selection.selection_set is not None:
-        inner = " ".join(_print_selection(s) if isinstance(s, FieldNode) else print_ast(s)
-                         for s in selection.selection_set.selections)
+        inner = " ".join(
+            _print_selection(s) if isinstance(s, FieldNode) else print_ast(s)
+            for s in selection.selection_set.selections
+        )
         text += f" {{ {inner} }}"
     return text
 
@@ -793,8 +868,11 @@ def _add_shareable(schema: SubgraphSchema, others: list[SubgraphSchema]) -> None
     for type_def in schema.types.values():
         if type_def.kind != "object" or schema.root_kind(type_def.name) == "subscription":
             continue
-        elsewhere = [(other, other.types[type_def.name]) for other in others
-                     if type_def.name in other.types and other.name != schema.name]
+        elsewhere = [
+            (other, other.types[type_def.name])
+            for other in others
+            if type_def.name in other.types and other.name != schema.name
+        ]
         if schema.keys(type_def) or schema.root_kind(type_def.name):
             for field_def in type_def.fields.values():
                 for other, other_type in elsewhere:

@@ -24,13 +24,15 @@ def graphql_problems(schema: SubgraphSchema) -> list[Problem]:
                 problems.append(Problem("INVALID_GRAPHQL", f'[{name}] Unknown type "{referenced}" (used by {where}).'))
         for member in type_def.members:
             if member not in schema.types:
-                problems.append(Problem("INVALID_GRAPHQL", f'[{name}] Unknown type "{member}" in union '
-                                                           f'"{type_def.name}".'))
+                problems.append(
+                    Problem("INVALID_GRAPHQL", f'[{name}] Unknown type "{member}" in union "{type_def.name}".')
+                )
     if problems:
         return problems
     if schema.document is not None:
-        problems += [Problem("INVALID_GRAPHQL", f"[{name}] {message}")
-                     for message in graphql_errors(schema, schema.document)]
+        problems += [
+            Problem("INVALID_GRAPHQL", f"[{name}] {message}") for message in graphql_errors(schema, schema.document)
+        ]
     return problems
 
 
@@ -51,10 +53,13 @@ def validate_subgraph(schema: SubgraphSchema) -> list[Problem]:
             if provides is not None:
                 target = named_type(field_def.type)
                 if schema.types.get(target, TypeDef("", "scalar")).kind not in ("object", "interface", "union"):
-                    problems.append(Problem(
-                        "PROVIDES_ON_NON_OBJECT_FIELD",
-                        f'[{name}] Invalid @provides directive on field "{type_def.name}.{field_def.name}": field '
-                        f'has type "{named_type(field_def.type)}" which is not a Composite Type'))
+                    problems.append(
+                        Problem(
+                            "PROVIDES_ON_NON_OBJECT_FIELD",
+                            f'[{name}] Invalid @provides directive on field "{type_def.name}.{field_def.name}": field '
+                            f'has type "{named_type(field_def.type)}" which is not a Composite Type',
+                        )
+                    )
                 else:
                     problems += _check_field_set(schema, type_def, field_def, "provides", provides, target)
     if not schema.fed1:
@@ -71,12 +76,23 @@ def _builtin_redefined(schema: SubgraphSchema, type_def: TypeDef) -> Problem:
         inputs += [(f"{other.name}.{f.name}", f) for f in other.input_fields.values()]
         for coordinate, value in inputs:
             if named_type(value.type) == name:
-                return Problem("INVALID_GRAPHQL", f'[{schema.name}] The type of "{coordinate}" must be Input Type but '
-                                                  f'got "{name}", a {type_def.kind} type.')
-    kind = {"object": "Object Type", "interface": "Interface Type", "union": "Union Type", "enum": "Enum Type",
-            "input": "Input Object Type"}[type_def.kind]
-    return Problem("TYPE_KIND_MISMATCH", f'Type "{name}" has mismatched kind: it is defined as Scalar Type (built '
-                                         f'in) but {kind} in subgraph "{schema.name}"')
+                return Problem(
+                    "INVALID_GRAPHQL",
+                    f'[{schema.name}] The type of "{coordinate}" must be Input Type but '
+                    f'got "{name}", a {type_def.kind} type.',
+                )
+    kind = {
+        "object": "Object Type",
+        "interface": "Interface Type",
+        "union": "Union Type",
+        "enum": "Enum Type",
+        "input": "Input Object Type",
+    }[type_def.kind]
+    return Problem(
+        "TYPE_KIND_MISMATCH",
+        f'Type "{name}" has mismatched kind: it is defined as Scalar Type (built '
+        f'in) but {kind} in subgraph "{schema.name}"',
+    )
 
 
 def _directive_placement(schema: SubgraphSchema) -> list[Problem]:
@@ -88,41 +104,59 @@ def _directive_placement(schema: SubgraphSchema) -> list[Problem]:
         for applied in schema.applications(type_def.directives, "shareable"):
             blocks[applied.from_extension] = blocks.get(applied.from_extension, 0) + 1
         if any(count > 1 for count in blocks.values()):
-            problems.append(Problem(
-                "INVALID_SHAREABLE_USAGE",
-                f'[{name}] Invalid duplicate application of @shareable on type "{type_def.name}": @shareable is '
-                "only repeatable on types so it can be used simultaneously on a type definition and its "
-                "extensions, but it should not be duplicated on the same definition/extension declaration"))
+            problems.append(
+                Problem(
+                    "INVALID_SHAREABLE_USAGE",
+                    f'[{name}] Invalid duplicate application of @shareable on type "{type_def.name}": @shareable is '
+                    "only repeatable on types so it can be used simultaneously on a type definition and its "
+                    "extensions, but it should not be duplicated on the same definition/extension declaration",
+                )
+            )
         for field_def in type_def.fields.values():
             coordinate = f"{type_def.name}.{field_def.name}"
             shareable = schema.applications(field_def.directives, "shareable")
             if type_def.kind == "interface":
                 if shareable:
-                    problems.append(Problem(
-                        "INVALID_SHAREABLE_USAGE",
-                        f'[{name}] Invalid use of @shareable on field "{coordinate}": only object type fields can '
-                        "be marked with @shareable"))
+                    problems.append(
+                        Problem(
+                            "INVALID_SHAREABLE_USAGE",
+                            f'[{name}] Invalid use of @shareable on field "{coordinate}": only object type fields can '
+                            "be marked with @shareable",
+                        )
+                    )
                 if schema.has(field_def.directives, "external"):
-                    problems.append(Problem(
-                        "EXTERNAL_ON_INTERFACE",
-                        f'[{name}] Interface type field "{coordinate}" is marked @external but @external is not '
-                        "allowed on interface fields (it is nonsensical)."))
+                    problems.append(
+                        Problem(
+                            "EXTERNAL_ON_INTERFACE",
+                            f'[{name}] Interface type field "{coordinate}" is marked @external but @external is not '
+                            "allowed on interface fields (it is nonsensical).",
+                        )
+                    )
                 for kind in ("requires", "provides"):
                     if schema.has(field_def.directives, kind):
-                        problems.append(Problem(
-                            f"{kind.upper()}_UNSUPPORTED_ON_INTERFACE",
-                            f'[{name}] Cannot use @{kind} on field "{coordinate}" of parent type '
-                            f'"{type_def.name}": @{kind} is not yet supported within interfaces'))
+                        problems.append(
+                            Problem(
+                                f"{kind.upper()}_UNSUPPORTED_ON_INTERFACE",
+                                f'[{name}] Cannot use @{kind} on field "{coordinate}" of parent type '
+                                f'"{type_def.name}": @{kind} is not yet supported within interfaces',
+                            )
+                        )
             elif len(shareable) > 1:
-                problems.append(Problem(
-                    "INVALID_SHAREABLE_USAGE",
-                    f'[{name}] Invalid duplicate application of @shareable on field "{coordinate}": @shareable is '
-                    "only repeatable on types so it can be used simultaneously on a type definition and its "
-                    "extensions, but it should not be duplicated on the same definition/extension declaration"))
+                problems.append(
+                    Problem(
+                        "INVALID_SHAREABLE_USAGE",
+                        f'[{name}] Invalid duplicate application of @shareable on field "{coordinate}": @shareable is '
+                        "only repeatable on types so it can be used simultaneously on a type definition and its "
+                        "extensions, but it should not be duplicated on the same definition/extension declaration",
+                    )
+                )
             if schema.has(field_def.directives, "provides") and schema.has(field_def.directives, "external"):
-                problems.append(Problem(
-                    "EXTERNAL_COLLISION_WITH_ANOTHER_DIRECTIVE",
-                    f'[{name}] Cannot have both @provides and @external on field "{coordinate}"'))
+                problems.append(
+                    Problem(
+                        "EXTERNAL_COLLISION_WITH_ANOTHER_DIRECTIVE",
+                        f'[{name}] Cannot have both @provides and @external on field "{coordinate}"',
+                    )
+                )
     return problems
 
 
@@ -148,17 +182,28 @@ def _check_field_set(
         raw = next((a for a in schema.applications(directives, kind)), None)
         value = raw.arg("fields") if raw is not None else None
         printed = print_ast(value) if value is not None else "nothing"
-        return [Problem(f"{kind.upper()}_INVALID_FIELDS_TYPE",
-                        f'[{schema.name}] On {where}, for @{kind}(fields: {printed}): Invalid value for argument '
-                        '"fields": must be a string.')]
+        return [
+            Problem(
+                f"{kind.upper()}_INVALID_FIELDS_TYPE",
+                f"[{schema.name}] On {where}, for @{kind}(fields: {printed}): Invalid value for argument "
+                '"fields": must be a string.',
+            )
+        ]
     application = f'@{kind}(fields: "{fields}")'
     try:
         targets = field_set_targets(schema, target, fields, strict=True)
     except ValueError as error:
-        hint = (" (the field should either be added to this subgraph or, if it should not be resolved by this "
-                "subgraph, you need to add it to this subgraph with @external)")
-        return [Problem(code, f"[{schema.name}] On {where}, for {application}: {error}"
-                        + (hint if "Cannot query" in str(error) else ""))]
+        hint = (
+            " (the field should either be added to this subgraph or, if it should not be resolved by this "
+            "subgraph, you need to add it to this subgraph with @external)"
+        )
+        return [
+            Problem(
+                code,
+                f"[{schema.name}] On {where}, for {application}: {error}"
+                + (hint if "Cannot query" in str(error) else ""),
+            )
+        ]
     if kind == "key":
         return _check_key_selections(schema, where, application, targets)
     if schema.fed1:
@@ -170,10 +215,13 @@ def _check_field_set(
         if not schema.is_external(parent_type, selected) and parent == target:
             missing = "REQUIRES_FIELDS_MISSING_EXTERNAL" if kind == "requires" else "PROVIDES_FIELDS_MISSING_EXTERNAL"
             already = "provided" if kind == "provides" else "resolved"
-            problems.append(Problem(
-                missing,
-                f'[{schema.name}] On {where}, for {application}: field "{parent}.{name}" should not be part of a '
-                f"@{kind} since it is already {already} by this subgraph (it is not marked @external)"))
+            problems.append(
+                Problem(
+                    missing,
+                    f'[{schema.name}] On {where}, for {application}: field "{parent}.{name}" should not be part of a '
+                    f"@{kind} since it is already {already} by this subgraph (it is not marked @external)",
+                )
+            )
     return problems
 
 
@@ -185,17 +233,23 @@ def _check_key_selections(
     for parent, name in targets:
         selected = schema.types[parent].fields[name]
         if selected.args:
-            problems.append(Problem(
-                "KEY_FIELDS_HAS_ARGS",
-                f"[{schema.name}] On {where}, for {application}: field {parent}.{name} cannot be included because "
-                "it has arguments (fields with argument are not allowed in @key)"))
+            problems.append(
+                Problem(
+                    "KEY_FIELDS_HAS_ARGS",
+                    f"[{schema.name}] On {where}, for {application}: field {parent}.{name} cannot be included because "
+                    "it has arguments (fields with argument are not allowed in @key)",
+                )
+            )
         target = schema.types.get(named_type(selected.type))
         if target is not None and target.kind in ("interface", "union"):
             kind = "Interface" if target.kind == "interface" else "Union"
-            problems.append(Problem(
-                "KEY_FIELDS_SELECT_INVALID_TYPE",
-                f'[{schema.name}] On {where}, for {application}: field "{parent}.{name}" is a {kind} type which is '
-                "not allowed in @key"))
+            problems.append(
+                Problem(
+                    "KEY_FIELDS_SELECT_INVALID_TYPE",
+                    f'[{schema.name}] On {where}, for {application}: field "{parent}.{name}" is a {kind} type which is '
+                    "not allowed in @key",
+                )
+            )
     return problems
 
 
@@ -203,14 +257,19 @@ def _unused_externals(schema: SubgraphSchema) -> list[Problem]:
     problems = []
     for type_def in schema.object_like():
         for field_def in type_def.fields.values():
-            if schema.is_external(type_def, field_def) and not schema.field_used(type_def.name, field_def.name) and (
-                not _implements_interface_field(schema, type_def, field_def.name)
+            if (
+                schema.is_external(type_def, field_def)
+                and not schema.field_used(type_def.name, field_def.name)
+                and (not _implements_interface_field(schema, type_def, field_def.name))
             ):
-                problems.append(Problem(
-                    "EXTERNAL_UNUSED",
-                    f'[{schema.name}] Field "{type_def.name}.{field_def.name}" is marked @external but is not used '
-                    "in any federation directive (@key, @provides, @requires) or to satisfy an interface; the field "
-                    "declaration has no use and should be removed (or the field should not be @external)."))
+                problems.append(
+                    Problem(
+                        "EXTERNAL_UNUSED",
+                        f'[{schema.name}] Field "{type_def.name}.{field_def.name}" is marked @external but is not used '
+                        "in any federation directive (@key, @provides, @requires) or to satisfy an interface; the field "
+                        "declaration has no use and should be removed (or the field should not be @external).",
+                    )
+                )
     return problems
 
 
