@@ -1,11 +1,12 @@
 """Subgraphs of the `abstract` supergraph: interfaces, unions and @interfaceObject across subgraphs.
 
 library  interface Media @key(id) { id title }, Book and Movie implement it; Query.media/mediaItem.
-ratings  Media as an @interfaceObject (it only knows the interface, not Book or Movie): rating, and
+ratings  Media as an @interfaceObject (it only knows the interface, not Book or Movie): rating,
+         reviewCount: Int! (raises for m3), and
          stars @requires(fields: "title") with title @external (resolved by library);
          Query.topRated returns Media whose concrete type only `library` knows.
 search   union SearchResult = Book | Article; Book here is a reference by key, Article lives only here.
-extras   Movie @key(id) with a field (director) that only this subgraph has; its own
+extras   Movie @key(id) with fields only this subgraph has (director; boxOffice, which raises); its own
          `union SearchResult = Movie | Trailer` (composed with search's into Book | Article | Movie |
          Trailer: each subgraph knows only its members) and Query.suggest.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.federation import Schema
 from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
@@ -97,6 +99,12 @@ class RatingsMedia:
     def rating(self) -> int:
         return RATINGS[self.id]
 
+    @strawberry.field
+    def review_count(self) -> int:
+        if self.id == "m3":
+            raise GraphQLError("review count unavailable")
+        return 10 * RATINGS[self.id]
+
     @strawberry.federation.field(requires=["title"])
     def stars(self) -> str:
         if self.title is None:
@@ -163,6 +171,10 @@ class ExtrasMovie:
     @strawberry.field
     def director(self) -> str:
         return DIRECTORS[self.id]
+
+    @strawberry.field
+    def box_office(self) -> int | None:
+        raise GraphQLError("box office figures are embargoed", extensions={"code": "EMBARGOED"})
 
     @classmethod
     def resolve_reference(cls, id: str) -> ExtrasMovie:

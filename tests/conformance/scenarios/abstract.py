@@ -232,4 +232,39 @@ SCENARIOS = [
         query="{ media { ... on Book { stars } ... on Movie { rating } } }",
         expected={"data": {"media": [{"stars": "Sureq Galigo *****"}, {"rating": 4}, {"stars": "La Galigo ***"}]}},
     ),
+    # Apollo's JS gateway reports this error at ["media", 0, "boxOffice"]: the index of the Movie among
+    # the representations it sent, not its place in the response (spec 7.1.2: the response path).
+    S(
+        name="error_in_a_member_field_from_another_subgraph",
+        query="{ media { id ... on Movie { boxOffice } } }",
+        expected={
+            "data": {"media": [{"id": "m1"}, {"id": "m2", "boxOffice": None}, {"id": "m3"}]},
+            "errors": [{
+                "message": "box office figures are embargoed", "path": ["media", 1, "boxOffice"],
+                "extensions": {"code": "EMBARGOED", "serviceName": "extras"},
+            }],
+        },
+    ),
+    S(
+        name="error_in_a_non_null_interface_object_field_nulls_the_interface_value",
+        query='{ mediaItem(id: "m3") { title reviewCount } }',
+        expected={
+            "data": {"mediaItem": None},
+            "errors": [{
+                "message": "review count unavailable", "path": ["mediaItem", "reviewCount"],
+                "extensions": {"serviceName": "ratings"},
+            }],
+        },
+    ),
+    S(
+        name="error_in_a_non_null_interface_object_field_under_a_non_null_list_nulls_data",
+        query="{ topRated { id } media { reviewCount } }",
+        expected={
+            "data": None,
+            "errors": [{
+                "message": "review count unavailable", "path": ["media", 2, "reviewCount"],
+                "extensions": {"serviceName": "ratings"},
+            }],
+        },
+    ),
 ]
