@@ -110,6 +110,8 @@ def run_scenario(gateways: Gateways, http: aiohttp.ClientSession) -> RunScenario
         if status != 200:
             problems.insert(0, f"HTTP status {status}, expected 200")
         problems += traffic_problems(scenario)
-        assert not problems, "\n".join(problems)
+        if problems:
+            sent = json.dumps(scenario.body(), ensure_ascii=False)
+            pytest.fail(f"{scenario.area}/{scenario.name}\n  sent {sent}\n" + "\n".join(problems), pytrace=False)
 
     return run
