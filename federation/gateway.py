@@ -52,6 +52,8 @@ from federation.planner.operation import (
     skip_include_variables,
 )
 from federation.planner.plan import QueryPlan
+from federation.security.authorization import ANONYMOUS, Principal
+from federation.security.jwt import AuthenticationError
 from federation.supergraph import Supergraph
 
 log = logging.getLogger("splp.gateway")
@@ -117,6 +119,7 @@ class Gateway:
         dedupe_subgraph_requests: bool = True,
         override_labels: frozenset[str] = frozenset(),
         propagate_headers: Sequence[str] = (),
+        authenticator: Callable[[dict[str, str]], Principal] | None = None,
     ) -> None:
         self.subgraph_urls = dict(subgraph_urls or {})
         self.subgraph_timeout = subgraph_timeout
@@ -126,6 +129,7 @@ class Gateway:
         # Client request headers passed on to every subgraph request (lower-case names).
         self.propagate_headers = tuple(h.lower() for h in propagate_headers)
         self.persisted: OrderedDict[str, str] = OrderedDict()
+        self.authenticator = authenticator
         self.usage_listeners: list[Callable[[str, frozenset[str]], None]] = []
         self.current = self._schema_for(supergraph)
         self._retired: list[SubgraphClient] = []
@@ -282,12 +286,27 @@ class Gateway:
                     enabled.add(label)
         return frozenset(enabled)
 
-    def plan_for(self, prepared: Prepared, coerced: dict[str, Any], schema: Schema) -> tuple[Operation, QueryPlan]:
+    def authenticate(self, request: GraphQLRequest) -> Principal:
+        if self.authenticator is None:
+            return ANONYMOUS
+        try:
+            return self.authenticator(request.headers)
+        except AuthenticationError as e:
+            raise RequestError([{"message": str(e), "extensions": {"code": "UNAUTHENTICATED"}}], "auth") from e
+
+    def plan_for(
+        self, prepared: Prepared, coerced: dict[str, Any], schema: Schema, principal: Principal = ANONYMOUS
+    ) -> tuple[Operation, QueryPlan]:
         labels = self.enabled_labels(schema.supergraph)
-        key = (tuple(bool(coerced.get(name)) for name in prepared.skip_include), labels)
+        access = schema.supergraph.access
+        # Plans differ by what the principal may read, not by who the principal is.
+        decision = access.decision(principal) if access else frozenset()
+        key = (tuple(bool(coerced.get(name)) for name in prepared.skip_include), labels, decision)
         found = prepared.plans.get(key)
         if found is None:
             operation = normalize(schema.supergraph.api_schema, prepared.document, prepared.operation, coerced)
+            if access:
+                access.mark_denied(operation, decision)
             try:
                 plan = build_plan(schema.supergraph, operation, labels)
             except PlanningError as e:
@@ -303,8 +322,9 @@ class Gateway:
         """Execute a request; raises `RequestError` when it cannot be executed at all."""
         schema = self.current
         prepared = self.prepare(request, schema)
+        principal = self.authenticate(request)
         coerced = self.coerce_variables(prepared, request, schema)
-        operation, plan = self.plan_for(prepared, coerced, schema)
+        operation, plan = self.plan_for(prepared, coerced, schema, principal)
         if self.usage_listeners:
             client_name = request.headers.get("apollographql-client-name") or request.headers.get("x-client-name") or ""
             for listener in self.usage_listeners:

@@ -41,6 +41,7 @@ from graphql import (
     NamedTypeNode,
     ObjectTypeDefinitionNode,
     ObjectTypeExtensionNode,
+    ObjectValueNode,
     OperationType,
     ScalarTypeDefinitionNode,
     ScalarTypeExtensionNode,
@@ -57,6 +58,8 @@ from graphql import (
     print_schema,
 )
 from graphql.language import Node
+
+from federation.security.authorization import AccessRules, Requirement
 
 SPECS_HOST = "https://specs.apollo.dev/"
 T = TypeVar("T")
@@ -76,6 +79,10 @@ SUPPORTED_FEATURES = {
     "cost": ("v0.1",),
     "listSize": ("v0.1",),
 }
+
+
+# Features whose directives say who may read an element (enforced by federation.security).
+ACCESS_FEATURES = ("authenticated", "requiresScopes", "policy")
 
 
 class SupergraphError(Exception):
@@ -181,6 +188,8 @@ class Supergraph:
     subscription_type: str | None
     # progressive override labels found in the supergraph (e.g. "percent(20)")
     override_labels: frozenset[str]
+    # who may read what: @authenticated, @requiresScopes, @policy by "Type" or "Type.field"
+    access: AccessRules = field(default_factory=lambda: AccessRules({}))
 
     @classmethod
     def from_sdl(cls, sdl: str) -> Supergraph:
@@ -320,6 +329,8 @@ class _Links:
     machinery_prefixes: set[str] = field(default_factory=set)
     machinery_names: set[str] = field(default_factory=set)
     has_join: bool = False
+    # directive name in this document -> "authenticated" | "requiresScopes" | "policy"
+    access: dict[str, str] = field(default_factory=dict)
 
 
 _OBJECT_NODES = (ObjectTypeDefinitionNode, ObjectTypeExtensionNode)
@@ -373,6 +384,17 @@ def _named_type(type_node: object) -> str:
     return type_node.name.value
 
 
+def _string_matrix(value: ValueNode | None) -> tuple[frozenset[str], ...] | None:
+    if not isinstance(value, ListValueNode):
+        return None
+    result = []
+    for row in value.values:
+        if not isinstance(row, ListValueNode):
+            return None
+        result.append(frozenset(v.value for v in row.values if isinstance(v, StringValueNode)))
+    return tuple(result)
+
+
 def _list_depth(type_node: object) -> int:
     depth = 0
     while not isinstance(type_node, NamedTypeNode):
@@ -424,6 +446,7 @@ class _Reader:
             mutation_type=api_schema.mutation_type.name if api_schema.mutation_type else None,
             subscription_type=api_schema.subscription_type.name if api_schema.subscription_type else None,
             override_labels=labels,
+            access=AccessRules(self._read_access(document)),
         )
 
     # -- @link / @core ------------------------------------------------------------------
@@ -467,12 +490,20 @@ class _Reader:
         alias = _string(args.get("as")) or name
         self.links.machinery_prefixes.add(alias + "__")
         self.links.machinery_names.add(alias)
+        if name in ACCESS_FEATURES:
+            self.links.access[alias] = name
         imports = args.get("import")
         if isinstance(imports, ListValueNode):
             for item in imports.values:
-                imported = _string(item)
+                imported, local = _string(item), None
+                if isinstance(item, ObjectValueNode):  # {name: "@x", as: "@y"}
+                    fields = {f.name.value: _string(f.value) for f in item.fields}
+                    imported, local = fields.get("name"), fields.get("as")
                 if imported:
-                    self.links.machinery_names.add(imported.lstrip("@"))
+                    local_name = (local or imported).lstrip("@")
+                    self.links.machinery_names.add(local_name)
+                    if name in ACCESS_FEATURES and imported.lstrip("@") == name:
+                        self.links.access[local_name] = name
         if name == "join":
             self.links.join_prefix = alias + "__"
             self.links.has_join = True
@@ -481,6 +512,45 @@ class _Reader:
         if name in ("link", "core"):
             self.links.machinery_names.update({"link", "core"})
             self.links.machinery_prefixes.update({"link__", "core__"})
+
+    # -- @authenticated, @requiresScopes, @policy --------------------------------------------
+
+    def _read_access(self, document: DocumentNode) -> dict[str, Requirement]:
+        if not self.links.access:
+            return {}
+        found: dict[str, Requirement] = {}
+
+        def read(coordinate: str, directives: tuple[DirectiveNode, ...] | None) -> None:
+            for directive in directives or ():
+                kind = self.links.access.get(directive.name.value)
+                if kind is None:
+                    continue
+                if kind == "authenticated":
+                    requirement = Requirement(authenticated=True)
+                else:
+                    argument = "scopes" if kind == "requiresScopes" else "policies"
+                    alternatives = _string_matrix(_args(directive).get(argument))
+                    if alternatives is None:
+                        raise SupergraphError(
+                            f"@{directive.name.value} needs `{argument}: [[String!]!]!`", _line(directive)
+                        )
+                    requirement = (
+                        Requirement(authenticated=True, scopes=alternatives)
+                        if kind == "requiresScopes"
+                        else Requirement(policies=alternatives)
+                    )
+                previous = found.get(coordinate)
+                found[coordinate] = requirement if previous is None else previous.and_(requirement)
+
+        for d in document.definitions:
+            name = getattr(getattr(d, "name", None), "value", None)
+            if name is None or self._is_machinery(name):
+                continue
+            read(name, getattr(d, "directives", None))
+            for f in getattr(d, "fields", None) or ():
+                if isinstance(f, FieldDefinitionNode):
+                    read(f"{name}.{f.name.value}", f.directives)
+        return found
 
     # -- join__Graph ----------------------------------------------------------------------
 

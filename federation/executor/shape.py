@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from graphql import (
     GraphQLEnumType,
     GraphQLList,
@@ -29,6 +30,7 @@ from graphql import (
 )
 
 from federation.planner.operation import FieldSelection, Operation, Selection
+from federation.security.authorization import unauthorized_error
 
 # A linked list of path segments, built cheaply as the walk descends: (parent, segment).
 LinkedPath = tuple[Any, str | int] | None
@@ -36,7 +38,16 @@ LinkedPath = tuple[Any, str | int] | None
 _PROPAGATE = object()  # "this non-null position is null: null the parent"
 
 # Entry kinds
-TYPENAME, LEAF, ENUM, OBJECT, LIST, VERBATIM = range(6)
+TYPENAME, LEAF, ENUM, OBJECT, LIST, VERBATIM, DENIED, SCALAR = range(8)
+
+# What a subgraph may send for a built-in scalar (custom scalars are passed on as they come).
+SCALAR_TYPES: dict[str, tuple[type, ...]] = {
+    "String": (str,),
+    "ID": (str, int),
+    "Int": (int,),
+    "Float": (float, int),
+    "Boolean": (bool,),
+}
 
 
 def _to_list(path: LinkedPath) -> list[str | int]:
@@ -57,6 +68,7 @@ class ValueShape:
     object_shape: ObjectShape | None = None
     item: ValueShape | None = None
     item_non_null: bool = False
+    allowed: tuple[type, ...] = ()  # SCALAR: the Python types a value may have
 
 
 # One response field of an object: (response key, kind, non-null?, how to complete it, field name).
@@ -112,6 +124,9 @@ class _Compiler:
             assert f.type is not None
             field_type: GraphQLOutputType = f.type
             non_null = isinstance(field_type, GraphQLNonNull)
+            if f.denied:
+                result.append((key, DENIED, non_null, None, f.name))
+                continue
             nullable = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
             value_shape = self.value_shape(nullable, fields)
             result.append((key, value_shape.kind, non_null, value_shape, f.name))
@@ -125,6 +140,8 @@ class _Compiler:
             return ValueShape(LIST, t, item=self.value_shape(inner, fields), item_non_null=item_non_null)
         if isinstance(t, GraphQLEnumType):
             return ValueShape(ENUM, t)
+        if t.name in SCALAR_TYPES:
+            return ValueShape(SCALAR, t, allowed=SCALAR_TYPES[t.name])
         if is_leaf_type(t):
             return ValueShape(LEAF, t)
         return ValueShape(OBJECT, t, object_shape=ObjectShape(self, t, self.selections_of(fields)))
@@ -160,9 +177,20 @@ def _generate(shape: ObjectShape) -> Callable[[Shaper, Any, LinkedPath], Any]:
             continue
         v = f"v{i}"
         output.append(f"{k}: {v}")
+        if kind == DENIED:
+            lines += [f"    s.unauthorized((path, {k}))", f"    {v} = None"]
+            if non_null:
+                lines += ["    return _PROPAGATE"]
+            continue
         lines.append(f"    {v} = get({k})")
         null_error = [f"s.null_error({runtime!r}, {field_name!r}, (path, {k}))", "return _PROPAGATE"]
-        if kind in (LEAF, VERBATIM):
+        if kind == SCALAR:
+            env[f"shape{i}"] = value_shape
+            lines += [
+                f"    if {v} is not None and type({v}) not in shape{i}.allowed:",
+                f"        {v} = s.bad_scalar(shape{i}, {v}, (path, {k}))",
+            ]
+        if kind in (LEAF, VERBATIM, SCALAR):
             if non_null:
                 lines += [f"    if {v} is None:", *(f"        {x}" for x in null_error)]
             continue
@@ -234,6 +262,17 @@ class Shaper:
     def null_error(self, parent_type: str, field_name: str, path: LinkedPath) -> None:
         self.add_error(f"Cannot return null for non-nullable field {parent_type}.{field_name}.", path)
 
+    def bad_scalar(self, shape: ValueShape, value: Any, path: LinkedPath) -> Any:
+        """A subgraph value the scalar cannot represent: a field error (spec, 6.4.3 CompleteValue)."""
+        shown = orjson.dumps(value, default=str).decode()[:100]
+        self.add_error(f"{shape.type.name} cannot represent value: {shown}", path)
+        return None
+
+    def unauthorized(self, path: LinkedPath) -> None:
+        """A field the principal may not read: null, with the error Apollo Router gives."""
+        self.errors.append(unauthorized_error(_to_list(path)))
+        self._error_paths = None
+
     def add_error(self, message: str, path: LinkedPath) -> None:
         segments = _to_list(path)
         if self._explained(segments):
@@ -277,6 +316,12 @@ class Shaper:
             if kind == TYPENAME:
                 result[key] = runtime
                 continue
+            if kind == DENIED:
+                self.unauthorized((path, key))
+                result[key] = None
+                if non_null:
+                    return _PROPAGATE
+                continue
             value = get(key)
             if value is None:
                 if non_null:
@@ -288,6 +333,13 @@ class Shaper:
                 result[key] = value
                 continue
             assert value_shape is not None
+            if kind == SCALAR:
+                if type(value) not in value_shape.allowed:
+                    value = self.bad_scalar(value_shape, value, (path, key))
+                    if value is None and non_null:
+                        return _PROPAGATE
+                result[key] = value
+                continue
             if kind == OBJECT:
                 value = self.complete_object(value_shape.object_shape, value, (path, key))  # type: ignore[arg-type]
             else:
@@ -319,7 +371,7 @@ class Shaper:
                         return _PROPAGATE
                     items.append(None)
                     continue
-                if item_kind == LEAF:
+                if item_kind == LEAF or (item_kind == SCALAR and type(element) in item.allowed):
                     items.append(element)
                     continue
                 if item_kind == OBJECT:
@@ -332,6 +384,8 @@ class Shaper:
                     completed = None
                 items.append(completed)
             return items
+        if kind == SCALAR:
+            return value if type(value) in shape.allowed else self.bad_scalar(shape, value, path)
         if kind is ENUM:
             if value not in shape.type.values:
                 self.add_error(f"Enum {shape.type.name} cannot represent value {value!r}.", path)

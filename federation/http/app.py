@@ -176,13 +176,16 @@ class GraphQLEndpoint:
         # graphql-response+json: a request that cannot execute is a 4xx; legacy
         # application/json: 200 for every well-formed request (spec, 6.4.1).
         status = 400 if media_type == GRAPHQL_RESPONSE else 200
+        if e.kind == "auth":
+            status = 401  # credentials that do not verify, whatever the media type
         return _json_response({"errors": e.errors}, status, media_type)
 
     async def _execute(self, graphql_request: GraphQLRequest, media_type: str) -> tuple[int, bytes]:
         try:
             return 200, orjson.dumps(await self.gateway.execute(graphql_request))
         except RequestError as e:
-            return 400 if media_type == GRAPHQL_RESPONSE else 200, orjson.dumps({"errors": e.errors})
+            status = 401 if e.kind == "auth" else 400 if media_type == GRAPHQL_RESPONSE else 200
+            return status, orjson.dumps({"errors": e.errors})
 
     async def _shared(self, graphql_request: GraphQLRequest, media_type: str) -> tuple[int, bytes]:
         headers = graphql_request.headers

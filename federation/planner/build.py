@@ -100,7 +100,7 @@ class _Planner:
         root_groups: dict[str, FetchGroup] = {}
         last: FetchGroup | None = None
         for f in fields:
-            if f.name == "__typename" or f.is_introspection:
+            if f.name == "__typename" or f.is_introspection or f.denied:
                 continue
             graphs = self.supergraph.field_graphs(root, f.name, self.labels)
             if not graphs:
@@ -166,6 +166,8 @@ class _Planner:
         path: tuple[str, ...],
         provided: SelectionSetNode | None,
     ) -> None:
+        if fragment.denied:
+            return
         condition = fragment.type_condition
         types = self.supergraph.types
         if condition != parent_type and self.supergraph.is_interface_object(parent_type, group.graph):
@@ -202,6 +204,8 @@ class _Planner:
         path: tuple[str, ...],
         provided: SelectionSetNode | None,
     ) -> None:
+        if f.denied:
+            return
         if f.name == "__typename":
             if self.supergraph.is_interface_object(parent_type, group.graph):
                 # This subgraph only knows the interface: the concrete type comes from a
@@ -523,7 +527,7 @@ def _flatten_root(selections: list[Selection]) -> list[FieldSelection]:
     for sel in selections:
         if isinstance(sel, FieldSelection):
             result.append(sel)
-        else:
+        elif not sel.denied:
             result.extend(_flatten_root(sel.selections))
     return result
 

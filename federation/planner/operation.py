@@ -46,6 +46,8 @@ class FieldSelection:
     type_name: str
     selections: list[Selection] | None
     node: FieldNode | None = None
+    # The principal may not read it (federation.security): not fetched, answered null.
+    denied: bool = False
 
     @property
     def is_introspection(self) -> bool:
@@ -56,6 +58,7 @@ class FieldSelection:
 class FragmentSelection:
     type_condition: str
     selections: list[Selection]
+    denied: bool = False  # on a type the principal may not read: dropped
 
 
 Selection = FieldSelection | FragmentSelection
@@ -92,7 +95,7 @@ def _collect(
     for sel in selections:
         if isinstance(sel, FieldSelection):
             into.setdefault(sel.response_key, []).append(sel)
-        elif does_fragment_apply(schema, sel.type_condition, runtime_type):
+        elif not sel.denied and does_fragment_apply(schema, sel.type_condition, runtime_type):
             _collect(sel.selections, runtime_type, schema, into)
 
 

@@ -1,0 +1,1 @@
+"""Security: who is asking (authentication) and what they may read (authorization directives)."""

@@ -1,0 +1,109 @@
+"""Authorization directives of the supergraph: `@authenticated`, `@requiresScopes`, `@policy`.
+
+A field is readable when the request's principal meets what the field and the type it
+returns require. What a principal may not read is taken out of the plan (no subgraph is asked
+for it) and answered null with an `UNAUTHORIZED_FIELD_OR_TYPE` error at its path, as Apollo
+Router does; a fragment on a type the principal may not read is dropped.
+
+`@requiresScopes(scopes: [["a", "b"], ["c"]])` reads: (a and b) or c. `@policy` likewise, with
+the policies the authenticator granted. Several directives on one element must all hold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the supergraph module imports this one
+    from federation.planner.operation import Operation, Selection
+
+UNAUTHORIZED_MESSAGE = "Unauthorized field or type"
+UNAUTHORIZED_CODE = "UNAUTHORIZED_FIELD_OR_TYPE"
+
+
+@dataclass(frozen=True)
+class Requirement:
+    authenticated: bool = False
+    scopes: tuple[frozenset[str], ...] = ()  # any one set, all of its scopes
+    policies: tuple[frozenset[str], ...] = ()
+
+    def and_(self, other: Requirement) -> Requirement:
+        return Requirement(
+            self.authenticated or other.authenticated,
+            _and_alternatives(self.scopes, other.scopes),
+            _and_alternatives(self.policies, other.policies),
+        )
+
+
+def _and_alternatives(a: tuple[frozenset[str], ...], b: tuple[frozenset[str], ...]) -> tuple[frozenset[str], ...]:
+    if not a:
+        return b
+    if not b:
+        return a
+    return tuple(x | y for x in a for y in b)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: what the authenticator established for one request."""
+
+    authenticated: bool = False
+    scopes: frozenset[str] = frozenset()
+    policies: frozenset[str] = frozenset()
+    subject: str | None = None
+
+    def meets(self, requirement: Requirement) -> bool:
+        if requirement.authenticated and not self.authenticated:
+            return False
+        if requirement.scopes and not any(s <= self.scopes for s in requirement.scopes):
+            return False
+        return not requirement.policies or any(p <= self.policies for p in requirement.policies)
+
+
+ANONYMOUS = Principal()
+
+
+class AccessRules:
+    """Requirements by schema element: `"Type"` or `"Type.field"`."""
+
+    def __init__(self, requirements: dict[str, Requirement]) -> None:
+        self.requirements = requirements
+        # Distinct requirements, numbered: a principal's decision is which of them it meets,
+        # and plans are cached by that decision, not by the principal.
+        self.distinct = sorted(set(requirements.values()), key=repr)
+        self.index = {r: i for i, r in enumerate(self.distinct)}
+
+    def __bool__(self) -> bool:
+        return bool(self.requirements)
+
+    def decision(self, principal: Principal) -> frozenset[int]:
+        return frozenset(i for i, r in enumerate(self.distinct) if principal.meets(r))
+
+    def allows(self, coordinate: str, decision: frozenset[int]) -> bool:
+        requirement = self.requirements.get(coordinate)
+        return requirement is None or self.index[requirement] in decision
+
+    def mark_denied(self, operation: Operation, decision: frozenset[int]) -> None:
+        """Mark, in this (per-decision) normalized operation, what the principal may not read."""
+        self._mark(operation.root_type.name, operation.selections, decision)
+
+    def _mark(self, parent: str, selections: list[Selection], decision: frozenset[int]) -> None:
+        from federation.planner.operation import FieldSelection, FragmentSelection
+
+        for sel in selections:
+            if isinstance(sel, FragmentSelection):
+                if not self.allows(sel.type_condition, decision):
+                    sel.denied = True
+                else:
+                    self._mark(sel.type_condition, sel.selections, decision)
+            elif isinstance(sel, FieldSelection):
+                if sel.name.startswith("__"):
+                    continue
+                if not (self.allows(f"{parent}.{sel.name}", decision) and self.allows(sel.type_name, decision)):
+                    sel.denied = True
+                elif sel.selections:
+                    self._mark(sel.type_name, sel.selections, decision)
+
+
+def unauthorized_error(path: list[str | int]) -> dict[str, object]:
+    return {"message": UNAUTHORIZED_MESSAGE, "path": path, "extensions": {"code": UNAUTHORIZED_CODE}}
