@@ -10,11 +10,13 @@ import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 
 from federation.gateway import Gateway, GraphQLRequest, RequestError
+from federation.security.jwt import JwtAuthenticator
 from federation.supergraph import Supergraph, SupergraphError
 
 log = logging.getLogger("splp.gateway")
@@ -53,6 +55,14 @@ def add_commands(subparsers: Any) -> None:
         metavar="NAME",
         help="pass this client request header on to every subgraph request (repeatable), e.g. authorization",
     )
+    auth = gateway.add_argument_group(
+        "authentication",
+        "verify `Authorization: Bearer <JWT>`; its claims decide @authenticated, @requiresScopes and @policy",
+    )
+    auth.add_argument("--jwt-secret-file", help="file holding the shared secret of HS256 tokens")
+    auth.add_argument("--jwks-file", help="JSON Web Key Set file with the public keys of RS256/ES256 tokens")
+    auth.add_argument("--jwt-audience", help="the `aud` tokens must carry")
+    auth.add_argument("--jwt-issuer", help="the `iss` tokens must carry")
     gateway.add_argument("--poll-interval", type=float, default=1.0, help="seconds between supergraph file checks")
     gateway.set_defaults(func=run_gateway)
 
@@ -126,6 +136,17 @@ def _stamp(path: str) -> tuple[float, int] | None:
     return (st.st_mtime, st.st_size)
 
 
+def _authenticator(config: dict[str, Any]) -> JwtAuthenticator | None:
+    secret_file, jwks_file = config.get("jwt_secret_file"), config.get("jwks_file")
+    if not secret_file and not jwks_file:
+        return None
+    secret = Path(secret_file).read_text().strip() if secret_file else None
+    jwks = json.loads(Path(jwks_file).read_text()) if jwks_file else None
+    return JwtAuthenticator(
+        secret=secret, jwks=jwks, audience=config.get("jwt_audience"), issuer=config.get("jwt_issuer")
+    )
+
+
 def build_app(config: dict[str, Any]) -> Starlette:
     from federation.http.app import create_app
 
@@ -137,6 +158,7 @@ def build_app(config: dict[str, Any]) -> Starlette:
         subgraph_timeout=config.get("subgraph_timeout", 30.0),
         dedupe_subgraph_requests=dedupe,
         propagate_headers=config.get("propagate_headers", ()),
+        authenticator=_authenticator(config),
     )
     app = create_app(supergraph, gateway=gateway, dedupe_requests=dedupe)
     inner = app.router.lifespan_context
@@ -174,6 +196,10 @@ def run_gateway(args: argparse.Namespace) -> int:
         "poll_interval": args.poll_interval,
         "dedupe": not args.no_dedupe,
         "propagate_headers": args.propagate_header,
+        "jwt_secret_file": args.jwt_secret_file,
+        "jwks_file": args.jwks_file,
+        "jwt_audience": args.jwt_audience,
+        "jwt_issuer": args.jwt_issuer,
     }
     try:
         Supergraph.from_file(args.supergraph)
