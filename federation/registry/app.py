@@ -5,7 +5,8 @@ Reads are open; writes need a bearer token:
     GET  /health
     GET  /subgraphs                       current subgraphs (without SDL)
     GET  /subgraphs/{name}                one subgraph with its SDL
-    PUT  /subgraphs/{name}                publish {"url", "sdl"}           publisher of name, admin
+    PUT  /subgraphs/{name}                publish {"url", "sdl", "allow_breaking"?, "days"?}
+                                          publisher of name, admin
     DELETE /subgraphs/{name}              remove it from the supergraph    publisher of name, admin
     POST /subgraphs/{name}/check          check {"sdl", "url"?, "days"?}   publisher of name, admin
     GET  /supergraph                      latest version and SDL; ETag, ?after=N&wait=S long-poll
@@ -17,8 +18,10 @@ Reads are open; writes need a bearer token:
     DELETE /tokens/{id}                   revoke a token                   admin
     POST /usage                           {"usage": [{"client", "coordinate", "operations"}]}  gateway, admin
 
-Every error is JSON `{"error": reason}` with a 4xx status; a failed publish answers 422
-with the composition errors `{"errors": [{"code", "message"}]}`.
+Every error is JSON `{"error": reason}` with a 4xx status; a publish that does not compose
+answers 422 with the composition errors `{"errors": [{"code", "message"}]}`, and one with
+breaking changes that clients used in the last `days` (30) days answers 409 with those
+changes as errors (code BREAKING_CHANGE), unless it says `"allow_breaking": true`.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from federation.compose import compose
-from federation.registry.checks import DEFAULT_USAGE_DAYS, CheckReport, check_subgraph
+from federation.registry.checks import DEFAULT_USAGE_DAYS, CheckReport, check_subgraph, usage_guard
 from federation.registry.store import (
     ROLES,
     Composer,
@@ -171,6 +174,13 @@ def checked_routing_url(url: str) -> str:
     return url
 
 
+def checked_days(body: dict[str, Any]) -> int:
+    days = body.get("days", DEFAULT_USAGE_DAYS)
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 3660:
+        raise HTTPProblem(400, '"days" must be a whole number of days between 1 and 3660')
+    return days
+
+
 class RegistryAPI:
     store: RegistryStore  # opened by the app's lifespan
 
@@ -224,9 +234,16 @@ class RegistryAPI:
         body = await read_json_object(request)
         url = checked_routing_url(required_string(body, "url"))
         sdl = required_string(body, "sdl")
-        outcome = await self.store.publish(name, url, sdl, actor=token.label)
+        allow_breaking = body.get("allow_breaking", False)
+        if not isinstance(allow_breaking, bool):
+            raise HTTPProblem(400, '"allow_breaking" must be true or false')
+        review = None if allow_breaking else usage_guard(checked_days(body))
+        outcome = await self.store.publish(name, url, sdl, actor=token.label, review=review)
         if outcome.version is None:
             errors = [{"code": e.code, "message": e.message} for e in outcome.errors]
+            if all(e.code == "BREAKING_CHANGE" for e in outcome.errors):
+                reason = f"publishing {name!r} would break clients (send allow_breaking to publish anyway)"
+                return json_response({"error": reason, "errors": errors}, 409)
             return json_response({"error": f"subgraph {name!r} does not compose", "errors": errors}, 422)
         return json_response({"version": outcome.version.number, "changed": outcome.changed})
 
@@ -252,10 +269,7 @@ class RegistryAPI:
         url = optional_string(body, "url")
         if url is not None:
             checked_routing_url(url)
-        days = body.get("days", DEFAULT_USAGE_DAYS)
-        if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 3660:
-            raise HTTPProblem(400, '"days" must be a whole number of days between 1 and 3660')
-        report = await check_subgraph(self.store, name, url, sdl, days)
+        report = await check_subgraph(self.store, name, url, sdl, checked_days(body))
         return json_response(check_json(report))
 
     async def supergraph(self, request: Request) -> Response:
@@ -392,6 +406,10 @@ async def _database_error(request: Request, exc: Exception) -> Response:
     return json_response({"error": "the registry database is unavailable; try again later"}, 503)
 
 
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    return json_response({"error": f"the registry failed unexpectedly: {exc!r}"}, 500)
+
+
 async def _problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPProblem)
     return json_response({"error": exc.reason}, exc.status)
@@ -436,5 +454,6 @@ def create_registry_app(
         HTTPException: _http_exception,
         SQLAlchemyError: _database_error,
         OSError: _database_error,
+        Exception: _unexpected,  # a bug: still a JSON answer (the traceback goes to the log)
     }
     return Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)  # type: ignore[arg-type]

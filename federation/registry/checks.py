@@ -9,6 +9,7 @@ and every breaking change is safe.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -16,7 +17,10 @@ from graphql import GraphQLSchema
 
 from federation.compose import CompositionError
 from federation.registry.schema_changes import BreakingChange, find_breaking_changes
-from federation.registry.store import RegistryStore, load_supergraph
+from federation.registry.store import RegistryStore, Reviewer, load_supergraph
+from federation.supergraph import SupergraphError
+
+log = logging.getLogger("splp.registry")
 
 DEFAULT_USAGE_DAYS = 30
 
@@ -60,8 +64,37 @@ async def check_subgraph(
     if current is None:
         return CheckReport(subgraph=name, base_version=None, days=days, errors=(), changes=())
 
+    changes = await breaking_changes(store, current.supergraph_sdl, result.supergraph_sdl, days)
+    return CheckReport(subgraph=name, base_version=base, days=days, errors=(), changes=changes)
+
+
+async def breaking_changes(store: RegistryStore, old_sdl: str, new_sdl: str, days: int) -> tuple[ChangeUsage, ...]:
+    """The breaking changes from supergraph `old_sdl` to `new_sdl`, with their recent users."""
+    try:
+        old_schema = api_schema(old_sdl)
+    except SupergraphError as e:
+        # only a registry of another release could have stored it: nothing to compare against
+        log.warning("the current supergraph cannot be loaded (%s); no breaking changes measured against it", e)
+        return ()
     since = (datetime.now(UTC) - timedelta(days=days)).date()
     changes = []
-    for change in find_breaking_changes(api_schema(current.supergraph_sdl), api_schema(result.supergraph_sdl)):
+    for change in find_breaking_changes(old_schema, api_schema(new_sdl)):
         changes.append(ChangeUsage(change, await store.clients_using(change.affected, since)))
-    return CheckReport(subgraph=name, base_version=base, days=days, errors=(), changes=tuple(changes))
+    return tuple(changes)
+
+
+def usage_guard(days: int = DEFAULT_USAGE_DAYS) -> Reviewer:
+    """A publish reviewer refusing breaking changes that clients used in the last `days` days."""
+
+    async def review(store: RegistryStore, current_sdl: str, new_sdl: str) -> tuple[CompositionError, ...]:
+        return tuple(
+            CompositionError("BREAKING_CHANGE", f"{c.change.description} Used by: {describe_clients(c.clients)}")
+            for c in await breaking_changes(store, current_sdl, new_sdl, days)
+            if not c.safe
+        )
+
+    return review
+
+
+def describe_clients(clients: dict[str, int]) -> str:
+    return ", ".join(f"{name} ({n} operations)" for name, n in clients.items())

@@ -102,6 +102,9 @@ def _add_subgraph_commands(commands: argparse._SubParsersAction[argparse.Argumen
     publish.add_argument("--name", required=True)
     publish.add_argument("--url", required=True, help="the URL the gateway routes to")
     publish.add_argument("--schema", help="the subgraph's SDL file (default: ask --url for `_service { sdl }`)")
+    publish.add_argument(
+        "--allow-breaking", action="store_true", help="publish even breaking changes that clients used recently"
+    )
     _client_options(publish)
     publish.set_defaults(func=_publish)
 
@@ -288,7 +291,7 @@ def _publish(args: argparse.Namespace) -> int:
         return 2
 
     async def action(client: RegistryClient) -> int:
-        result = await client.publish(args.name, args.url, sdl)
+        result = await client.publish(args.name, args.url, sdl, allow_breaking=args.allow_breaking)
         if result["changed"]:
             print(f"published {args.name}: supergraph version {result['version']}")
         else:

@@ -92,9 +92,11 @@ class RegistryClient:
             raise RegistryError(status, reason or f"HTTP {status}", errors)
         return status, content
 
-    async def publish(self, name: str, url: str, sdl: str) -> dict[str, Any]:
-        """Publish; raises RegistryError (status 422, `errors`) when it does not compose."""
-        _, content = await self._request("PUT", f"/subgraphs/{name}", {"url": url, "sdl": sdl})
+    async def publish(self, name: str, url: str, sdl: str, *, allow_breaking: bool = False) -> dict[str, Any]:
+        """Publish; raises RegistryError with `errors` when it does not compose (422) or would
+        break clients (409, unless `allow_breaking`)."""
+        body = {"url": url, "sdl": sdl, "allow_breaking": allow_breaking}
+        _, content = await self._request("PUT", f"/subgraphs/{name}", body)
         return dict(content)
 
     async def remove(self, name: str) -> dict[str, Any]:

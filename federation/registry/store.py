@@ -18,7 +18,7 @@ import hashlib
 import json
 import logging
 import secrets
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -37,6 +37,9 @@ from federation.supergraph import Supergraph, SupergraphError
 log = logging.getLogger("splp.registry")
 
 Composer = Callable[[list[SubgraphSource]], CompositionResult]
+# Reviews a publish that composes, from the current supergraph SDL to the new one: the
+# reasons to refuse it (none: go ahead). Called inside the write lock.
+Reviewer = Callable[["RegistryStore", str, str], Awaitable[tuple[CompositionError, ...]]]
 
 ROLES = ("admin", "publisher", "gateway")
 
@@ -356,11 +359,14 @@ class RegistryStore:
 
     # -- writing supergraph versions
 
-    async def publish(self, name: str, url: str, sdl: str, actor: str) -> PublishOutcome:
+    async def publish(
+        self, name: str, url: str, sdl: str, actor: str, review: Reviewer | None = None
+    ) -> PublishOutcome:
         """Compose `sdl` with every other current subgraph; store a new version on success.
 
-        On a composition failure nothing changes. Publishing what is already current
-        changes nothing either and answers with the current version.
+        On a composition failure, or when `review` finds reasons to refuse the result,
+        nothing changes. Publishing what is already current changes nothing either and
+        answers with the current version.
         """
         async with self._write_lock, self._write_transaction() as conn:
             current = [
@@ -380,6 +386,12 @@ class RegistryStore:
             if result.supergraph_sdl is None:
                 await conn.rollback()
                 return PublishOutcome(version=None, errors=result.errors, changed=False)
+            latest = await self._latest(conn)
+            if review is not None and latest is not None:
+                refusals = await review(self, latest.supergraph_sdl, result.supergraph_sdl)
+                if refusals:
+                    await conn.rollback()
+                    return PublishOutcome(version=None, errors=refusals, changed=False)
 
             values = {"url": url, "sdl": sdl, "owner": published.owner, "updated_at": now}
             if existing is None:

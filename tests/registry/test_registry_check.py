@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from registry_harness import FEDERATION_LINK, Registry, subgraph_sdl
 
+from federation.registry.client import RegistryError
 from federation.registry.usage import UsageRecorder
 
 DUKCAPIL = """
@@ -130,3 +132,41 @@ async def test_a_check_changes_nothing_in_the_registry(registry: Registry) -> No
 
     assert after == before
     assert stored["sdl"] == dukcapil()
+
+
+async def test_a_publish_that_would_break_a_client_is_refused_and_changes_nothing(registry: Registry) -> None:
+    token = await registry.token("dukcapil", "bapenda")
+    await publish_dukcapil(registry, token)
+    await record_usage(registry, ("super-app", frozenset({"Query.penduduk", "Penduduk.agama"})))
+    async with registry.client(token) as client:
+        with pytest.raises(RegistryError) as refused:
+            await client.publish("dukcapil", "http://127.0.0.1:9001/graphql", dukcapil("  agama: String\n", ""))
+        latest = await client.supergraph()
+
+    assert refused.value.status == 409
+    assert refused.value.errors == [
+        {"code": "BREAKING_CHANGE", "message": "Penduduk.agama was removed. Used by: super-app (1 operations)"}
+    ]
+    assert latest is not None and latest.version == 2
+
+
+async def test_a_breaking_publish_goes_through_when_allowed(registry: Registry) -> None:
+    token = await registry.token("dukcapil", "bapenda")
+    await publish_dukcapil(registry, token)
+    await record_usage(registry, ("super-app", frozenset({"Query.penduduk", "Penduduk.agama"})))
+    async with registry.client(token) as client:
+        published = await client.publish(
+            "dukcapil", "http://127.0.0.1:9001/graphql", dukcapil("  agama: String\n", ""), allow_breaking=True
+        )
+
+    assert published == {"version": 3, "changed": True}
+
+
+async def test_a_breaking_change_no_client_used_is_published(registry: Registry) -> None:
+    token = await registry.token("dukcapil", "bapenda")
+    await publish_dukcapil(registry, token)
+    await record_usage(registry, ("super-app", frozenset({"Query.penduduk", "Penduduk.nama"})))
+    async with registry.client(token) as client:
+        published = await client.publish("dukcapil", "http://127.0.0.1:9001/graphql", dukcapil("  agama: String\n", ""))
+
+    assert published == {"version": 3, "changed": True}

@@ -319,3 +319,27 @@ def test_an_opd_removes_its_subgraph(capsys: pytest.CaptureFixture[str], registr
 
     assert removed == (0, "removed bapenda: supergraph version 3\n", "")
     assert "\tremoval of bapenda\t" in history[1] and history[1].endswith("[dukcapil]\n")
+
+
+def test_publish_refuses_a_change_that_breaks_a_client_unless_allowed(
+    capsys: pytest.CaptureFixture[str], registry: Registry, tmp_path: Path
+) -> None:
+    token = new_token(capsys, registry, "--subgraphs", "dukcapil")
+    publish = ["subgraph", "publish", "--name", "dukcapil", "--url", "http://127.0.0.1:9001/graphql"]
+    common = ["--registry", registry.url, "--token", token]
+    splp(capsys, *publish, "--schema", schema_file(tmp_path, V1), *common)
+    recorder = UsageRecorder(registry.url, new_token(capsys, registry, "--role", "gateway"))
+    recorder.record("super-app", frozenset({"Query.nama"}))
+    asyncio.run(recorder.close())
+    without_nama = schema_file(tmp_path, WITHOUT_NAMA, "without-nama.graphql")
+
+    refused = splp(capsys, *publish, "--schema", without_nama, *common)
+    allowed = splp(capsys, *publish, "--schema", without_nama, "--allow-breaking", *common)
+
+    assert refused == (
+        1,
+        "",
+        "error: publishing 'dukcapil' would break clients (send allow_breaking to publish anyway)\n"
+        "  [BREAKING_CHANGE] Query.nama was removed. Used by: super-app (1 operations)\n",
+    )
+    assert allowed == (0, "published dukcapil: supergraph version 2\n", "")
