@@ -19,7 +19,8 @@ def round_line(name: str, outcome: Round) -> str:
         flags.append(f"BAD RESPONSES {outcome.bad}")
     return (
         f"  {name:<12} {outcome.rps:8.1f} req/s  p50 {outcome.p50_ms:8.1f} ms  p99 {outcome.p99_ms:8.1f} ms"
-        f"  sub/req {outcome.subgraph_requests_per_request:5.2f}  {cores}  {' '.join(flags)}"
+        f"  req/cpu-s {outcome.per_cpu_second:7.1f}  sub/req {outcome.subgraph_requests_per_request:5.2f}  {cores}"
+        f"  {' '.join(flags)}"
     ).rstrip()
 
 
@@ -29,7 +30,7 @@ def _ratio(splp: float, peer: float) -> str:
 
 def _rows(rows: list[dict[str, Any]]) -> list[str]:
     lines = [
-        f"{'gateway':<12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'peak RSS':>10} {'sub/req':>7} "
+        f"{'gateway':<12} {'req/s':>8} {'req/cpu-s':>9} {'p50 ms':>8} {'p99 ms':>8} {'peak RSS':>10} {'sub/req':>7} "
         f"{'@load':>6} {'noisy':>6} {'foreign':>8} {'bad':>4}"
     ]
     for row in rows:
@@ -38,7 +39,8 @@ def _rows(rows: list[dict[str, Any]]) -> list[str]:
             continue
         foreign = max(row["median_foreign"].values())
         lines.append(
-            f"{row['name']:<12} {row['rps']:8.1f} {row['p50_ms']:8.1f} {row['p99_ms']:8.1f} "
+            f"{row['name']:<12} {row['rps']:8.1f} {row['per_cpu_second']:9.1f} "
+            f"{row['p50_ms']:8.1f} {row['p99_ms']:8.1f} "
             f"{row['peak_rss_mib']:6.0f} MiB {row['subgraph_requests_single']:7d} "
             f"{row['subgraph_requests_under_load']:6.2f} {row['noisy_rounds']:>3}/{len(row['rounds']):<2} "
             f"{foreign:8.0%} {row['bad_responses']:4d}"
@@ -65,6 +67,7 @@ def table(results: dict[str, Any]) -> str:
             for peer in peers:
                 lines.append(
                     f"  {splp['name']:<11} / {peer['name']:<11} req/s {_ratio(splp['rps'], peer['rps']):>7}"
+                    f"   req/cpu-s {_ratio(splp['per_cpu_second'], peer['per_cpu_second']):>7}"
                     f"   p50 {_ratio(splp['p50_ms'], peer['p50_ms']):>7}"
                     f"   p99 {_ratio(splp['p99_ms'], peer['p99_ms']):>7}"
                     f"   RSS {_ratio(splp['peak_rss_mib'], peer['peak_rss_mib']):>7}"
@@ -85,6 +88,8 @@ def table(results: dict[str, Any]) -> str:
         f"Subgraphs alone, replaying the {capacity['distinct_requests']} distinct subgraph requests the gateways "
         f"sent (subgraphs on core 1, wrk on core 0): {capacity['rps']:.0f} req/s, p50 {capacity['p50_ms']:.1f} ms; "
         f"executing every request anew (--no-memo): {capacity['no_memo_rps']:.0f} req/s.",
+        "req/cpu-s: good responses per CPU second of the gateway (its throughput on a core of its own; "
+        "much less disturbed by other programs than req/s).",
         "sub/req: subgraph requests for one lone client request. @load: per completed response under load, an "
         "upper bound (a round's last requests in flight count their subgraph requests only).",
         f"noisy: rounds in which other programs used over {settings['max_foreign']:.0%} of a core, after repeats; "

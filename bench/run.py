@@ -60,6 +60,9 @@ class Round:
     p50_ms: float
     p99_ms: float
     subgraph_requests_per_request: float
+    # Good responses per CPU second the gateway used: what it would serve on a core of its
+    # own, and far less sensitive to other programs than req/s.
+    per_cpu_second: float
     bad: dict[str, int]
     busy: dict[str, float]  # per core group, share of its capacity
     foreign: dict[str, float]  # per core group, share used by other programs
@@ -196,9 +199,8 @@ def measure_round(bench: Bench, measured: Measured, layout: Layout) -> Round:
         cores_before, started = cpu.sample(), time.monotonic()
         result = load.run(bench.wrk, seconds=args.seconds, **run)
         cores_after, wall = cpu.sample(), time.monotonic() - started
-        groups = layout.groups(
-            server.cpu_seconds() - gateway_cpu, bench.subgraphs.cpu_seconds() - subgraph_cpu + result.cpu_seconds
-        )
+        gateway_cpu = server.cpu_seconds() - gateway_cpu
+        groups = layout.groups(gateway_cpu, bench.subgraphs.cpu_seconds() - subgraph_cpu + result.cpu_seconds)
         usage = cpu.usage(cores_before, cores_after, wall, groups)
         noisy = any(u.foreign_share > args.max_foreign for u in usage.values())
         outcome = Round(
@@ -207,6 +209,7 @@ def measure_round(bench: Bench, measured: Measured, layout: Layout) -> Round:
             p99_ms=result.p99_ms,
             # An upper bound: requests still in flight when wrk stops are not counted.
             subgraph_requests_per_request=(subgraph_requests(bench) - requests_before) / max(result.requests, 1),
+            per_cpu_second=result.good / gateway_cpu if gateway_cpu > 0 else 0.0,
             bad=result.bad,
             busy={name: round(u.busy_share, 3) for name, u in usage.items()},
             foreign={name: round(u.foreign_share, 3) for name, u in usage.items()},
@@ -311,6 +314,7 @@ def summarize(everything: list[Measured]) -> list[dict[str, Any]]:
         if rounds:
             row |= {
                 "rps": statistics.median(r.rps for r in rounds),
+                "per_cpu_second": statistics.median(r.per_cpu_second for r in rounds),
                 "p50_ms": statistics.median(r.p50_ms for r in rounds),
                 "p99_ms": statistics.median(r.p99_ms for r in rounds),
                 "subgraph_requests_under_load": statistics.median(r.subgraph_requests_per_request for r in rounds),
