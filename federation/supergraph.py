@@ -56,6 +56,7 @@ from graphql import (
     build_ast_schema,
     parse,
     print_schema,
+    validate_schema,
 )
 from graphql.language import Node
 
@@ -639,35 +640,30 @@ class _Reader:
         for t in types.values():
             if not t.graphs:
                 t.graphs = {g: JoinType(graph=g) for g in all_graphs}
-            if t.kind == "object" and not t.implements:
-                # join v0.2 had no @join__implements: the type implements its interfaces everywhere
-                pass
         self._default_implements(document, types)
         return types
 
     def _default_implements(self, document: DocumentNode, types: dict[str, SupergraphType]) -> None:
+        """join v0.2 had no @join__implements / @join__unionMember: without them, a type is an
+        implementation (a member) in every graph that knows both it and the interface (the union)."""
         jp = self.links.join_prefix
         for d in document.definitions:
-            if isinstance(d, _OBJECT_NODES + _INTERFACE_NODES) and d.interfaces:
-                t = types.get(d.name.value)
-                if t is None:
-                    continue
-                has_join = any(x.name.value == jp + "implements" for x in d.directives or ())
-                if not has_join:
-                    for g in t.graphs:
-                        for i in d.interfaces:
-                            if i.name.value in types and g in types[i.name.value].graphs:
-                                t.implements.setdefault(g, set()).add(i.name.value)
-            if isinstance(d, _UNION_NODES) and d.types:
-                t = types.get(d.name.value)
-                if t is None:
-                    continue
-                has_join = any(x.name.value == jp + "unionMember" for x in d.directives or ())
-                if not has_join:
-                    for g in t.graphs:
-                        for member in d.types:
-                            if member.name.value in types and g in types[member.name.value].graphs:
-                                t.union_members.setdefault(g, set()).add(member.name.value)
+            if isinstance(d, _OBJECT_NODES + _INTERFACE_NODES):
+                memberships = [(d.name.value, i.name.value) for i in d.interfaces or ()]
+                directive, owner_of = jp + "implements", "implements"
+            elif isinstance(d, _UNION_NODES):
+                memberships = [(d.name.value, m.name.value) for m in d.types or ()]
+                directive, owner_of = jp + "unionMember", "union_members"
+            else:
+                continue
+            t = types.get(d.name.value)
+            if t is None or not memberships or any(x.name.value == directive for x in d.directives or ()):
+                continue
+            target: dict[str, set[str]] = getattr(t, owner_of)
+            for graph in t.graphs:
+                for _, other in memberships:
+                    if other in types and graph in types[other].graphs:
+                        target.setdefault(graph, set()).add(other)
 
     def _read_field(self, fdef: FieldDefinitionNode, graph_of: object) -> SupergraphField:
         jp = self.links.join_prefix
@@ -725,14 +721,10 @@ class _Reader:
                 definitions.append(d)
                 continue
             definitions.append(self._clean_type(d, hidden_types))
-        if not any(isinstance(d, SchemaDefinitionNode) for d in definitions):
-            pass
         try:
             schema = build_ast_schema(DocumentNode(definitions=tuple(definitions)), assume_valid_sdl=False)
         except (GraphQLError, TypeError) as e:
             raise SupergraphError(f"the public API schema is not valid: {e}") from e
-        from graphql import validate_schema
-
         errors = validate_schema(schema)
         if errors:
             raise SupergraphError(
