@@ -9,6 +9,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -19,7 +20,7 @@ class Server:
     process: subprocess.Popen[bytes]
     log_path: Path
     port: int
-    _log: object = field(default=None, repr=False)
+    log: BinaryIO | None = field(default=None, repr=False)
 
     @property
     def pid(self) -> int:
@@ -54,6 +55,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.pid, signal.SIGKILL)
                 self.process.wait(timeout=5)
+        if self.log is not None:
+            self.log.close()
 
 
 def free_port() -> int:
@@ -93,7 +96,7 @@ def start(
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    return Server(name=name, process=process, log_path=log_path, port=port, _log=log)
+    return Server(name=name, process=process, log_path=log_path, port=port, log=log)
 
 
 def wait_for_port(server: Server, timeout: float = 60.0) -> None:

@@ -390,9 +390,17 @@ def main(argv: list[str] | None = None) -> int:
         cwd=peers_dir,
     )
     bench = Bench(
-        args, wrk, run_dir, supergraph, body, expected, run_dir / "request.json", run_dir / "expected.json", subgraphs
+        args,
+        wrk,
+        run_dir,
+        supergraph,
+        body,
+        expected,
+        run_dir / "request.json",
+        run_dir / "expected.json",
+        subgraphs,
+        repeats_left=args.max_repeats,
     )
-    bench.repeats_left = args.max_repeats
     try:
         processes.wait_for_port(subgraphs)
         title = "gateways pinned to core 0, subgraphs and wrk to core 1"
