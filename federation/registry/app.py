@@ -7,7 +7,7 @@ Reads are open; writes need a bearer token:
     GET  /subgraphs/{name}                one subgraph with its SDL
     PUT  /subgraphs/{name}                publish {"url", "sdl", "allow_breaking"?, "days"?}
                                           publisher of name, admin
-    DELETE /subgraphs/{name}              remove it from the supergraph    publisher of name, admin
+    DELETE /subgraphs/{name}              remove it (?allow_breaking=true) publisher of name, admin
     POST /subgraphs/{name}/check          check {"sdl", "url"?, "days"?}   publisher of name, admin
     GET  /supergraph                      latest version and SDL; ETag, ?after=N&wait=S long-poll
     GET  /supergraph/versions             history, newest first (?limit=N)
@@ -250,14 +250,21 @@ class RegistryAPI:
     async def remove(self, request: Request) -> Response:
         name = checked_subgraph_name(request)
         token = await self.publisher(request, name)
+        allow_breaking = request.query_params.get("allow_breaking", "false")
+        if allow_breaking not in ("true", "false"):
+            raise HTTPProblem(400, "?allow_breaking must be true or false")
+        review = None if allow_breaking == "true" else usage_guard()
         try:
-            outcome = await self.store.remove(name, actor=token.label)
+            outcome = await self.store.remove(name, actor=token.label, review=review)
         except NotFound as e:
             raise HTTPProblem(404, str(e)) from e
         except StoreError as e:
             raise HTTPProblem(409, str(e)) from e
         if outcome.version is None:
             errors = [{"code": e.code, "message": e.message} for e in outcome.errors]
+            if all(e.code == "BREAKING_CHANGE" for e in outcome.errors):
+                reason = f"removing {name!r} would break clients (add ?allow_breaking=true to remove it anyway)"
+                return json_response({"error": reason, "errors": errors}, 409)
             return json_response({"error": f"the subgraphs do not compose without {name!r}", "errors": errors}, 422)
         return json_response({"version": outcome.version.number, "changed": True})
 

@@ -120,6 +120,9 @@ def _add_subgraph_commands(commands: argparse._SubParsersAction[argparse.Argumen
 
     remove = commands.add_parser("remove", help="remove a subgraph from the supergraph (a new version)")
     remove.add_argument("--name", required=True)
+    remove.add_argument(
+        "--allow-breaking", action="store_true", help="remove it even if clients used its fields recently"
+    )
     _client_options(remove)
     remove.set_defaults(func=_remove)
 
@@ -303,7 +306,7 @@ def _publish(args: argparse.Namespace) -> int:
 
 def _remove(args: argparse.Namespace) -> int:
     async def action(client: RegistryClient) -> int:
-        result = await client.remove(args.name)
+        result = await client.remove(args.name, allow_breaking=args.allow_breaking)
         print(f"removed {args.name}: supergraph version {result['version']}")
         return 0
 

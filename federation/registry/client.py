@@ -99,9 +99,11 @@ class RegistryClient:
         _, content = await self._request("PUT", f"/subgraphs/{name}", body)
         return dict(content)
 
-    async def remove(self, name: str) -> dict[str, Any]:
-        """Remove a subgraph; raises RegistryError (422, `errors`) when the rest does not compose."""
-        _, content = await self._request("DELETE", f"/subgraphs/{name}")
+    async def remove(self, name: str, *, allow_breaking: bool = False) -> dict[str, Any]:
+        """Remove a subgraph; raises RegistryError with `errors` when the rest does not compose
+        (422) or the removal would break clients (409, unless `allow_breaking`)."""
+        params = {"allow_breaking": "true" if allow_breaking else "false"}
+        _, content = await self._request("DELETE", f"/subgraphs/{name}", params=params)
         return dict(content)
 
     async def check(self, name: str, sdl: str, url: str | None = None, days: int | None = None) -> dict[str, Any]:

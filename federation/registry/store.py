@@ -383,15 +383,11 @@ class RegistryStore:
             )
             candidate = _replace(current, published)
             result = await self.compose(candidate)
-            if result.supergraph_sdl is None:
+            refusals = result.errors if result.supergraph_sdl is None else await self._review(conn, review, result)
+            if refusals:
                 await conn.rollback()
-                return PublishOutcome(version=None, errors=result.errors, changed=False)
-            latest = await self._latest(conn)
-            if review is not None and latest is not None:
-                refusals = await review(self, latest.supergraph_sdl, result.supergraph_sdl)
-                if refusals:
-                    await conn.rollback()
-                    return PublishOutcome(version=None, errors=refusals, changed=False)
+                return PublishOutcome(version=None, errors=refusals, changed=False)
+            assert result.supergraph_sdl is not None
 
             values = {"url": url, "sdl": sdl, "owner": published.owner, "updated_at": now}
             if existing is None:
@@ -410,11 +406,20 @@ class RegistryStore:
         self._announce_new_version()
         return PublishOutcome(version=version, errors=(), changed=True)
 
-    async def remove(self, name: str, actor: str) -> PublishOutcome:
+    async def _review(
+        self, conn: AsyncConnection, review: Reviewer | None, result: CompositionResult
+    ) -> tuple[CompositionError, ...]:
+        latest = await self._latest(conn)
+        if review is None or latest is None or result.supergraph_sdl is None:
+            return ()
+        return await review(self, latest.supergraph_sdl, result.supergraph_sdl)
+
+    async def remove(self, name: str, actor: str, review: Reviewer | None = None) -> PublishOutcome:
         """Compose the other subgraphs without `name`; on success it is gone, as a new version.
 
-        Refused (nothing changes) when the others do not compose on their own, and when
-        `name` is the last subgraph: a supergraph needs at least one.
+        Refused (nothing changes) when the others do not compose on their own, when
+        `review` finds reasons to refuse the result, and when `name` is the last subgraph:
+        a supergraph needs at least one.
         """
         async with self._write_lock, self._write_transaction() as conn:
             current = [
@@ -427,9 +432,11 @@ class RegistryStore:
             if not remaining:
                 raise StoreError(f"{name!r} is the last subgraph: a supergraph needs at least one")
             result = await self.compose(remaining)
-            if result.supergraph_sdl is None:
+            refusals = result.errors if result.supergraph_sdl is None else await self._review(conn, review, result)
+            if refusals:
                 await conn.rollback()
-                return PublishOutcome(version=None, errors=result.errors, changed=False)
+                return PublishOutcome(version=None, errors=refusals, changed=False)
+            assert result.supergraph_sdl is not None
             await conn.execute(delete(tables.subgraphs).where(tables.subgraphs.c.name == name))
             version = await self._insert_version(
                 conn,

@@ -170,3 +170,21 @@ async def test_a_breaking_change_no_client_used_is_published(registry: Registry)
         published = await client.publish("dukcapil", "http://127.0.0.1:9001/graphql", dukcapil("  agama: String\n", ""))
 
     assert published == {"version": 3, "changed": True}
+
+
+async def test_removing_a_subgraph_whose_fields_a_client_uses_is_refused_unless_allowed(registry: Registry) -> None:
+    token = await registry.token("dukcapil", "bapenda")
+    await publish_dukcapil(registry, token)
+    await record_usage(registry, ("lontara", frozenset({"Query.pbb"})))
+    async with registry.client(token) as client:
+        with pytest.raises(RegistryError) as refused:
+            await client.remove("bapenda")
+        still_there = [s["name"] for s in await client.subgraphs()]
+        removed = await client.remove("bapenda", allow_breaking=True)
+
+    assert refused.value.status == 409
+    assert refused.value.errors == [
+        {"code": "BREAKING_CHANGE", "message": "Query.pbb was removed. Used by: lontara (1 operations)"}
+    ]
+    assert still_there == ["bapenda", "dukcapil"]
+    assert removed == {"version": 3, "changed": True}
