@@ -20,7 +20,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
@@ -190,9 +190,8 @@ def _info_from_row(row: Any) -> VersionInfo:
 
 
 def _version_from_row(row: Any) -> SupergraphVersion:
-    info = _info_from_row(row)
     return SupergraphVersion(
-        **{f: getattr(info, f) for f in VersionInfo.__dataclass_fields__},
+        **asdict(_info_from_row(row)),
         supergraph_sdl=row.supergraph_sdl,
         subgraphs=_subgraphs_from_json(row.subgraphs),
     )
