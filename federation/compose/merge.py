@@ -292,6 +292,17 @@ class Merger:
                     interface_objects.add(type_def.name)
                 kinds.setdefault(type_def.name, {}).setdefault(kind, []).append(idx)
         for type_name, by_kind in kinds.items():
+            if type_name in BUILTIN_SCALARS and set(by_kind) != {"scalar"}:
+                detail = " but ".join(
+                    f"{_kind_label(k)} in {self._subgraph_list(indices)}"
+                    for k, indices in by_kind.items()
+                    if k != "scalar"
+                )
+                self.error(
+                    "TYPE_KIND_MISMATCH",
+                    f'Type "{type_name}" has mismatched kind: it is defined as Scalar Type (built in) but {detail}',
+                )
+                continue
             if len(by_kind) > 1:
                 detail = " but ".join(
                     f"{_kind_label(k)} in {self._subgraph_list(indices)}" for k, indices in by_kind.items()
@@ -1261,6 +1272,21 @@ class Merger:
                 self.error(
                     "ONLY_INACCESSIBLE_CHILDREN",
                     f'Type "{name}" is in the API schema but all of its fields are @inaccessible.',
+                )
+            children = {
+                "input": [f.directives for f in merged.input_fields.values()],
+                "enum": [v.directives for v in merged.values.values()],
+            }.get(merged.kind)
+            if children is not None and all(self._is_inaccessible(d) for d in children):
+                self.error(
+                    "ONLY_INACCESSIBLE_CHILDREN",
+                    f'Type "{name}" is in the API schema but all of its '
+                    f"{'values' if merged.kind == 'enum' else 'input fields'} are @inaccessible.",
+                )
+            if merged.kind == "union" and all(m in hidden for m in merged.members):
+                self.error(
+                    "ONLY_INACCESSIBLE_CHILDREN",
+                    f'Type "{name}" is in the API schema but all of its members are @inaccessible.',
                 )
             for field_def in visible_fields:
                 coordinate = f"{name}.{field_def.name}"

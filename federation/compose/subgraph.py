@@ -669,6 +669,21 @@ def prepare_subgraphs(schemas: list[SubgraphSchema]) -> list[SubgraphReadError]:
                         f'for "{type_def.name}" in any subgraph.',
                     )
                 )
+    interface_keys = {t.name: s.name for s in fed1 for t in s.types.values() if t.kind == "interface" and s.keys(t)}
+    for schema in schemas:
+        for type_def in schema.types.values():
+            if not schema.fed1 and schema.is_interface_object(type_def) and type_def.name in interface_keys:
+                problems.append(
+                    SubgraphReadError(
+                        "INTERFACE_OBJECT_USAGE_ERROR",
+                        f'The @interfaceObject directive is used on type "{type_def.name}" in subgraph '
+                        f'"{schema.name}", which requires other subgraphs to resolve its type name via an interface '
+                        "@key. However, @key on an interface in a federation 1 subgraph does not mean it can fulfill "
+                        "the __typename-resolution requirement that @interfaceObject depends on. For subgraph "
+                        f'"{interface_keys[type_def.name]}", either upgrade it to a federation 2 subgraph or remove '
+                        "@key from the type.",
+                    )
+                )
     if problems:
         return problems
     for schema in fed1:

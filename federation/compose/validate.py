@@ -15,7 +15,9 @@ def graphql_problems(schema: SubgraphSchema) -> list[Problem]:
     name = schema.name
     for type_def in schema.types.values():
         if type_def.name in BUILTIN_SCALARS and type_def.kind != "scalar":
-            problems.append(_builtin_redefined(schema, type_def))
+            problem = _builtin_redefined(schema, type_def)
+            if problem is not None:
+                problems.append(problem)
     if problems:
         return problems
     for type_def in schema.types.values():
@@ -67,7 +69,9 @@ def validate_subgraph(schema: SubgraphSchema) -> list[Problem]:
     return problems
 
 
-def _builtin_redefined(schema: SubgraphSchema, type_def: TypeDef) -> Problem:
+def _builtin_redefined(schema: SubgraphSchema, type_def: TypeDef) -> Problem | None:
+    """GraphQL errors of a type named like a built-in scalar; otherwise merging reports the kind
+    mismatch (TYPE_KIND_MISMATCH), as Apollo does."""
     name = type_def.name
     if not type_def.has_definition:
         return Problem("INVALID_GRAPHQL", f'[{schema.name}] Cannot extend built-in type "{name}"')
@@ -81,18 +85,7 @@ def _builtin_redefined(schema: SubgraphSchema, type_def: TypeDef) -> Problem:
                     f'[{schema.name}] The type of "{coordinate}" must be Input Type but '
                     f'got "{name}", a {type_def.kind} type.',
                 )
-    kind = {
-        "object": "Object Type",
-        "interface": "Interface Type",
-        "union": "Union Type",
-        "enum": "Enum Type",
-        "input": "Input Object Type",
-    }[type_def.kind]
-    return Problem(
-        "TYPE_KIND_MISMATCH",
-        f'Type "{name}" has mismatched kind: it is defined as Scalar Type (built '
-        f'in) but {kind} in subgraph "{schema.name}"',
-    )
+    return None
 
 
 def _directive_placement(schema: SubgraphSchema) -> list[Problem]:
@@ -265,9 +258,9 @@ def _unused_externals(schema: SubgraphSchema) -> list[Problem]:
                 problems.append(
                     Problem(
                         "EXTERNAL_UNUSED",
-                        f'[{schema.name}] Field "{type_def.name}.{field_def.name}" is marked @external but is not used '
-                        "in any federation directive (@key, @provides, @requires) or to satisfy an interface; the field "
-                        "declaration has no use and should be removed (or the field should not be @external).",
+                        f'[{schema.name}] Field "{type_def.name}.{field_def.name}" is marked @external but is not '
+                        "used in any federation directive (@key, @provides, @requires) or to satisfy an interface; the "
+                        "field declaration has no use and should be removed (or the field should not be @external).",
                     )
                 )
     return problems

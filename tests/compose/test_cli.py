@@ -21,8 +21,12 @@ def _write_config(tmp_path: Path) -> Path:
     lines = ["federation_version: =2.0.0", "subgraphs:"]
     for name in NAMES:
         (tmp_path / f"{name}.graphql").write_text((BENCH / f"{name}.graphql").read_text())
-        lines += [f"  {name}:", f"    routing_url: http://0.0.0.0:4200/{name}", "    schema:",
-                  f"      file: ./{name}.graphql"]
+        lines += [
+            f"  {name}:",
+            f"    routing_url: http://0.0.0.0:4200/{name}",
+            "    schema:",
+            f"      file: ./{name}.graphql",
+        ]
     config = tmp_path / "supergraph.yaml"
     config.write_text("\n".join(lines) + "\n")
     return config
@@ -34,8 +38,9 @@ def test_compose_writes_the_supergraph_of_the_config(tmp_path: Path) -> None:
 
     assert main(["compose", "--config", str(config), "--output", str(output)]) == 0
 
-    expected = compose([SubgraphSource(n, f"http://0.0.0.0:4200/{n}", (BENCH / f"{n}.graphql").read_text())
-                        for n in NAMES])
+    expected = compose(
+        [SubgraphSource(n, f"http://0.0.0.0:4200/{n}", (BENCH / f"{n}.graphql").read_text()) for n in NAMES]
+    )
     assert output.read_text() == expected.supergraph_sdl
 
 
@@ -48,9 +53,7 @@ def test_check_passes_when_the_api_schema_is_current(tmp_path: Path, capsys: pyt
     assert "up to date" in capsys.readouterr().out
 
 
-def test_check_fails_with_a_diff_when_a_subgraph_changed(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_check_fails_with_a_diff_when_a_subgraph_changed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = _write_config(tmp_path)
     schema = tmp_path / "schema.graphql"
     main(["compose", "--config", str(config), "--api-output", str(schema)])
@@ -65,9 +68,7 @@ def test_check_fails_with_a_diff_when_a_subgraph_changed(
     assert "+  umur: Int" in err
 
 
-def test_composition_errors_are_listed_with_their_codes(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_composition_errors_are_listed_with_their_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = _write_config(tmp_path)
     accounts = tmp_path / "accounts.graphql"
     accounts.write_text(accounts.read_text().replace("username: String @shareable", "username: String"))
@@ -129,8 +130,12 @@ async def running_subgraphs() -> AsyncIterator[str]:
 async def test_subgraph_url_schemas_are_read_from_running_subgraphs(running_subgraphs: str, tmp_path: Path) -> None:
     lines = ["subgraphs:"]
     for name in NAMES:
-        lines += [f"  {name}:", f"    routing_url: http://0.0.0.0:4200/{name}", "    schema:",
-                  f"      subgraph_url: {running_subgraphs}/{name}"]
+        lines += [
+            f"  {name}:",
+            f"    routing_url: http://0.0.0.0:4200/{name}",
+            "    schema:",
+            f"      subgraph_url: {running_subgraphs}/{name}",
+        ]
     config = tmp_path / "supergraph.yaml"
     config.write_text("\n".join(lines) + "\n")
     output = tmp_path / "supergraph.graphql"
@@ -138,8 +143,9 @@ async def test_subgraph_url_schemas_are_read_from_running_subgraphs(running_subg
     code = await asyncio.to_thread(main, ["compose", "--config", str(config), "--output", str(output)])
 
     assert code == 0
-    expected = compose([SubgraphSource(n, f"http://0.0.0.0:4200/{n}", (BENCH / f"{n}.graphql").read_text())
-                        for n in NAMES])
+    expected = compose(
+        [SubgraphSource(n, f"http://0.0.0.0:4200/{n}", (BENCH / f"{n}.graphql").read_text()) for n in NAMES]
+    )
     assert output.read_text() == expected.supergraph_sdl
 
 

@@ -86,15 +86,24 @@ def test_nothing_to_compose_is_refused() -> None:
         "",
         "query { a }",
         'extend schema @link(url: "not-a-spec")\ntype Query { a: Int }',
-        LINK + 'type Query { x: X } type X @key(fields: 42) { id: ID! }',
+        LINK + "type Query { x: X } type X @key(fields: 42) { id: ID! }",
         LINK + 'type Query { x: X } type X @key(fields: "{") { id: ID! }',
         LINK + "type Query { a: A } type A implements Missing { a: Int }",
         LINK + 'type Query { a(x: Int = "s"): Int }',
         LINK + "type Query { a: Int } extend type Nowhere { b: Int }",
         "schema { query: Root }\ntype Query { a: Int }",
     ],
-    ids=["empty", "operation", "bad-link", "key-not-string", "key-syntax", "unknown-interface", "bad-default",
-         "extension-only", "unknown-root"],
+    ids=[
+        "empty",
+        "operation",
+        "bad-link",
+        "key-not-string",
+        "key-syntax",
+        "unknown-interface",
+        "bad-default",
+        "extension-only",
+        "unknown-root",
+    ],
 )
 def test_malformed_subgraphs_get_errors_not_exceptions(sdl: str) -> None:
     result = compose([SubgraphSource("opd", "http://opd", sdl)])
@@ -105,21 +114,31 @@ def test_malformed_subgraphs_get_errors_not_exceptions(sdl: str) -> None:
 
 
 def test_the_supergraph_loads_in_the_gateway_with_routing_urls_and_hidden_fields() -> None:
-    result = compose([
-        SubgraphSource("penduduk", "http://penduduk:4001/graphql",
-                       'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", '
-                       'import: ["@key", "@inaccessible"])\n'
-                       'type Query { warga(nik: ID!): Warga } '
-                       'type Warga @key(fields: "nik") { nik: ID! nama: String rahasia: String @inaccessible }'),
-        SubgraphSource("dinsos", "http://dinsos:4002/graphql",
-                       LINK + 'type Warga @key(fields: "nik") { nik: ID! bantuan: [String!]! }'),
-    ])
+    result = compose(
+        [
+            SubgraphSource(
+                "penduduk",
+                "http://penduduk:4001/graphql",
+                'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", '
+                'import: ["@key", "@inaccessible"])\n'
+                "type Query { warga(nik: ID!): Warga } "
+                'type Warga @key(fields: "nik") { nik: ID! nama: String rahasia: String @inaccessible }',
+            ),
+            SubgraphSource(
+                "dinsos",
+                "http://dinsos:4002/graphql",
+                LINK + 'type Warga @key(fields: "nik") { nik: ID! bantuan: [String!]! }',
+            ),
+        ]
+    )
     assert result.supergraph_sdl is not None
 
     supergraph = Supergraph.from_sdl(result.supergraph_sdl)
 
     assert {info.name: info.url for info in supergraph.subgraphs.values()} == {
-        "penduduk": "http://penduduk:4001/graphql", "dinsos": "http://dinsos:4002/graphql"}
+        "penduduk": "http://penduduk:4001/graphql",
+        "dinsos": "http://dinsos:4002/graphql",
+    }
     assert "rahasia" in result.supergraph_sdl
     assert "rahasia" not in supergraph.api_sdl()
     assert "bantuan: [String!]!" in supergraph.api_sdl()

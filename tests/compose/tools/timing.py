@@ -34,8 +34,11 @@ def best_of(sources: list[SubgraphSource], runs: int = 3) -> float:
 def corpus_sources(case: Path) -> list[SubgraphSource]:
     urls_file = case / "urls.json"
     urls = json.loads(urls_file.read_text()) if urls_file.exists() else {}
-    return [SubgraphSource(p.stem, urls.get(p.stem, f"http://{p.stem}"), p.read_text())
-            for p in sorted(case.glob("*.graphql")) if p.name != "supergraph.graphql"]
+    return [
+        SubgraphSource(p.stem, urls.get(p.stem, f"http://{p.stem}"), p.read_text())
+        for p in sorted(case.glob("*.graphql"))
+        if p.name != "supergraph.graphql"
+    ]
 
 
 def synthetic(subgraphs: int, types: int) -> list[SubgraphSource]:
@@ -44,8 +47,10 @@ def synthetic(subgraphs: int, types: int) -> list[SubgraphSource]:
     for s in range(subgraphs):
         parts = [LINK, "type Query { " + " ".join(f"s{s}t{t}: T{t}" for t in range(types)) + " }"]
         for t in range(types):
-            parts.append(f'type T{t} @key(fields: "id") @key(fields: "code") {{ id: ID! code: String! f{s}: Int '
-                         f"next: T{(t + 1) % types} @shareable other: T{(t * 7 + 3) % types} @shareable }}")
+            parts.append(
+                f'type T{t} @key(fields: "id") @key(fields: "code") {{ id: ID! code: String! f{s}: Int '
+                f"next: T{(t + 1) % types} @shareable other: T{(t * 7 + 3) % types} @shareable }}"
+            )
         sources.append(SubgraphSource(f"s{s}", f"http://s{s}", "\n".join(parts)))
     return sources
 
