@@ -501,6 +501,12 @@ async def test_graphiql_for_a_browser_uses_no_outside_assets(http: aiohttp.Clien
             assert response.status == 200, asset
 
 
+async def test_browser_get_with_a_query_runs_it(http: aiohttp.ClientSession, url: str) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    reply = await get(http, url, {"query": "{ totalStock }"}, accept=browser)
+    assert (reply.status, reply.json()) == (200, {"data": {"totalStock": 14}})
+
+
 @pytest.mark.parametrize("probe", ["/health", "/ready"])
 async def test_health_and_readiness_probes(http: aiohttp.ClientSession, url: str, probe: str) -> None:
     async with http.get(url.removesuffix("/graphql") + probe) as response:
