@@ -1071,8 +1071,8 @@ class Merger:
         node = (
             parse(f"type T @{applied.name}(name: {print_value(f'{self.names[idx]}__{name}')})", no_location=True)
             .definitions[0]
-            .directives[0]
-        )  # type: ignore[attr-defined]
+            .directives[0]  # type: ignore[attr-defined]
+        )
         return Applied(node, applied.from_extension)
 
     def _access_extra(self) -> dict[str, list[list[Applied]]]:

@@ -400,16 +400,12 @@ def _applied(nodes: Iterable[DirectiveNode], from_extension: bool) -> list[Appli
     return [Applied(node, from_extension) for node in nodes]
 
 
-def _input_values(nodes: Iterable[object], from_extension: bool) -> dict[str, InputValue]:
+def _input_values(nodes: Iterable[Any], from_extension: bool) -> dict[str, InputValue]:
     result: dict[str, InputValue] = {}
     for node in nodes:
-        name = node.name.value  # type: ignore[attr-defined]
+        name = node.name.value
         result[name] = InputValue(
-            name,
-            node.type,
-            node.default_value,  # type: ignore[attr-defined]
-            _applied(node.directives or (), from_extension),
-            _description(node),  # type: ignore[attr-defined]
+            name, node.type, node.default_value, _applied(node.directives or (), from_extension), _description(node)
         )
     return result
 
@@ -799,8 +795,8 @@ def _trim_inactive_field_sets(schema: SubgraphSchema) -> None:
                     node = (
                         parse(f"type T @{applied.name}(fields: {_quote(trimmed)})", no_location=True)
                         .definitions[0]
-                        .directives[0]
-                    )  # type: ignore[attr-defined]
+                        .directives[0]  # type: ignore[attr-defined]
+                    )
                     kept.append(Applied(node, applied.from_extension))
             field_def.directives = kept
 
