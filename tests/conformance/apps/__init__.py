@@ -34,6 +34,9 @@ class Area:
 AREAS: dict[str, Area] = {
     "entities": Area(entities.SUBGRAPHS),
     "requires": Area(requires.SUBGRAPHS),
+    # The same subgraphs linking Federation 2.0: their supergraphs use join v0.3.
+    "entities_fed20": Area(entities.build("2.0")),
+    "requires_fed20": Area(requires.build("2.0")),
     "override": Area(override.SUBGRAPHS),
     "abstract": Area(abstract.SUBGRAPHS),
     "mutations": Area(mutations.SUBGRAPHS, reset=mutations.reset),

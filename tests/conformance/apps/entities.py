@@ -21,13 +21,17 @@ newsletter User known only by `email` (declared `extend type`), so reaching it f
 from __future__ import annotations
 
 import enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.federation import Schema
 from strawberry.federation.schema_directives import Inaccessible, Key
 from strawberry.federation.types import FieldSet
+
+# The Federation versions the subgraphs are built for: 2.11 (strawberry's default, join v0.5
+# once composed) and 2.0 (join v0.3), so the gateway is checked on both supergraph formats.
+FederationVersion = Literal["2.0", "2.11"]
 
 # ---------------------------------------------------------------- data
 
@@ -196,7 +200,6 @@ class ProductsQuery:
         return [ProductsProduct.from_row(p) for p in ranked[:first]]
 
 
-products = Schema(query=ProductsQuery)
 
 # ---------------------------------------------------------------- inventory
 
@@ -229,7 +232,6 @@ class InventoryQuery:
         return sum(STOCK.values())
 
 
-inventory = Schema(query=InventoryQuery, types=[InventoryProduct])
 
 # ---------------------------------------------------------------- warehouse
 
@@ -286,7 +288,6 @@ class WarehouseQuery:
         return "Gudang Paotere"
 
 
-warehouse = Schema(query=WarehouseQuery, types=[WarehouseVariant, WarehouseShelf])
 
 # ---------------------------------------------------------------- reviews
 
@@ -388,7 +389,6 @@ class ReviewsQuery:
         return [ReviewsCategory.BOOKS, ReviewsCategory.GAMES]
 
 
-reviews = Schema(query=ReviewsQuery)
 
 # ---------------------------------------------------------------- accounts
 
@@ -426,7 +426,6 @@ class AccountsQuery:
         return AccountsUser.resolve_reference(id=id)
 
 
-accounts = Schema(query=AccountsQuery)
 
 # ---------------------------------------------------------------- newsletter
 
@@ -451,13 +450,20 @@ class NewsletterQuery:
         return sum(SUBSCRIBED.values())
 
 
-newsletter = Schema(query=NewsletterQuery, types=[NewsletterUser])
 
-SUBGRAPHS = {
-    "products": products,
-    "inventory": inventory,
-    "warehouse": warehouse,
-    "reviews": reviews,
-    "accounts": accounts,
-    "newsletter": newsletter,
-}
+
+def build(federation_version: FederationVersion = "2.11") -> dict[str, Schema]:
+    """The area's subgraphs, linking the given Federation version (2.0 composes to join v0.3)."""
+    return {
+        "products": Schema(query=ProductsQuery, federation_version=federation_version),
+        "inventory": Schema(query=InventoryQuery, types=[InventoryProduct], federation_version=federation_version),
+        "warehouse": Schema(
+            query=WarehouseQuery, types=[WarehouseVariant, WarehouseShelf], federation_version=federation_version
+        ),
+        "reviews": Schema(query=ReviewsQuery, federation_version=federation_version),
+        "accounts": Schema(query=AccountsQuery, federation_version=federation_version),
+        "newsletter": Schema(query=NewsletterQuery, types=[NewsletterUser], federation_version=federation_version),
+    }
+
+
+SUBGRAPHS = build()

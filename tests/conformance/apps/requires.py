@@ -11,10 +11,14 @@ deals     Query.deals: Deal.item @provides(fields: "name") with Item.name @exter
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import strawberry
 from strawberry.federation import Schema
+
+# The Federation versions the subgraphs are built for: 2.11 (strawberry's default, join v0.5
+# once composed) and 2.0 (join v0.3), so the gateway is checked on both supergraph formats.
+FederationVersion = Literal["2.0", "2.11"]
 
 ITEMS: list[dict[str, Any]] = [
     {"id": "i1", "name": "Sarung Sutera", "weight": 2, "size": 10, "width": 4, "height": 1},
@@ -71,7 +75,6 @@ class CatalogQuery:
         return CatalogItem.resolve_reference(id)
 
 
-catalog = Schema(query=CatalogQuery)
 
 # ---------------------------------------------------------------- shipping
 
@@ -125,7 +128,6 @@ class ShippingQuery:
         return ["Pos Indonesia", "JNE"]
 
 
-shipping = Schema(query=ShippingQuery, types=[ShippingItem])
 
 # ---------------------------------------------------------------- deals
 
@@ -160,7 +162,6 @@ class DealsQuery:
         return deals_item("i2")
 
 
-deals = Schema(query=DealsQuery)
 
 # ---------------------------------------------------------------- insurance
 
@@ -188,6 +189,15 @@ class InsuranceQuery:
         return "Asuransi Sulawesi"
 
 
-insurance = Schema(query=InsuranceQuery, types=[InsuranceItem])
 
-SUBGRAPHS = {"catalog": catalog, "shipping": shipping, "deals": deals, "insurance": insurance}
+def build(federation_version: FederationVersion = "2.11") -> dict[str, Schema]:
+    """The area's subgraphs, linking the given Federation version (2.0 composes to join v0.3)."""
+    return {
+        "catalog": Schema(query=CatalogQuery, federation_version=federation_version),
+        "shipping": Schema(query=ShippingQuery, types=[ShippingItem], federation_version=federation_version),
+        "deals": Schema(query=DealsQuery, federation_version=federation_version),
+        "insurance": Schema(query=InsuranceQuery, types=[InsuranceItem], federation_version=federation_version),
+    }
+
+
+SUBGRAPHS = build()

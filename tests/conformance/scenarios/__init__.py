@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..harness import Scenario
 from . import abstract, entities, errors, mutations, override, requires
+
+# The entities and requires scenarios again, against subgraphs linking Federation 2.0, whose
+# supergraphs use join v0.3 instead of v0.5: the answers must not depend on the format.
+JOIN_V03_SCENARIOS: list[Scenario] = [
+    *(replace(scenario, area="entities_fed20") for scenario in entities.SCENARIOS),
+    *(replace(scenario, area="requires_fed20") for scenario in requires.SCENARIOS),
+]
 
 ALL_SCENARIOS: list[Scenario] = [
     *entities.SCENARIOS,
@@ -12,4 +21,5 @@ ALL_SCENARIOS: list[Scenario] = [
     *abstract.SCENARIOS,
     *mutations.SCENARIOS,
     *errors.SCENARIOS,
+    *JOIN_V03_SCENARIOS,
 ]
