@@ -48,6 +48,16 @@ def _rows(rows: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _load_side(rows: list[dict[str, Any]]) -> list[str]:
+    """How much of core 1 the subgraphs and wrk themselves needed, per gateway."""
+    if not rows:
+        return []
+    shares = ", ".join(
+        f"{row['name']} {row['median_busy']['cpu1'] - row['median_foreign']['cpu1']:.0%}" for row in rows
+    )
+    return [f"Subgraphs + wrk used this share of core 1 (median per round): {shares}."]
+
+
 def table(results: dict[str, Any]) -> str:
     settings = results["settings"]
     rows = results["gateways"]
@@ -88,6 +98,7 @@ def table(results: dict[str, Any]) -> str:
         f"Subgraphs alone, replaying the {capacity['distinct_requests']} distinct subgraph requests the gateways "
         f"sent (subgraphs on core 1, wrk on core 0): {capacity['rps']:.0f} req/s, p50 {capacity['p50_ms']:.1f} ms; "
         f"executing every request anew (--no-memo): {capacity['no_memo_rps']:.0f} req/s.",
+        *_load_side(measured),
         "req/cpu-s: good responses per CPU second of the gateway (its throughput on a core of its own; "
         "much less disturbed by other programs than req/s).",
         "sub/req: subgraph requests for one lone client request. @load: per completed response under load, an "
