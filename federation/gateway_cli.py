@@ -147,10 +147,10 @@ def _authenticator(config: dict[str, Any]) -> JwtAuthenticator | None:
     )
 
 
-def build_app(config: dict[str, Any]) -> Starlette:
+def gateway_app(supergraph: Supergraph, config: dict[str, Any]) -> tuple[Gateway, Starlette]:
+    """The gateway for `supergraph` set up with the command's options (`config`), and its app."""
     from federation.http.app import create_app
 
-    supergraph = Supergraph.from_file(config["supergraph"])
     dedupe = config.get("dedupe", True)
     gateway = Gateway(
         supergraph,
@@ -160,7 +160,11 @@ def build_app(config: dict[str, Any]) -> Starlette:
         propagate_headers=config.get("propagate_headers", ()),
         authenticator=_authenticator(config),
     )
-    app = create_app(supergraph, gateway=gateway, dedupe_requests=dedupe)
+    return gateway, create_app(supergraph, gateway=gateway, dedupe_requests=dedupe)
+
+
+def build_app(config: dict[str, Any]) -> Starlette:
+    gateway, app = gateway_app(Supergraph.from_file(config["supergraph"]), config)
     inner = app.router.lifespan_context
 
     @asynccontextmanager
@@ -185,10 +189,6 @@ def run_gateway(args: argparse.Namespace) -> int:
     import uvicorn
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if args.registry:
-        from federation.registry.gateway_app import run_registry_gateway
-
-        return run_registry_gateway(args, _parse_urls(args.subgraph_url))
     config = {
         "supergraph": args.supergraph,
         "subgraph_urls": _parse_urls(args.subgraph_url),
@@ -201,6 +201,10 @@ def run_gateway(args: argparse.Namespace) -> int:
         "jwt_audience": args.jwt_audience,
         "jwt_issuer": args.jwt_issuer,
     }
+    if args.registry:
+        from federation.registry.gateway_app import run_registry_gateway
+
+        return run_registry_gateway(args, config)
     try:
         Supergraph.from_file(args.supergraph)
     except SupergraphError as e:

@@ -21,8 +21,6 @@ from typing import Any
 
 from starlette.applications import Starlette
 
-from federation.gateway import Gateway
-from federation.http.app import create_app
 from federation.registry.client import PublishedSupergraph, RegistryError, RegistryUnavailable
 from federation.registry.poller import first_supergraph, follow_registry
 from federation.registry.usage import UsageRecorder
@@ -34,21 +32,22 @@ ENV_CONFIG = "SPLP_REGISTRY_GATEWAY_CONFIG"
 def registry_gateway_app(
     url: str,
     published: PublishedSupergraph,
+    config: dict[str, Any] | None = None,
     *,
     token: str | None = None,
     interval: float = 30.0,
-    subgraph_urls: dict[str, str] | None = None,
-    subgraph_timeout: float = 30.0,
     usage_flush_interval: float = 10.0,
 ) -> Starlette:
     """The gateway app serving `published` and following the registry at `url` from there.
 
-    Raises `SupergraphError` when `published` cannot be served. `token` (a "gateway" role
-    token) enables usage reporting.
+    `config` holds the `splp gateway` options (subgraph URLs and timeout, deduplication,
+    propagated headers, JWT verification), as `federation.gateway_cli` builds it. Raises
+    `SupergraphError` when `published` cannot be served. `token` (a "gateway" role token)
+    enables usage reporting.
     """
-    supergraph = Supergraph.from_sdl(published.sdl)
-    gateway = Gateway(supergraph, subgraph_urls=subgraph_urls, subgraph_timeout=subgraph_timeout)
-    app = create_app(supergraph, gateway=gateway)
+    from federation.gateway_cli import gateway_app
+
+    gateway, app = gateway_app(Supergraph.from_sdl(published.sdl), config or {})
     inner = app.router.lifespan_context
 
     @asynccontextmanager
@@ -74,34 +73,32 @@ def registry_gateway_app(
     return app
 
 
-async def gateway_app_from_registry(url: str, *, wait: float = 30.0, **options: Any) -> Starlette:
+async def gateway_app_from_registry(
+    url: str, config: dict[str, Any] | None = None, *, wait: float = 30.0, **options: Any
+) -> Starlette:
     """`registry_gateway_app` on the registry's latest supergraph.
 
     Waits up to `wait` seconds for a first publish; raises `RegistryUnavailable`,
     `RegistryError` or `SupergraphError` with the reason when the gateway cannot start.
     """
     published = await first_supergraph(url, timeout=wait, token=options.get("token"))
-    return registry_gateway_app(url, published, **options)
+    return registry_gateway_app(url, published, config, **options)
 
 
 def app_from_env() -> Starlette:
     """The app factory uvicorn's worker processes call (`--workers N`): each follows the registry."""
-    config = json.loads(os.environ[ENV_CONFIG])
-    with open(config.pop("sdl_file"), encoding="utf-8") as f:
-        published = PublishedSupergraph(version=config.pop("version"), sdl=f.read())
-    return registry_gateway_app(config.pop("url"), published, **config)
+    settings = json.loads(os.environ[ENV_CONFIG])
+    with open(settings["sdl_file"], encoding="utf-8") as f:
+        published = PublishedSupergraph(version=settings["version"], sdl=f.read())
+    return registry_gateway_app(
+        settings["url"], published, settings["config"], token=settings["token"], interval=settings["interval"]
+    )
 
 
-def run_registry_gateway(args: argparse.Namespace, subgraph_urls: dict[str, str]) -> int:
-    """Serve `splp gateway --registry URL` (the gateway command's other options apply)."""
+def run_registry_gateway(args: argparse.Namespace, config: dict[str, Any]) -> int:
+    """Serve `splp gateway --registry URL`; `config` holds the command's other options."""
     import uvicorn
 
-    config: dict[str, Any] = {
-        "token": args.registry_token,
-        "interval": args.registry_interval,
-        "subgraph_urls": subgraph_urls,
-        "subgraph_timeout": args.subgraph_timeout,
-    }
     try:
         published = asyncio.run(
             first_supergraph(args.registry, timeout=args.registry_interval, token=args.registry_token)
@@ -117,16 +114,17 @@ def run_registry_gateway(args: argparse.Namespace, subgraph_urls: dict[str, str]
         options["loop"] = "uvloop"
     logging.getLogger("splp.gateway").info("serving supergraph version %d from %s", published.version, args.registry)
     print(f"SPLP gateway: GraphQL and GraphiQL at http://{args.host}:{args.port}/graphql", flush=True)
+    follow = {"token": args.registry_token, "interval": args.registry_interval}
     if args.workers > 1:
         with tempfile.NamedTemporaryFile("w", suffix=".graphql", encoding="utf-8", delete=False) as f:
             f.write(published.sdl)
         try:
             os.environ[ENV_CONFIG] = json.dumps(
-                dict(config, url=args.registry, version=published.version, sdl_file=f.name)
+                dict(follow, url=args.registry, version=published.version, sdl_file=f.name, config=config)
             )
             uvicorn.run("federation.registry.gateway_app:app_from_env", factory=True, workers=args.workers, **options)
         finally:
             os.unlink(f.name)
     else:
-        uvicorn.run(registry_gateway_app(args.registry, published, **config), **options)
+        uvicorn.run(registry_gateway_app(args.registry, published, config, **follow), **options)
     return 0

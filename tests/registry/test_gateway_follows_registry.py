@@ -189,18 +189,27 @@ async def test_splp_gateway_registry_follows_new_publishes(
     registry: Registry, dukcapil_subgraph: str, workers: int
 ) -> None:
     token = await registry.token("dukcapil")
+    # the routing URL points nowhere: the gateway's --subgraph-url override must apply in registry mode too
+    nowhere = f"http://127.0.0.1:{free_port()}/graphql"
     async with registry.client(token) as client:
-        await client.publish("dukcapil", dukcapil_subgraph, FEDERATION_LINK + DUKCAPIL_V1)
+        await client.publish("dukcapil", nowhere, FEDERATION_LINK + DUKCAPIL_V1)
     port = free_port()
     command = [sys.executable, "-m", "federation.cli", "gateway", "--registry", registry.url, "--port", str(port)]
-    command += ["--registry-interval", "2", "--workers", str(workers)]
+    command += [
+        "--registry-interval",
+        "2",
+        "--workers",
+        str(workers),
+        "--subgraph-url",
+        f"dukcapil={dukcapil_subgraph}",
+    ]
     env = {k: v for k, v in os.environ.items() if k != "SPLP_REGISTRY_TOKEN"}
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     gateway_url = f"http://127.0.0.1:{port}"
     try:
         await wait_until_async(lambda: gateway_answers(gateway_url), bool, timeout=30)
         async with registry.client(token) as client:
-            await client.publish("dukcapil", dukcapil_subgraph, FEDERATION_LINK + DUKCAPIL_V2)
+            await client.publish("dukcapil", nowhere, FEDERATION_LINK + DUKCAPIL_V2)
         # with several workers each one follows the registry: every answer must be the new one
         await wait_until_async(lambda: query(gateway_url, "{ nik nama }"), lambda r: r.get("data") == DATA)
         answers = [await query(gateway_url, "{ nik nama }") for _ in range(6)]
