@@ -7,14 +7,19 @@ The gateway calls, once per executed operation:
 with `client_name` taken from the `apollographql-client-name` (or `x-client-name`) request
 header ("" when absent) and `coordinates` the frozenset of schema coordinates the
 operation selected: `Type.field` for every field, with `Type` the parent type the field
-was selected on (`Query.penduduk`, `Penduduk.nama`), plus `Enum.VALUE` for enum values
-written in the operation. Recording only bumps in-memory counters; a background task
+was selected on (`Query.penduduk`, `Penduduk.nama`); `Enum.VALUE` coordinates are
+understood too. `federation.gateway.Gateway` makes exactly this call for each listener in
+`gateway.usage_listeners`, passing the coordinate set it keeps per prepared operation (so
+recording is one dict update). Recording only bumps in-memory counters; a background task
 flushes them to the registry's `POST /usage` every `flush_interval` seconds:
 
     recorder = UsageRecorder(registry_url, token)   # a "gateway" role token
+    gateway.usage_listeners.append(recorder.record)
     recorder.start()                                # in the gateway's startup
     ...
     await recorder.close()                          # in its shutdown: a last flush
+
+(`splp gateway --registry URL --registry-token TOKEN` does this: `gateway_app.py`.)
 
 When the registry is unreachable the counts are kept for the next flush (up to
 `max_pending` distinct operations and client/coordinate pairs, beyond which counts are
