@@ -221,9 +221,13 @@ class RegistryStore:
     @classmethod
     async def open(cls, url: str, compose: Composer) -> RegistryStore:
         """Connect to the database at `url` and create the registry's tables if missing."""
-        engine = create_async_engine(async_database_url(url))
-        if engine.dialect.name == "sqlite":
+        database_url = async_database_url(url)
+        if make_url(database_url).get_backend_name() == "sqlite":
+            # a write waits for the one in progress (a publish composes inside its transaction)
+            engine = create_async_engine(database_url, connect_args={"timeout": 60})
             _use_begin_immediate_on_sqlite(engine)
+        else:
+            engine = create_async_engine(database_url)
         store = cls(engine, compose)
         try:
             await store._create_schema()
