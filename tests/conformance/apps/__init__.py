@@ -29,14 +29,19 @@ class Area:
     subgraphs: dict[str, Schema]
     reset: Callable[[], None] | None = None
     faults: dict[str, str] = field(default_factory=dict)
+    # Which release of Apollo's composition composes the supergraph (tools/compose.py).
+    composer: str = "2.14"
 
 
 AREAS: dict[str, Area] = {
     "entities": Area(entities.SUBGRAPHS),
     "requires": Area(requires.SUBGRAPHS),
-    # The same subgraphs linking Federation 2.0: their supergraphs use join v0.3.
-    "entities_fed20": Area(entities.build("2.0")),
-    "requires_fed20": Area(requires.build("2.0")),
+    # The same subgraphs linking Federation 2.0: composed by today's composition their supergraphs
+    # use join v0.3; by composition 2.0.5 (the first Federation 2 release), join v0.2.
+    "entities_join03": Area(entities.build("2.0")),
+    "requires_join03": Area(requires.build("2.0")),
+    "entities_join02": Area(entities.build("2.0"), composer="2.0"),
+    "requires_join02": Area(requires.build("2.0"), composer="2.0"),
     "override": Area(override.SUBGRAPHS),
     "abstract": Area(abstract.SUBGRAPHS),
     "mutations": Area(mutations.SUBGRAPHS, reset=mutations.reset),

@@ -8,10 +8,11 @@ from ..harness import Scenario
 from . import abstract, entities, errors, mutations, override, requires
 
 # The entities and requires scenarios again, against subgraphs linking Federation 2.0, whose
-# supergraphs use join v0.3 instead of v0.5: the answers must not depend on the format.
-JOIN_V03_SCENARIOS: list[Scenario] = [
-    *(replace(scenario, area="entities_fed20") for scenario in entities.SCENARIOS),
-    *(replace(scenario, area="requires_fed20") for scenario in requires.SCENARIOS),
+# supergraphs use join v0.3 and v0.2 instead of v0.5: the answers must not depend on the format.
+OLDER_JOIN_SCENARIOS: list[Scenario] = [
+    replace(scenario, area=f"{scenario.area}_{join}")
+    for join in ("join03", "join02")
+    for scenario in [*entities.SCENARIOS, *requires.SCENARIOS]
 ]
 
 ALL_SCENARIOS: list[Scenario] = [
@@ -21,5 +22,5 @@ ALL_SCENARIOS: list[Scenario] = [
     *abstract.SCENARIOS,
     *mutations.SCENARIOS,
     *errors.SCENARIOS,
-    *JOIN_V03_SCENARIOS,
+    *OLDER_JOIN_SCENARIOS,
 ]

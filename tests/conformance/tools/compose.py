@@ -6,8 +6,9 @@ supergraph is written next to the tests. Usage, from the repository root:
 
     .venv/bin/python tests/conformance/tools/compose.py [AREA ...]
 
-APOLLO_COMPOSE_DIR (default /work/tools/apollo-compose) holds node_modules; it is installed
-with npm when missing.
+APOLLO_COMPOSE_DIR (default /work/tools/apollo-compose) holds node_modules of today's composition,
+APOLLO_COMPOSE_2_0_DIR (default /work/tools/apollo-compose-2.0) those of composition 2.0.5 for the
+join v0.2 areas; each is installed with npm when missing.
 """
 
 from __future__ import annotations
@@ -24,17 +25,30 @@ sys.path.insert(0, str(CONFORMANCE.parent))
 
 from conformance.apps import AREAS, subgraph_sdl, subgraphs_digest  # noqa: E402
 
-TOOLS_DIR = Path(os.environ.get("APOLLO_COMPOSE_DIR", "/work/tools/apollo-compose"))
+# Composition releases: where their npm packages live and what to install there. 2.0.5 (the first
+# Federation 2 release) writes join v0.2; its internal packages are pinned to the same release.
+COMPOSERS = {
+    "2.14": (
+        Path(os.environ.get("APOLLO_COMPOSE_DIR", "/work/tools/apollo-compose")),
+        ["@apollo/composition@2.14", "graphql@16"],
+    ),
+    "2.0": (
+        Path(os.environ.get("APOLLO_COMPOSE_2_0_DIR", "/work/tools/apollo-compose-2.0")),
+        ["@apollo/composition@2.0.5", "@apollo/federation-internals@2.0.5", "@apollo/query-graphs@2.0.5", "graphql@16"],
+    ),
+}
 
 
-def ensure_installed() -> None:
-    if (TOOLS_DIR / "node_modules" / "@apollo" / "composition").is_dir():
-        return
-    TOOLS_DIR.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["npm", "install", "--prefix", str(TOOLS_DIR), "@apollo/composition", "graphql"], check=True)
+def ensure_installed(composer: str) -> Path:
+    folder, packages = COMPOSERS[composer]
+    if not (folder / "node_modules" / "@apollo" / "composition").is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "install", "--prefix", str(folder), *packages], check=True)
+    return folder / "node_modules"
 
 
 def compose(area: str) -> str:
+    node_modules = ensure_installed(AREAS[area].composer)
     services = [
         {"name": name, "url": f"http://{name}.{area}.conformance.invalid/graphql", "sdl": subgraph_sdl(schema)}
         for name, schema in AREAS[area].subgraphs.items()
@@ -42,7 +56,7 @@ def compose(area: str) -> str:
     result = subprocess.run(
         ["node", str(HERE / "compose.cjs")],
         input=json.dumps(services), capture_output=True, text=True,
-        env={**os.environ, "NODE_PATH": str(TOOLS_DIR / "node_modules")},
+        env={**os.environ, "NODE_PATH": str(node_modules)},
     )
     if result.stderr:
         print(f"[{area}] {result.stderr.strip()}", file=sys.stderr)
@@ -52,7 +66,6 @@ def compose(area: str) -> str:
 
 
 def main(areas: list[str]) -> None:
-    ensure_installed()
     for area in areas or list(AREAS):
         path = CONFORMANCE / "supergraphs" / f"{area}.graphql"
         # The digest lets test_supergraphs.py notice a subgraph changed without this being re-run.
