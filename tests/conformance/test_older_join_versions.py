@@ -1,4 +1,4 @@
-"""The entities and requires scenarios against supergraphs in the join v0.3 and v0.2 formats
+"""The entities, requires and legacy_abstract scenarios on supergraphs in the join v0.3 and v0.2 formats
 (subgraphs linking Federation 2.0, composed by today's composition and by 2.0.5) rather than v0.5."""
 
 from __future__ import annotations

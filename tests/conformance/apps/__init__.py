@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 from strawberry.federation import Schema
 
-from . import abstract, entities, errors, mutations, override, requires
+from . import abstract, entities, errors, legacy_abstract, mutations, override, requires
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,8 @@ AREAS: dict[str, Area] = {
     "requires_join03": Area(requires.build("2.0")),
     "entities_join02": Area(entities.build("2.0"), composer="2.0"),
     "requires_join02": Area(requires.build("2.0"), composer="2.0"),
+    "legacy_abstract_join03": Area(legacy_abstract.SUBGRAPHS),
+    "legacy_abstract_join02": Area(legacy_abstract.SUBGRAPHS, composer="2.0"),
     "override": Area(override.SUBGRAPHS),
     "abstract": Area(abstract.SUBGRAPHS),
     "mutations": Area(mutations.SUBGRAPHS, reset=mutations.reset),
