@@ -5,7 +5,8 @@ shipping  Item.weight/size/dimensions @external; shippingCost @requires(weight);
           @requires(weight size); footprint(scale) @requires(dimensions { width height }) (a nested selection).
 insurance Item.shippingCost @external; insuranceFee @requires(shippingCost): a requirement that is
           itself a @requires field of another subgraph (catalog -> shipping -> insurance).
-deals     Query.deals: Deal.item @provides(fields: "name") with Item.name @external;
+deals     Query.deals: Deal.item @provides(fields: "name dimensions { width }") with Item.name and
+          Item.dimensions @external (deals knows only the width of Dimensions);
           Query.dealOfTheDay returns an Item without providing anything.
 """
 
@@ -49,7 +50,7 @@ class CatalogItem:
     name: str = strawberry.federation.field(shareable=True)
     weight: int
     size: int
-    dimensions: CatalogDimensions
+    dimensions: CatalogDimensions = strawberry.federation.field(shareable=True)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> CatalogItem:
@@ -132,23 +133,30 @@ class ShippingQuery:
 # ---------------------------------------------------------------- deals
 
 
+@strawberry.federation.type(name="Dimensions", shareable=True)
+class DealsDimensions:
+    # Only the width is known here (and provided); the height is the catalog's to answer.
+    width: int
+
+
 @strawberry.federation.type(name="Item", keys=["id"])
 class DealsItem:
     id: strawberry.ID
     name: str = strawberry.federation.field(external=True)
+    dimensions: DealsDimensions = strawberry.federation.field(external=True)
 
 
 @strawberry.type(name="Deal")
 class Deal:
     id: strawberry.ID
     title: str
-    item: DealsItem = strawberry.federation.field(provides=["name"])
+    item: DealsItem = strawberry.federation.field(provides=["name dimensions { width }"])
 
 
 def deals_item(id: str) -> DealsItem:
     row = item_row(id)
     assert row is not None
-    return DealsItem(id=strawberry.ID(id), name=row["name"])
+    return DealsItem(id=strawberry.ID(id), name=row["name"], dimensions=DealsDimensions(width=row["width"]))
 
 
 @strawberry.type(name="Query")

@@ -131,4 +131,28 @@ SCENARIOS = [
         variables={"s": 2},
         expected={"data": {"catalog": [{"footprint": 8}, {"footprint": 12}]}},
     ),
+    S(
+        name="nested_provides_avoids_a_jump",
+        query="{ deals { item { name dimensions { width } } } }",
+        expected={"data": {"deals": [
+            {"item": {"name": "Sarung Sutera", "dimensions": {"width": 4}}},
+            {"item": {"name": "Kopi Toraja", "dimensions": {"width": 2}}},
+        ]}},
+        fetches={"deals": 1, "catalog": 0},
+    ),
+    S(
+        name="nested_provides_covering_part_of_the_selection",
+        query="{ deals { item { dimensions { width height } } } }",
+        expected={"data": {"deals": [
+            {"item": {"dimensions": {"width": 4, "height": 1}}},
+            {"item": {"dimensions": {"width": 2, "height": 3}}},
+        ]}},
+        fetches={"deals": 1, "catalog": 1},
+    ),
+    S(
+        name="requires_a_selection_only_partly_provided",
+        query="{ deals { item { footprint } } }",
+        expected={"data": {"deals": [{"item": {"footprint": 4}}, {"item": {"footprint": 6}}]}},
+        fetches={"deals": 1, "catalog": 1, "shipping": 1},
+    ),
 ]
