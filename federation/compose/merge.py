@@ -187,9 +187,8 @@ class Merger:
         self._collect_composed_directives()
         if self.errors:
             return None
+        # Types of mismatched kinds are left out; merging goes on to report what else is wrong.
         self._add_types_shallow()
-        if self.errors:
-            return None
         for type_name, merged in self.types.items():
             if merged.kind in ("object", "interface"):
                 self._merge_implements(type_name, merged)

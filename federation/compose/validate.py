@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graphql import print_ast
+from graphql import TypeNode, print_ast
 
 from federation.compose.graphql_rules import graphql_errors
 from federation.compose.merge import BUILTIN_SCALARS, Problem
@@ -75,16 +75,23 @@ def _builtin_redefined(schema: SubgraphSchema, type_def: TypeDef) -> Problem | N
     name = type_def.name
     if not type_def.has_definition:
         return Problem("INVALID_GRAPHQL", f'[{schema.name}] Cannot extend built-in type "{name}"')
+    inputs: list[tuple[str, TypeNode]] = [
+        (f"@{d.name.value}({a.name.value}:)", a.type)
+        for d in schema.directive_definitions.values()
+        for a in d.arguments or ()
+    ]
     for other in schema.types.values():
-        inputs = [(f"{other.name}.{f.name}({a.name}:)", a) for f in other.fields.values() for a in f.args.values()]
-        inputs += [(f"{other.name}.{f.name}", f) for f in other.input_fields.values()]
-        for coordinate, value in inputs:
-            if named_type(value.type) == name:
-                return Problem(
-                    "INVALID_GRAPHQL",
-                    f'[{schema.name}] The type of "{coordinate}" must be Input Type but '
-                    f'got "{name}", a {type_def.kind} type.',
-                )
+        inputs += [
+            (f"{other.name}.{f.name}({a.name}:)", a.type) for f in other.fields.values() for a in f.args.values()
+        ]
+        inputs += [(f"{other.name}.{f.name}", f.type) for f in other.input_fields.values()]
+    for coordinate, value_type in inputs:
+        if named_type(value_type) == name:
+            return Problem(
+                "INVALID_GRAPHQL",
+                f'[{schema.name}] The type of "{coordinate}" must be Input Type but got "{name}", '
+                f"a {type_def.kind} type.",
+            )
     return None
 
 
