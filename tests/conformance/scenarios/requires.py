@@ -155,4 +155,13 @@ SCENARIOS = [
         expected={"data": {"deals": [{"item": {"footprint": 4}}, {"item": {"footprint": 6}}]}},
         fetches={"deals": 1, "catalog": 1, "shipping": 1},
     ),
+    S(
+        name="aliased_value_type_field_one_provided_one_not",
+        query="{ deals { item { d: dimensions { w: width } dd: dimensions { height } } } }",
+        expected={"data": {"deals": [
+            {"item": {"d": {"w": 4}, "dd": {"height": 1}}},
+            {"item": {"d": {"w": 2}, "dd": {"height": 3}}},
+        ]}},
+        fetches={"deals": 1, "catalog": 1},
+    ),
 ]
