@@ -65,7 +65,9 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> CompositionResult:
         errors += [CompositionError(p.code, p.message) for p in validate_subgraph(schema)]
     if errors:
         return CompositionResult(None, tuple(errors))
-    merger = Merger(schemas)
+    # Apollo orders subgraphs by name: merging in the same order gives the same field order and
+    # the same choices where subgraphs disagree (descriptions, first type seen).
+    merger = Merger(sorted(schemas, key=lambda s: s.name))
     supergraph = merger.merge()
     if supergraph is None:
         return CompositionResult(None, tuple(CompositionError(p.code, p.message) for p in merger.errors))

@@ -42,7 +42,6 @@ from federation.compose.model import (
 from federation.compose.specs import (
     ACCESS_CONTROL,
     FEATURE_OF_DIRECTIVE,
-    FEATURES,
     JOIN_DEFINITIONS,
     LINK_DEFINITIONS,
     Feature,
@@ -154,7 +153,7 @@ class Merger:
         # name in the supergraph -> (identity url, definition node) for @composeDirective ones
         self.composed: dict[str, tuple[SubgraphSchema, str]] = {}
         self.composed_links: dict[str, tuple[str, list[tuple[str, str]]]] = {}
-        self.pending_directives: list[tuple[list[list[Applied] | None], list[str], set[str]]] = []
+        self.pending_directives: list[tuple[list[list[Applied] | None], list[str], list[str]]] = []
         self._access_extra_cache: dict[str, list[list[Applied]]] | None = None
 
     # --- helpers --------------------------------------------------------------------------
@@ -221,12 +220,14 @@ class Merger:
 
     # --- spec and composed directives ------------------------------------------------------
     def _collect_spec_directives(self) -> None:
+        """The spec directives used anywhere, in the order Apollo adds their specs (subgraphs by name,
+        each in its own import order)."""
         used: dict[str, dict[int, str]] = {}
         for idx, subgraph in enumerate(self.subgraphs):
-            for applied in _all_applications(subgraph):
-                fed = subgraph.fed(applied)
-                if fed in FEATURE_OF_DIRECTIVE:
-                    used.setdefault(fed, {})[idx] = applied.name
+            applied_names = {a.name for a in _all_applications(subgraph)}
+            for local, fed in subgraph.federation_names.items():
+                if fed in FEATURE_OF_DIRECTIVE and local in applied_names:
+                    used.setdefault(fed, {})[idx] = local
         for fed, per_subgraph in used.items():
             names = set(per_subgraph.values())
             if len(names) > 1:
@@ -876,8 +877,7 @@ class Merger:
                 continue
             subgraph = self.subgraphs[idx]
             override = subgraph.override_from(source)
-            dest.directives.insert(
-                sum(1 for d in dest.directives if d.startswith("@join__field")),
+            dest.directives.append(
                 directive(
                     "join__field",
                     _graph_args(
@@ -956,10 +956,7 @@ class Merger:
             value.description = _merge_description([v.description for v in present.values()])
             self._record_directives([v.directives for v in present.values()], value.directives, indices=list(present))
             for idx in present:
-                value.directives.insert(
-                    sum(1 for d in value.directives if d.startswith("@join__")),
-                    directive("join__enumValue", [("graph", self.graph(idx))]),
-                )
+                value.directives.append(directive("join__enumValue", [("graph", self.graph(idx))]))
             inaccessible = self.spec_directives.get("inaccessible")
             is_inaccessible = inaccessible is not None and any(
                 a.name == inaccessible for v in present.values() for a in v.directives
@@ -999,8 +996,7 @@ class Merger:
             missing = [i for i, f in field_sources.items() if f is None]
             if not all_equal or missing:
                 for idx, input_source in present.items():
-                    dest.directives.insert(
-                        sum(1 for d in dest.directives if d.startswith("@join__")),
+                    dest.directives.append(
                         directive(
                             "join__field",
                             _graph_args(self.graph(idx), type=None if all_equal else type_str(input_source.type)),
@@ -1043,24 +1039,37 @@ class Merger:
         """
         if indices is None:
             indices = list(range(len(sources)))
-        names: set[str] = set()
+        names: dict[str, None] = {}  # in the order the subgraphs apply them
         transformed: list[list[Applied] | None] = []
         for idx, applications in zip(indices, sources, strict=True):
             for applied in applications or ():
                 if self.is_merged_directive(self.subgraphs[idx], applied):
-                    names.add(applied.name)
+                    names[applied.name] = None
             transformed.append(None if applications is None else [self._static_transform(idx, a) for a in applications])
+        inaccessible = self.spec_directives.get("inaccessible")
+        if inaccessible in names:
+            # Apollo merges @inaccessible at once (before the join directives of fields and values).
+            self._merge_applied(inaccessible, transformed, dest)
+            del names[inaccessible]
         if access_key is not None:
-            for federation_name in ACCESS_CONTROL:
-                name = self.spec_directives.get(federation_name)
-                if name is None:
+            for federation_name in self.spec_directives:
+                if federation_name not in ACCESS_CONTROL:
                     continue
+                name = self.spec_directives[federation_name]
                 extras = self._access_extra().get(f"{access_key}_{federation_name}", [])
                 if name in names or extras:
-                    self.pending_directives.append(([*transformed, *extras], dest, {name}))
-                    names.discard(name)
+                    self.pending_directives.append(([*transformed, *extras], dest, [name]))
+                    names.pop(name, None)
         if names:
-            self.pending_directives.append((transformed, dest, names))
+            self.pending_directives.append((transformed, dest, list(names)))
+
+    def _features_in_use(self) -> list[Feature]:
+        features: list[Feature] = []
+        for fed in self.spec_directives:
+            feature = FEATURE_OF_DIRECTIVE[fed]
+            if feature not in features:
+                features.append(feature)
+        return features
 
     def _static_transform(self, idx: int, applied: Applied) -> Applied:
         """@context names are per subgraph: the supergraph prefixes them with the subgraph's name."""
@@ -1116,7 +1125,7 @@ class Merger:
 
     def _merge_pending_directives(self) -> None:
         for sources, dest, names in self.pending_directives:
-            for name in sorted(names):
+            for name in names:
                 self._merge_applied(name, sources, dest)
         self.pending_directives = []
 
@@ -1361,7 +1370,7 @@ class Merger:
         links.append(f'@link(url: "https://specs.apollo.dev/join/v{major}.{minor}", for: EXECUTION)')
         definitions: list[str] = [LINK_DEFINITIONS, JOIN_DEFINITIONS[self.join_version]]
         spec_types: list[str] = []
-        for feature in FEATURES:
+        for feature in self._features_in_use():
             used = [(d, self.spec_directives[d]) for d, _ in feature.directives if d in self.spec_directives]
             if not used:
                 continue

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from graphql import print_ast
-from graphql.language.print_string import print_string
 
 from federation.compose.model import MergedField, MergedInputValue, MergedType, Supergraph
 
 
-def _description(text: str | None, indent: str = "") -> str:
+def _block_string(value: str, prefer_multiple_lines: bool) -> str:
+    """A description as Apollo's printer writes it (`printBlockString` of federation-internals)."""
+    single_line = "\n" not in value
+    leading_space = value[:1] in (" ", "\t")
+    multiple_lines = not single_line or value.endswith('"') or value.endswith("\\") or prefer_multiple_lines
+    result = "\n" if multiple_lines and not (single_line and leading_space) else ""
+    result += value + ("\n" if multiple_lines else "")
+    return '"""' + result.replace('"""', '\\"""') + '"""'
+
+
+def _description(text: str | None, indent: str = "", first_in_block: bool = True) -> str:
     if text is None:
         return ""
-    if "\n" in text or len(text) > 70:
-        body = "\n".join(indent + line if line else line for line in text.split("\n"))
-        return f'{indent}"""\n{body}\n{indent}"""\n'
-    return f"{indent}{print_string(text)}\n"
+    prefix = "\n" + indent if indent and not first_in_block else indent
+    return prefix + _block_string(text, len(text) > 70).replace("\n", "\n" + indent) + "\n"
 
 
 def _input_value(value: MergedInputValue) -> str:
@@ -30,16 +37,18 @@ def _arguments(args: dict[str, MergedInputValue]) -> str:
     if not args:
         return ""
     if any(a.description for a in args.values()):
-        lines = "".join(_description(a.description, "    ") + "    " + _input_value(a) + "\n" for a in args.values())
-        return "(\n" + lines + "  )"
+        lines = "\n".join(
+            _description(a.description, "    ", i == 0) + "    " + _input_value(a) for i, a in enumerate(args.values())
+        )
+        return "(\n" + lines + "\n  )"
     return "(" + ", ".join(_input_value(a) for a in args.values()) + ")"
 
 
-def _field(field: MergedField) -> str:
+def _field(field: MergedField, first: bool) -> str:
     text = f"  {field.name}{_arguments(field.args)}: {print_ast(field.type)}"
     if field.directives:
         text += " " + " ".join(field.directives)
-    return _description(field.description, "  ") + text
+    return _description(field.description, "  ", first) + text
 
 
 def _type(merged: MergedType) -> str:
@@ -59,15 +68,18 @@ def _type(merged: MergedType) -> str:
     if merged.kind == "scalar":
         return text
     if merged.kind == "union":
-        return text + "\n  = " + " | ".join(merged.members) if merged.members else text
+        return text + "\n = " + " | ".join(merged.members) if merged.members else text
     if merged.kind in ("object", "interface"):
-        body = [_field(f) for f in merged.fields.values()]
+        body = [_field(f, i == 0) for i, f in enumerate(merged.fields.values())]
     elif merged.kind == "input":
-        body = [_description(f.description, "  ") + "  " + _input_value(f) for f in merged.input_fields.values()]
+        body = [
+            _description(f.description, "  ", i == 0) + "  " + _input_value(f)
+            for i, f in enumerate(merged.input_fields.values())
+        ]
     else:
         body = [
-            _description(v.description, "  ") + f"  {v.name}" + ("".join(" " + d for d in v.directives))
-            for v in merged.values.values()
+            _description(v.description, "  ", i == 0) + f"  {v.name}" + ("".join(" " + d for d in v.directives))
+            for i, v in enumerate(merged.values.values())
         ]
     return text + ("\n{\n" if merged.directives else " {\n") + "\n".join(body) + "\n}"
 

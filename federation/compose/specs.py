@@ -64,11 +64,12 @@ scalar join__FieldValue
 _FIELD_LOCATIONS = ") repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION\n"
 
 JOIN_DEFINITIONS = {
-    (0, 3): _JOIN_COMMON + _JOIN_FIELD_03 + _FIELD_LOCATIONS,
-    (0, 4): _JOIN_COMMON + _JOIN_DIRECTIVE + _JOIN_FIELD_03 + ", overrideLabel: String" + _FIELD_LOCATIONS,
+    (0, 3): _JOIN_COMMON + "\n" + _JOIN_FIELD_03 + _FIELD_LOCATIONS,
+    (0, 4): _JOIN_COMMON + _JOIN_DIRECTIVE + "\n" + _JOIN_FIELD_03 + ", overrideLabel: String" + _FIELD_LOCATIONS,
     (0, 5): _JOIN_COMMON
     + _JOIN_DIRECTIVE
     + _JOIN_CONTEXT
+    + "\n"
     + _JOIN_FIELD_03
     + ", overrideLabel: String, contextArguments: [join__ContextArgument!]"
     + _FIELD_LOCATIONS,

@@ -62,25 +62,11 @@ LINK_SPEC = "https://specs.apollo.dev/link"
 
 # Directive names a Federation 2 subgraph may import from the federation spec.
 FEDERATION_DIRECTIVES = (
-    "key",
-    "external",
-    "requires",
-    "provides",
-    "extends",
-    "shareable",
-    "inaccessible",
-    "override",
-    "tag",
-    "composeDirective",
-    "interfaceObject",
-    "authenticated",
-    "requiresScopes",
-    "policy",
-    "cost",
-    "listSize",
-    "context",
-    "fromContext",
-)
+    # In the federation spec's order, which is the order Apollo composes their specs in.
+    "key", "requires", "provides", "external", "tag", "extends", "shareable", "inaccessible", "override",
+    "composeDirective", "interfaceObject", "authenticated", "requiresScopes", "policy", "context",
+    "fromContext", "cost", "listSize",
+)  # fmt: skip
 # Federation 1 knew these by their plain names, without any @link.
 FEDERATION1_DIRECTIVES = ("key", "external", "requires", "provides", "extends", "tag")
 # Types and fields every subgraph exposes for the gateway only; they never reach the supergraph.

@@ -41,6 +41,14 @@ def test_supergraph_equals_apollos(case: Path) -> None:
     assert canonical(result.supergraph_sdl) == canonical(expected), diff_lines(expected, result.supergraph_sdl)
 
 
+@pytest.mark.parametrize("case", _cases("valid"), ids=lambda p: p.name)
+def test_supergraph_is_printed_as_apollo_prints_it(case: Path) -> None:
+    """Beyond equality: the same text, whatever order the subgraphs are given in."""
+    result = compose(list(reversed(_sources(case))))
+
+    assert result.supergraph_sdl == (case / "supergraph.graphql").read_text()
+
+
 @pytest.mark.parametrize("case", _cases("invalid"), ids=lambda p: p.name)
 def test_rejected_with_apollos_error_codes(case: Path) -> None:
     expected = {error["code"] for error in json.loads((case / "errors.json").read_text())}
