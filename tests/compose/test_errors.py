@@ -28,7 +28,7 @@ def test_a_field_resolved_by_two_subgraphs_must_be_shareable() -> None:
 
     assert _only_error(result) == (
         'INVALID_FIELD_SHARING: Non-shareable field "Warga.nama" is resolved from multiple subgraphs: it is '
-        'resolved from subgraphs "penduduk" and "dinsos" and defined as non-shareable in all of them'
+        'resolved from subgraphs "dinsos" and "penduduk" and defined as non-shareable in all of them'
     )
 
 
@@ -39,8 +39,8 @@ def test_incompatible_field_types_name_each_subgraphs_type() -> None:
     )
 
     assert _only_error(result) == (
-        'FIELD_TYPE_MISMATCH: Type of field "Warga.umur" is incompatible across subgraphs: it has type "Int" in '
-        'subgraph "penduduk" and type "String" in subgraph "dinsos"'
+        'FIELD_TYPE_MISMATCH: Type of field "Warga.umur" is incompatible across subgraphs: it has type "String" in '
+        'subgraph "dinsos" and type "Int" in subgraph "penduduk"'
     )
 
 
