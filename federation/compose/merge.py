@@ -71,7 +71,6 @@ EXECUTABLE_LOCATIONS = (
 # `$context { selection }` in @fromContext(field:), as Apollo's parseContext reads it.
 _CONTEXT_FIELD = re.compile(r"^(?:[\n\r\t ,]|#[^\n\r]*)*\$(?:[\n\r\t ,]|#[^\n\r]*)*([A-Za-z_]\w*)([\s\S]*)$")
 BUILTIN_DIRECTIVES = {"deprecated", "specifiedBy"}
-REPEATABLE_BUILTINS: set[str] = set()
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,13 @@ selection, a subgraph that resolves it, starting in a subgraph that resolves the
 moving between subgraphs only through resolvable `@key`s whose fields the current subgraph can
 give. This walks every (subgraph, type) state the API schema lets a client reach and reports each
 field no subgraph reachable from there resolves, with an example query, the way Apollo's
-composition does (`SATISFIABILITY_ERROR`).
+composition does (`SATISFIABILITY_ERROR`). A query path may be served by several subgraph states
+(the gateway picks one); a field fails only when none of them can resolve it.
 
-It is a sufficient-condition check on keys, `@provides`, `@external`, `@override`,
-`@interfaceObject` and `resolvable: false`; the required fields of `@requires` are checked to be
-resolvable somewhere reachable, not planned precisely.
+It accounts for keys (transitively, `resolvable: false` excluded), root types (reachable from any
+subgraph), `@provides`, `@external`, `@override`, `@interfaceObject` and abstract types. The
+top-level fields a `@requires` needs must be resolvable in a subgraph reachable from the
+requiring one; nested required selections are not planned precisely.
 """
 
 from __future__ import annotations
@@ -155,7 +157,7 @@ class _Checker:
                             self.overridden.add((override.string_arg("from") or "", other_type.name, other_field.name))
         return (self.subgraphs[idx].name, type_name, field_name) in self.overridden
 
-    def requires_satisfied(self, idx: int, type_name: str, field_name: str, candidates: list[int]) -> bool:
+    def requires_satisfied(self, idx: int, type_name: str, field_name: str) -> bool:
         subgraph = self.subgraphs[idx]
         field_def = subgraph.types[type_name].fields[field_name]
         requires = subgraph.field_set(field_def, "requires")
@@ -277,7 +279,7 @@ class _Checker:
             if type_def is None:
                 continue
             if self.resolves(idx, type_def, field_name, provided, idx == state.subgraph) and self.requires_satisfied(
-                idx, type_name, field_name, candidates
+                idx, type_name, field_name
             ):
                 field_def = type_def.fields[field_name]
                 nested = self.provided(idx, field_def)

@@ -58,7 +58,6 @@ from graphql import (
 from graphql.language.print_string import print_string
 
 FEDERATION_SPEC = "https://specs.apollo.dev/federation"
-LINK_SPEC = "https://specs.apollo.dev/link"
 
 # Directive names a Federation 2 subgraph may import from the federation spec.
 FEDERATION_DIRECTIVES = (
