@@ -324,7 +324,13 @@ class Gateway:
         prepared = self.prepare(request, schema)
         principal = self.authenticate(request)
         coerced = self.coerce_variables(prepared, request, schema)
-        operation, plan = self.plan_for(prepared, coerced, schema, principal)
+        try:
+            operation, plan = self.plan_for(prepared, coerced, schema, principal)
+        except RequestError as e:
+            if e.kind != "plan":
+                raise
+            # The request is valid; the gateway could not serve it: no data, not a client error.
+            return {"data": None, "errors": e.errors}
         if self.usage_listeners:
             client_name = request.headers.get("apollographql-client-name") or request.headers.get("x-client-name") or ""
             for listener in self.usage_listeners:

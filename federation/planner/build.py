@@ -56,6 +56,19 @@ class FetchGroup:
     only_type: str | None = None
 
 
+@dataclass(frozen=True)
+class Anchor:
+    """The nearest entity above a position of a fetch: where to jump back to, by key, when a
+    field of a value type below it is not resolvable where the value came from (e.g. under a
+    partial @provides). `chain` is the fields from the entity down to the position."""
+
+    group: FetchGroup
+    sub: SubSelection
+    entity_type: str
+    path: tuple[str, ...]
+    chain: tuple[FieldSelection, ...] = ()
+
+
 class _Planner:
     def __init__(self, supergraph: Supergraph, operation: Operation, labels: frozenset[str], budget: int) -> None:
         self.supergraph = supergraph
@@ -66,6 +79,7 @@ class _Planner:
         self.entity_groups: dict[tuple[str, tuple[str, ...], int, str], FetchGroup] = {}
         self.touch_stack: list[set[int]] = []
         self.unsafe_keys = _client_keys_unsafe_for_internal_fields(operation.selections)
+        self.anchors: dict[int, Anchor] = {}  # by id of a SubSelection
 
     def internal_key(self, field_name: str) -> str:
         """The response key of a field the plan needs but the client may not have asked for.
@@ -184,16 +198,27 @@ class _Planner:
         possible_here = self.supergraph.possible_types_in_graph(parent_type, group.graph)
         if types[condition].kind == "object":
             if condition in possible_here:
-                self.plan_selections(group, sub.fragment(condition), condition, fragment.selections, path, provided)
+                self.plan_selections(
+                    group,
+                    self.fragment_sub(group, sub, condition, path),
+                    condition,
+                    fragment.selections,
+                    path,
+                    provided,
+                )
             return
         if self.supergraph.type_in_graph(condition, group.graph) and not self.supergraph.is_interface_object(
             condition, group.graph
         ):
-            self.plan_selections(group, sub.fragment(condition), condition, fragment.selections, path, provided)
+            self.plan_selections(
+                group, self.fragment_sub(group, sub, condition, path), condition, fragment.selections, path, provided
+            )
             return
         for runtime in self.supergraph.possible_types(condition):
             if runtime in possible_here:
-                self.plan_selections(group, sub.fragment(runtime), runtime, fragment.selections, path, provided)
+                self.plan_selections(
+                    group, self.fragment_sub(group, sub, runtime, path), runtime, fragment.selections, path, provided
+                )
 
     def plan_field(
         self,
@@ -231,7 +256,7 @@ class _Planner:
         if parent.kind != "object" and not self.jump_targets(group.graph, parent_type, f.name):
             # Not every implementation is resolvable the same way: plan per object type.
             for runtime in self.supergraph.possible_types_in_graph(parent_type, group.graph):
-                self.plan_field(group, sub.fragment(runtime), runtime, f, path, provided)
+                self.plan_field(group, self.fragment_sub(group, sub, runtime, path), runtime, f, path, provided)
             return
         self.plan_jump(group, sub, parent_type, f, path)
 
@@ -266,6 +291,7 @@ class _Planner:
         elif provided is not None:
             found = _provided_child(provided, f.name)
             child_provided = found if isinstance(found, SelectionSetNode) else None
+        self.anchor_child(sub, sub_field.selection, group, f, child_path)
         child_type = self.supergraph.types[f.type_name]
         if child_type.kind != "object":
             # Shaping an abstract position needs the runtime type. A subgraph seeing the
@@ -279,6 +305,63 @@ class _Planner:
             else:
                 sub_field.selection.add_field("__typename", None, "", False)
         self.plan_selections(group, sub_field.selection, f.type_name, f.selections, child_path, child_provided)
+
+    def is_entity(self, type_name: str) -> bool:
+        return any(jt.keys for jt in self.supergraph.types[type_name].graphs.values())
+
+    def anchor_child(
+        self, sub: SubSelection, child: SubSelection, group: FetchGroup, f: FieldSelection, path: tuple[str, ...]
+    ) -> None:
+        if id(child) in self.anchors:
+            return
+        if self.is_entity(f.type_name):
+            self.anchors[id(child)] = Anchor(group, child, f.type_name, path)
+            return
+        parent = self.anchors.get(id(sub))
+        if parent is not None:
+            self.anchors[id(child)] = Anchor(
+                parent.group, parent.sub, parent.entity_type, parent.path, (*parent.chain, f)
+            )
+
+    def fragment_sub(self, group: FetchGroup, sub: SubSelection, condition: str, path: tuple[str, ...]) -> SubSelection:
+        child = sub.fragment(condition)
+        if id(child) not in self.anchors:
+            if self.is_entity(condition):
+                self.anchors[id(child)] = Anchor(group, child, condition, path)
+            elif id(sub) in self.anchors:
+                self.anchors[id(child)] = self.anchors[id(sub)]
+        return child
+
+    def plan_from_anchor(self, anchor: Anchor, value_type: str, f: FieldSelection, path: tuple[str, ...]) -> None:
+        """Fetch `f` of a value type through the entity above it: `_entities` on that entity,
+        then the chain of fields down to the value, then `f`."""
+        for graph in self.supergraph.field_graphs(value_type, f.name, self.labels):
+            if not self.chain_resolvable(graph, anchor):
+                continue
+            for key, entity_type in self.keys_into(graph, anchor.entity_type):
+                if not self.can_fetch_key(anchor.group.graph, anchor.entity_type, key):
+                    continue
+                target, target_sub = self.entity_group(anchor.group, anchor.sub, entity_type, graph, key, anchor.path)
+                for link in anchor.chain:
+                    for arg in link.arguments:
+                        _collect_variables(arg.value, target.variables)
+                    step = target_sub.add_field(link.name, _alias(link), _print_arguments(link.arguments), True)
+                    assert step.selection is not None
+                    target_sub = step.selection
+                self.add_local(target, target_sub, value_type, f, path, None)
+                return
+        raise PlanningError(
+            f"cannot plan {value_type}.{f.name}: no subgraph resolving it can be entered through "
+            f"{anchor.entity_type}, the nearest entity above it"
+        )
+
+    def chain_resolvable(self, graph: str, anchor: Anchor) -> bool:
+        parent = anchor.entity_type
+        for link in anchor.chain:
+            if graph not in self.supergraph.field_graphs(parent, link.name, self.labels):
+                return False
+            parent = link.type_name
+        return True
 
     # -- entity jumps ---------------------------------------------------------------------
 
@@ -413,7 +496,14 @@ class _Planner:
                 chosen = next(t for t in direct if t[0] == best)
             hops = [chosen]
         else:
-            hops = self.route(group.graph, parent_type, f.name)
+            try:
+                hops = self.route(group.graph, parent_type, f.name)
+            except PlanningError:
+                anchor = self.anchors.get(id(sub))
+                if anchor is None or not anchor.chain:
+                    raise
+                self.plan_from_anchor(anchor, parent_type, f, path)
+                return
         current, current_sub = group, sub
         for graph, key, entity_type in hops[:-1]:
             current, current_sub = self.entity_group(current, current_sub, entity_type, graph, key, path)
@@ -453,6 +543,7 @@ class _Planner:
             if self.supergraph.is_interface_object(entity_type, graph):
                 group.representation_typename = entity_type
             self.entity_groups[group_key] = group
+            self.anchors[id(group.selection)] = Anchor(group, group.selection, entity_type, path)
         assert group.requires is not None
         self.add_internal_fields(source_sub, group.requires, key.selection)
         return group, group.selection
