@@ -42,8 +42,6 @@ def validate_subgraph(schema: SubgraphSchema) -> list[Problem]:
     """The federation rules one subgraph must follow on its own (field sets, externals, shareable)."""
     name = schema.name
     problems = [] if schema.fed1 else _directive_placement(schema)
-    if problems:
-        return problems
     for type_def in schema.object_like():
         for key in schema.keys(type_def):
             problems += _check_field_set(schema, type_def, None, "key", key.fields, type_def.name)
