@@ -69,7 +69,7 @@ EXECUTABLE_LOCATIONS = (
     "VARIABLE_DEFINITION",
 )
 # `$context { selection }` in @fromContext(field:), as Apollo's parseContext reads it.
-_CONTEXT_FIELD = re.compile(r"^(?:[\n\r\t ,]|#[^\n\r]*)*\$(?:[\n\r\t ,]|#[^\n\r]*)*([A-Za-z_]\w*)([\s\S]*)$")
+CONTEXT_FIELD = re.compile(r"^(?:[\n\r\t ,]|#[^\n\r]*)*\$(?:[\n\r\t ,]|#[^\n\r]*)*([A-Za-z_]\w*)([\s\S]*)$")
 BUILTIN_DIRECTIVES = {"deprecated", "specifiedBy"}
 
 
@@ -827,7 +827,7 @@ class Merger:
             applied = subgraph.applications(arg.directives, "fromContext")
             if not applied:
                 continue
-            match = _CONTEXT_FIELD.match(applied[0].string_arg("field") or "")
+            match = CONTEXT_FIELD.match(applied[0].string_arg("field") or "")
             if match is None:
                 continue
             found.append(

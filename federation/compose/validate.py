@@ -5,7 +5,7 @@ from __future__ import annotations
 from graphql import TypeNode, print_ast
 
 from federation.compose.graphql_rules import graphql_errors
-from federation.compose.merge import BUILTIN_SCALARS, Problem
+from federation.compose.merge import BUILTIN_SCALARS, CONTEXT_FIELD, Problem
 from federation.compose.subgraph import Field, SubgraphSchema, TypeDef, field_set_targets, named_type
 
 
@@ -64,6 +64,45 @@ def validate_subgraph(schema: SubgraphSchema) -> list[Problem]:
                     problems += _check_field_set(schema, type_def, field_def, "provides", provides, target)
     if not schema.fed1:
         problems += _unused_externals(schema)
+        problems += _context_selections(schema)
+    return problems
+
+
+def _context_selections(schema: SubgraphSchema) -> list[Problem]:
+    """Each @fromContext selection must be valid on every type that sets its @context."""
+    setters: dict[str, list[TypeDef]] = {}
+    for type_def in schema.types.values():
+        for applied in schema.applications(type_def.directives, "context"):
+            setters.setdefault(applied.string_arg("name") or "", []).append(type_def)
+    problems = []
+    for type_def in schema.object_like():
+        for field_def in type_def.fields.values():
+            for arg in field_def.args.values():
+                for applied in schema.applications(arg.directives, "fromContext"):
+                    where = f'"{type_def.name}.{field_def.name}({arg.name}:)"'
+                    problems += _check_context(schema, setters, where, applied.string_arg("field") or "")
+    return problems
+
+
+def _check_context(schema: SubgraphSchema, setters: dict[str, list[TypeDef]], where: str, field: str) -> list[Problem]:
+    match = CONTEXT_FIELD.match(field)
+    if match is None:
+        message = f'[{schema.name}] @fromContext argument does not reference a context "{field}" on {where}.'
+        return [Problem("NO_CONTEXT_IN_SELECTION", message)]
+    context, selection = match.group(1), match.group(2).strip().removeprefix("{").removesuffix("}")
+    if context not in setters:
+        message = f'[{schema.name}] Context "{context}" is used at location {where} but is never set.'
+        return [Problem("CONTEXT_NOT_SET", message)]
+    problems = []
+    for setter in setters[context]:
+        try:
+            field_set_targets(schema, setter.name, selection, strict=True)
+        except ValueError as error:
+            message = (
+                f'[{schema.name}] Context "{context}" is used in {where} but the selection is invalid for type '
+                f"{setter.name}. Error: {error}"
+            )
+            problems.append(Problem("CONTEXT_INVALID_SELECTION", message))
     return problems
 
 
