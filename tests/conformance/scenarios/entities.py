@@ -590,4 +590,15 @@ SCENARIOS = [
             "errors": [{"path": ["products", 2, "condition"]}],
         },
     ),
+    # The same entity twice, asked for the same field with different arguments: deduplicating the
+    # representation must not merge the two selections.
+    S(
+        name="same_entity_same_field_different_arguments_on_two_paths",
+        query=(
+            "query Two($a: Int!, $b: Int!) { x: product(upc: \"1\") { reviews(minRating: $a) { id } } "
+            "y: product(upc: \"1\") { reviews(minRating: $b) { id } } }"
+        ),
+        variables={"a": 4, "b": 1},
+        expected={"data": {"x": {"reviews": [{"id": "r1"}]}, "y": {"reviews": [{"id": "r1"}, {"id": "r2"}]}}},
+    ),
 ]
