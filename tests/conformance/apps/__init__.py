@@ -115,13 +115,13 @@ async def serve_subgraph(request: Request) -> Response:
         return JSONResponse({"unexpected": True})
     if fault == "short":
         # An answer whose `_entities` has fewer items than the representations sent.
-        short = {"_entities": []} if "_entities" in body["query"] else {"shortRoot": "ok"}
+        short: dict[str, Any] = {"_entities": []} if "_entities" in body["query"] else {"shortRoot": "ok"}
         return JSONResponse({"data": short})
     if fault == "wrongtype":
         # Values that no String can represent: an object at the root, a list in each entity.
         if "_entities" in body["query"]:
             count = len(body.get("variables", {}).get("representations", []))
-            wrong = {"_entities": [{"__typename": "Person", "wrongtypeField": ["a"]}] * count}
+            wrong: dict[str, Any] = {"_entities": [{"__typename": "Person", "wrongtypeField": ["a"]}] * count}
         else:
             wrong = {"wrongtypeRoot": {"nested": True}}
         return JSONResponse({"data": wrong})
