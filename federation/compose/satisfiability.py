@@ -47,6 +47,7 @@ class _Checker:
         self.reach_cache: dict[tuple[int, str], list[int]] = {}
         self.resolve_cache: dict[tuple[_State, str], set[_State]] = {}
         self.overridden: set[tuple[str, str, str]] | None = None
+        self.labeled: set[tuple[str, str, str]] | None = None
 
     # --- API schema ------------------------------------------------------------------------
     def inaccessible(self, directives: list[str]) -> bool:
@@ -170,14 +171,30 @@ class _Checker:
         for parent, name in targets:
             if parent != type_name:
                 continue
-            # The gateway gathers required fields starting from the requiring subgraph.
+            # The gateway gathers required fields starting from the requiring subgraph; a field in
+            # progressive override (@override with a label) may move at any time, so, as in
+            # Apollo's composition, neither side of it counts for a @requires.
             if not any(
                 name in self.subgraphs[c].types.get(type_name, TypeDef("", "object")).fields
                 and self.resolves(c, self.subgraphs[c].types[type_name], name, frozenset(), False)
+                and (self.subgraphs[c].name, type_name, name) not in self._labeled_overrides()
                 for c in self.reach(idx, type_name)
             ):
                 return False
         return True
+
+    def _labeled_overrides(self) -> set[tuple[str, str, str]]:
+        """(subgraph, type, field) on either side of an @override with a label."""
+        if self.labeled is None:
+            self.labeled = set()
+            for other in self.subgraphs:
+                for other_type in other.types.values():
+                    for other_field in other_type.fields.values():
+                        override = other.override_from(other_field)
+                        if override is not None and override.string_arg("label") is not None:
+                            self.labeled.add((other.name, other_type.name, other_field.name))
+                            self.labeled.add((override.string_arg("from") or "", other_type.name, other_field.name))
+        return self.labeled
 
     # --- the walk -------------------------------------------------------------------------
     # A client's query path can be served by any of several subgraph states (the gateway picks
