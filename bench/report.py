@@ -31,19 +31,19 @@ def _ratio(splp: float, peer: float) -> str:
 def _rows(rows: list[dict[str, Any]]) -> list[str]:
     lines = [
         f"{'gateway':<12} {'req/s':>8} {'req/cpu-s':>9} {'p50 ms':>8} {'p99 ms':>8} {'peak RSS':>10} {'sub/req':>7} "
-        f"{'@load':>6} {'noisy':>6} {'foreign':>8} {'bad':>4}"
+        f"{'@load':>6} {'noisy':>6} {'foreign':>9} {'bad':>4}"
     ]
     for row in rows:
         if row["failure"]:
             lines.append(f"{row['name']:<12} FAILED: {row['failure'][:300]}")
             continue
-        foreign = max(row["median_foreign"].values())
+        foreign = "/".join(f"{share:.0%}" for share in row["median_foreign"].values())
         lines.append(
             f"{row['name']:<12} {row['rps']:8.1f} {row['per_cpu_second']:9.1f} "
             f"{row['p50_ms']:8.1f} {row['p99_ms']:8.1f} "
             f"{row['peak_rss_mib']:6.0f} MiB {row['subgraph_requests_single']:7d} "
             f"{row['subgraph_requests_under_load']:6.2f} {row['noisy_rounds']:>3}/{len(row['rounds']):<2} "
-            f"{foreign:8.0%} {row['bad_responses']:4d}"
+            f"{foreign:>9} {row['bad_responses']:4d}"
         )
     return lines
 
@@ -103,7 +103,9 @@ def table(results: dict[str, Any]) -> str:
         "much less disturbed by other programs than req/s).",
         "sub/req: subgraph requests for one lone client request. @load: per completed response under load, an "
         "upper bound (a round's last requests in flight count their subgraph requests only).",
-        f"noisy: rounds in which other programs used over {settings['max_foreign']:.0%} of a core, after repeats; "
-        "foreign: median share of the busiest core used by other programs.",
+        f"noisy: rounds in which other programs used over {settings['max_foreign']:.0%} of the gateway's core (or "
+        "of core 1 when it was full and wrk with the subgraphs needed over a third of it), after repeats; "
+        "foreign: median share of each core (gateway's/load's) used by other programs; they gather on the core "
+        "the benchmark leaves idle, so a light load side draws them to core 1.",
     ]
     return "\n".join(lines)
