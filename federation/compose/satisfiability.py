@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from federation.compose.merge import Problem
+from federation.compose.merge import Problem, type_str
 from federation.compose.model import MergedType, Supergraph
 from federation.compose.subgraph import SubgraphSchema, TypeDef, field_set_targets, named_type
 
@@ -254,7 +254,55 @@ class _Checker:
                     self.report(type_name, field_name, path, sorted({s.subgraph for s in states}))
                     continue
                 field_type = named_type(merged.fields[field_name].type)
+                if not self.runtime_types_intersect(type_name, field_name, field_type, next_states, step_path):
+                    continue
                 queue.append((field_type, frozenset(next_states), step_path))
+
+    def runtime_types_intersect(
+        self, parent: str, field_name: str, field_type: str, states: set[_State], path: list[_Step]
+    ) -> bool:
+        """A field several subgraphs resolve, returning an abstract type, must be able to return a
+        common concrete type in all of them (SHAREABLE_HAS_MISMATCHED_RUNTIME_TYPES otherwise)."""
+        merged = self.types.get(field_type)
+        # Only subgraphs where the type is abstract too (not an @interfaceObject) take part.
+        subgraphs = sorted(
+            {
+                s.subgraph
+                for s in states
+                if self.subgraphs[s.subgraph].types.get(field_type, TypeDef("", "object")).kind
+                in ("interface", "union")
+            }
+        )
+        if merged is None or merged.kind not in ("interface", "union") or len(subgraphs) < 2:
+            return True
+        everywhere = sorted(self.possible_types(field_type))
+        intersection = list(everywhere)
+        per_subgraph: dict[str, list[str]] = {}
+        all_empty = True
+        for idx in subgraphs:
+            own = sorted(t for t in self.subgraphs[idx].types if self._can_return(idx, field_type, t))
+            if len(own) == 1 and own[0] not in everywhere:
+                continue
+            if own:
+                all_empty = False
+            described = ("types " if len(own) > 1 else "type ") + _join(own) if own else "no runtime type is defined"
+            per_subgraph.setdefault(described, []).append(self.subgraphs[idx].name)
+            intersection = [t for t in intersection if t in own]
+        if all_empty or intersection:
+            return True
+        lines = "\n".join(f" - in {_subgraph_names(names)}, {described}" for described, names in per_subgraph.items())
+        field_type_text = type_str(self.types[parent].fields[field_name].type)
+        self.problems.append(
+            Problem(
+                "SHAREABLE_HAS_MISMATCHED_RUNTIME_TYPES",
+                f"For the following supergraph API query:\n{_print_query(path)}\nShared field "
+                f'"{parent}.{field_name}" return type "{field_type_text}" has a non-intersecting set of possible '
+                f"runtime types across subgraphs. Runtime types in subgraphs are:\n{lines};\nThis is not allowed "
+                "as shared fields must resolve the same way in all subgraphs, and that implies at least some common "
+                "runtime types between the subgraphs.",
+            )
+        )
+        return False
 
     def _can_return(self, idx: int, abstract: str, possible: str) -> bool:
         """Whether the subgraph knows `possible` as a member/implementation of `abstract`."""
@@ -349,6 +397,15 @@ class _Checker:
                 + "\n".join(reasons),
             )
         )
+
+
+def _join(names: list[str]) -> str:
+    quoted = [f'"{n}"' for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _subgraph_names(names: list[str]) -> str:
+    return ("subgraph " if len(names) == 1 else "subgraphs ") + _join(names)
 
 
 def _print_query(steps: list[_Step]) -> str:
