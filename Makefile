@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install test lint typecheck pytest demo bench clean
+.PHONY: install test lint typecheck sdl check-schema schema pytest demo bench clean
 
 install: $(VENV)/.installed
 
@@ -19,10 +19,21 @@ lint: install
 typecheck: install
 	$(BIN)/mypy federation
 
+# schema.graphql is the public API of the six OPD subgraphs: composed from their SDL
+# (exported from the code) with `splp compose`, like any OPD would publish.
+sdl: install
+	$(BIN)/python -m subgraphs.demo.export var/sdl > /dev/null
+
+schema: sdl
+	$(BIN)/splp compose --config supergraph.yaml --output subgraphs/demo/supergraph.graphql --api-output schema.graphql
+
+check-schema: sdl
+	$(BIN)/splp compose --config supergraph.yaml --check schema.graphql
+
 pytest: install
 	$(BIN)/pytest -q
 
-test: lint typecheck pytest
+test: lint typecheck check-schema pytest
 
 demo: install
 	$(BIN)/splp demo

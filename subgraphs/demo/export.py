@@ -6,7 +6,8 @@
         kependudukan=http://127.0.0.1:4001/graphql=/tmp/sdl/kependudukan.graphql …
 
 The second step (Apollo's composition from npm, installed outside the repo) produced the
-checked-in `subgraphs/demo/supergraph.graphql`; `splp compose` does the same in Python.
+checked-in `subgraphs/demo/supergraph.graphql` first; `make schema` now regenerates it and
+schema.graphql with `splp compose` (byte-identical to Apollo's output).
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ def test_the_demo_supergraph_points_at_the_six_subgraphs_on_loopback() -> None:
 
 
 def test_the_public_schema_file_is_the_demo_supergraphs_api() -> None:
-    assert Supergraph.from_sdl(SUPERGRAPH.read_text()).api_sdl() == SCHEMA.read_text()
+    assert Supergraph.from_sdl(SUPERGRAPH.read_text()).api_sdl().rstrip("\n") == SCHEMA.read_text().rstrip("\n")
 
 
 async def test_composing_the_current_subgraphs_gives_the_checked_in_api() -> None:
