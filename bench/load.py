@@ -32,64 +32,52 @@ class LoadError(RuntimeError):
 
 
 def _wrk(
-    wrk: str, cores: str, connections: int, seconds: float, url: str, script: str, args: list[str]
-) -> tuple[dict[str, float], float]:
+    wrk: str,
+    *,
+    cores: str,
+    connections: int,
+    seconds: float,
+    url: str,
+    script: str,
+    args: list[str],
+    bad_kinds: tuple[str, ...],
+) -> LoadResult:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     command = [
-        "taskset",
-        "-c",
-        cores,
-        wrk,
-        "-t",
-        "1",
-        "-c",
-        str(connections),
-        "-d",
-        f"{seconds:g}s",
-        "--timeout",
-        "30s",
-        "-s",
-        str(WRK_SCRIPTS / script),
-        url,
-        "--",
-        *args,
-    ]
+        "taskset", "-c", cores, wrk,
+        "-t", "1", "-c", str(connections), "-d", f"{seconds:g}s", "--timeout", "30s",
+        "-s", str(WRK_SCRIPTS / script), url, "--", *args,
+    ]  # fmt: skip
     completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     for line in completed.stdout.splitlines():
         if line.startswith("BENCH "):
             figures: dict[str, float] = json.loads(line[len("BENCH ") :])
-            return figures, cpu
+            return LoadResult(
+                requests=int(figures["requests"]),
+                good=int(figures["good"]),
+                bad={kind: int(figures[kind]) for kind in bad_kinds if figures[kind]},
+                seconds=figures["duration_us"] / 1e6,
+                p50_ms=figures["p50_us"] / 1000,
+                p99_ms=figures["p99_us"] / 1000,
+                cpu_seconds=(after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+            )
     raise LoadError(f"wrk printed no figures (exit {completed.returncode}): {completed.stderr.strip()[-500:]}")
 
 
 def run(
     wrk: str, *, url: str, body_file: Path, expected_file: Path, connections: int, seconds: float, cores: str
 ) -> LoadResult:
-    figures, cpu = _wrk(wrk, cores, connections, seconds, url, "check.lua", [str(body_file), str(expected_file)])
-    bad_kinds = ("bad_status", "bad_errors", "bad_size", "bad_bytes", "socket_errors", "timeouts")
-    return LoadResult(
-        requests=int(figures["requests"]),
-        good=int(figures["good"]),
-        bad={kind: int(figures[kind]) for kind in bad_kinds if figures[kind]},
-        seconds=figures["duration_us"] / 1e6,
-        p50_ms=figures["p50_us"] / 1000,
-        p99_ms=figures["p99_us"] / 1000,
-        cpu_seconds=cpu,
-    )
+    return _wrk(
+        wrk, cores=cores, connections=connections, seconds=seconds, url=url, script="check.lua",
+        args=[str(body_file), str(expected_file)],
+        bad_kinds=("bad_status", "bad_errors", "bad_size", "bad_bytes", "socket_errors", "timeouts"),
+    )  # fmt: skip
 
 
 def replay(wrk: str, *, url: str, requests_file: Path, connections: int, seconds: float, cores: str) -> LoadResult:
     """Replays recorded subgraph requests (bench/wrk/replay.lua) against `url`."""
-    figures, cpu = _wrk(wrk, cores, connections, seconds, url, "replay.lua", [str(requests_file)])
-    bad = {"bad": int(figures["bad"]), "socket_errors": int(figures["socket_errors"])}
-    return LoadResult(
-        requests=int(figures["requests"]),
-        good=int(figures["good"]),
-        bad={kind: count for kind, count in bad.items() if count},
-        seconds=figures["duration_us"] / 1e6,
-        p50_ms=figures["p50_us"] / 1000,
-        p99_ms=figures["p99_us"] / 1000,
-        cpu_seconds=cpu,
-    )
+    return _wrk(
+        wrk, cores=cores, connections=connections, seconds=seconds, url=url, script="replay.lua",
+        args=[str(requests_file)], bad_kinds=("bad", "socket_errors", "timeouts"),
+    )  # fmt: skip
