@@ -40,6 +40,8 @@ demo: install
 
 bench: install
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.planning
+	$(BIN)/python -m bench.plan_cache
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
