@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 import random
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
@@ -45,7 +44,6 @@ from federation.executor.shape import Shaper
 from federation.planner.build import PlanningError, build_plan
 from federation.planner.operation import (
     FieldSelection,
-    FragmentSelection,
     Operation,
     Selection,
     normalize,
@@ -55,8 +53,6 @@ from federation.planner.plan import QueryPlan
 from federation.security.authorization import ANONYMOUS, Principal
 from federation.security.jwt import AuthenticationError
 from federation.supergraph import Supergraph
-
-log = logging.getLogger("splp.gateway")
 
 DEFAULT_CACHE_SIZE = 1024
 MAX_QUERY_BYTES = 1_000_000
@@ -91,6 +87,7 @@ class Prepared:
     document: DocumentNode
     operation: OperationDefinitionNode
     skip_include: tuple[str, ...]
+    supergraph: Supergraph  # validated against this one
     plans: dict[tuple[Any, ...], tuple[Operation, QueryPlan]] = field(default_factory=dict)
     coordinates: frozenset[str] = frozenset()
 
@@ -258,7 +255,7 @@ class Gateway:
             operation = found[0]
         if operation.operation is OperationType.SUBSCRIPTION:
             return RequestError([{"message": "Subscriptions are not supported by this gateway."}], "operation")
-        return Prepared(document, operation, skip_include_variables(document))
+        return Prepared(document, operation, skip_include_variables(document), supergraph)
 
     def coerce_variables(self, prepared: Prepared, request: GraphQLRequest, schema: Schema) -> dict[str, Any]:
         definitions = prepared.operation.variable_definitions or ()
@@ -318,10 +315,14 @@ class Gateway:
                 prepared.coordinates = _coordinates(operation)
         return found
 
-    async def execute(self, request: GraphQLRequest) -> dict[str, Any]:
-        """Execute a request; raises `RequestError` when it cannot be executed at all."""
+    async def execute(self, request: GraphQLRequest, prepared: Prepared | None = None) -> dict[str, Any]:
+        """Execute a request; raises `RequestError` when it cannot be executed at all.
+
+        `prepared`: the request's prepared document when the caller already has it (from
+        `prepare` on the current supergraph), so the hot path looks it up once."""
         schema = self.current
-        prepared = self.prepare(request, schema)
+        if prepared is None or prepared.supergraph is not schema.supergraph:  # none, or from before a reload
+            prepared = self.prepare(request, schema)
         principal = self.authenticate(request)
         coerced = self.coerce_variables(prepared, request, schema)
         try:
@@ -346,7 +347,7 @@ class Gateway:
             is_mutation=prepared.kind is OperationType.MUTATION,
         )
         await execution.run(plan)
-        introspection = _introspection_fields(operation.selections)
+        introspection = operation.introspection_fields
         if introspection:
             self._introspect(schema, prepared, introspection, request, execution)
         errors = execution.errors
@@ -403,17 +404,6 @@ def _depth(document: DocumentNode) -> int:
     return max(
         (depth(d.selection_set) for d in document.definitions if isinstance(d, OperationDefinitionNode)), default=0
     )
-
-
-def _introspection_fields(selections: list[Selection]) -> list[FieldNode]:
-    found: list[FieldNode] = []
-    for sel in selections:
-        if isinstance(sel, FieldSelection):
-            if sel.is_introspection and sel.node is not None:
-                found.append(sel.node)
-        elif isinstance(sel, FragmentSelection):
-            found.extend(_introspection_fields(sel.selections))
-    return found
 
 
 def _coordinates(operation: Operation) -> frozenset[str]:

@@ -16,11 +16,9 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any, TypeVar
 
 from graphql import (
-    ArgumentNode,
     BooleanValueNode,
     DirectiveDefinitionNode,
     DirectiveNode,
@@ -29,7 +27,6 @@ from graphql import (
     EnumTypeExtensionNode,
     EnumValueNode,
     FieldDefinitionNode,
-    FieldNode,
     GraphQLError,
     GraphQLSchema,
     InputObjectTypeDefinitionNode,
@@ -42,7 +39,6 @@ from graphql import (
     ObjectTypeDefinitionNode,
     ObjectTypeExtensionNode,
     ObjectValueNode,
-    OperationType,
     ScalarTypeDefinitionNode,
     ScalarTypeExtensionNode,
     SchemaDefinitionNode,
@@ -62,7 +58,6 @@ from graphql.language import Node
 
 from federation.security.authorization import AccessRules, Requirement
 
-SPECS_HOST = "https://specs.apollo.dev/"
 T = TypeVar("T")
 
 # Features whose directives only describe how to resolve or secure fields. A gateway must
@@ -207,17 +202,6 @@ class Supergraph:
 
     def api_sdl(self) -> str:
         return print_schema(self.api_schema)
-
-    @cached_property
-    def graph_names(self) -> list[str]:
-        return list(self.subgraphs)
-
-    def root_type(self, operation: OperationType) -> str | None:
-        if operation is OperationType.QUERY:
-            return self.query_type
-        if operation is OperationType.MUTATION:
-            return self.mutation_type
-        return self.subscription_type
 
     # -- resolution index queries -------------------------------------------------------
 
@@ -790,8 +774,6 @@ class _Reader:
 
 
 __all__ = [
-    "ArgumentNode",
-    "FieldNode",
     "JoinField",
     "JoinType",
     "Key",

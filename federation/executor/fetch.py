@@ -41,7 +41,6 @@ class SubgraphClient:
         self.dedupe = dedupe
         self._pools: dict[str, Pool] = {}
         self._in_flight: dict[tuple[str, bytes, tuple[tuple[str, str], ...]], asyncio.Future[dict[str, Any]]] = {}
-        self.request_count = 0
 
     def pool(self, service: str) -> Pool:
         pool = self._pools.get(service)
@@ -77,7 +76,6 @@ class SubgraphClient:
 
     async def _send(self, service: str, body: bytes, headers: dict[str, str] | None, retry: bool) -> dict[str, Any]:
         pool = self.pool(service)
-        self.request_count += 1
         try:
             status, raw = await asyncio.wait_for(pool.post(body, headers, retry=retry), self.timeout)
         except TimeoutError:

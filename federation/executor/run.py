@@ -45,13 +45,9 @@ class Execution:
 
     async def run_node(self, node: Fetch | BatchFetch | Sequence | Parallel) -> None:
         if isinstance(node, Fetch):
-            await (
-                self.entity_fetch([node], node.service, node.operation, node.variable_names)
-                if node.requires is not None
-                else self.root_fetch(node)
-            )
+            await (self.entity_fetch(node) if node.requires is not None else self.root_fetch(node))
         elif isinstance(node, BatchFetch):
-            await self.entity_fetch(node.fetches, node.service, node.operation, node.variable_names)
+            await self.entity_fetch(node)
         elif isinstance(node, Sequence):
             for child in node.nodes:
                 await self.run_node(child)
@@ -81,10 +77,11 @@ class Execution:
         for error in _errors(response):
             self.errors.append(_with_service(error, fetch.service, error.get("path")))
 
-    async def entity_fetch(
-        self, fetches: list[Fetch], service: str, operation: str, variable_names: tuple[str, ...]
-    ) -> None:
-        batched = len(fetches) > 1 or fetches[0].operation != operation
+    async def entity_fetch(self, node: Fetch | BatchFetch) -> None:
+        """One `_entities` call, or a BatchFetch's several, aliased `_0`, `_1`... in one request."""
+        batched = isinstance(node, BatchFetch)
+        fetches = node.fetches if isinstance(node, BatchFetch) else [node]
+        service = node.service
         extra: dict[str, Any] = {}
         all_places: list[list[list[dict[str, Any]]]] = []
         for i, fetch in enumerate(fetches):
@@ -93,7 +90,7 @@ class Execution:
             all_places.append(places)
         if not any(all_places):
             return
-        body = self._body(operation, variable_names, extra)
+        body = self._body(node.operation, node.variable_names, extra)
         try:
             response = await self.client.fetch(service, body, self.headers)
         except FetchError as e:

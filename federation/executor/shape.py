@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import orjson
@@ -85,13 +86,10 @@ class ObjectShape:
         self._entries: dict[str, list[Entry]] = {}
         self._static: list[Entry] | None = None
 
-    @property
+    @cached_property
     def compiled(self) -> Callable[[Shaper, Any, LinkedPath], Any]:
         """For an object type: a generated function shaping one object (see `_generate`)."""
-        fn = self.__dict__.get("_compiled")
-        if fn is None:
-            fn = self.__dict__["_compiled"] = _generate(self)
-        return fn  # type: ignore[no-any-return]
+        return _generate(self)
 
     def static_entries(self) -> list[Entry]:
         """The entries of an object type (whose runtime type is always itself)."""
@@ -215,11 +213,10 @@ def _generate(shape: ObjectShape) -> Callable[[Shaper, Any, LinkedPath], Any]:
 
 
 def root_shape(schema: GraphQLSchema, operation: Operation) -> ObjectShape:
-    shape = operation.__dict__.get("_root_shape")
-    if shape is None:
-        shape = ObjectShape(_Compiler(schema, operation), operation.root_type, operation.selections)
-        operation.__dict__["_root_shape"] = shape
-    return shape  # type: ignore[no-any-return]
+    """The shape of the whole response, compiled on first use and kept with the operation."""
+    if operation.root_shape is None:
+        operation.root_shape = ObjectShape(_Compiler(schema, operation), operation.root_type, operation.selections)
+    return operation.root_shape  # type: ignore[no-any-return]
 
 
 class Shaper:

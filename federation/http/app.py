@@ -25,7 +25,7 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from federation.gateway import Gateway, GraphQLRequest, RequestError
+from federation.gateway import Gateway, GraphQLRequest, Prepared, RequestError
 from federation.supergraph import Supergraph
 
 log = logging.getLogger("splp.http")
@@ -213,18 +213,18 @@ class GraphQLEndpoint:
         except RequestError as e:
             return Reply(_request_error_status(e, media_type), orjson.dumps({"errors": e.errors}), media_type)
         if self.dedupe and is_query:
-            status, payload = await self._shared(graphql_request, media_type)
+            status, payload = await self._shared(graphql_request, prepared, media_type)
         else:
-            status, payload = await self._execute(graphql_request, media_type)
+            status, payload = await self._execute(graphql_request, prepared, media_type)
         return Reply(status, payload, media_type)
 
-    async def _execute(self, graphql_request: GraphQLRequest, media_type: str) -> tuple[int, bytes]:
+    async def _execute(self, graphql_request: GraphQLRequest, prepared: Prepared, media_type: str) -> tuple[int, bytes]:
         try:
-            return 200, orjson.dumps(await self.gateway.execute(graphql_request))
+            return 200, orjson.dumps(await self.gateway.execute(graphql_request, prepared))
         except RequestError as e:
             return _request_error_status(e, media_type), orjson.dumps({"errors": e.errors})
 
-    async def _shared(self, graphql_request: GraphQLRequest, media_type: str) -> tuple[int, bytes]:
+    async def _shared(self, graphql_request: GraphQLRequest, prepared: Prepared, media_type: str) -> tuple[int, bytes]:
         headers = graphql_request.headers
         key = (
             media_type,
@@ -238,7 +238,7 @@ class GraphQLEndpoint:
         shared = self._in_flight.get(key)
         if shared is None:
             # A task of its own, so that the first client going away cancels nobody's answer.
-            shared = asyncio.ensure_future(self._execute(graphql_request, media_type))
+            shared = asyncio.ensure_future(self._execute(graphql_request, prepared, media_type))
             self._in_flight[key] = shared
             shared.add_done_callback(lambda _: self._in_flight.pop(key, None))
         return await asyncio.shield(shared)

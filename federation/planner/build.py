@@ -409,9 +409,10 @@ class _Planner:
         )
 
     def can_fetch_key(self, graph: str, type_name: str, key: Key) -> bool:
+        join_type = self.supergraph.types[type_name].graphs.get(graph)
         own_keys = {
             sel.name.value
-            for k in self.supergraph.types[type_name].graphs.get(graph, _NO_TYPE).keys
+            for k in (join_type.keys if join_type is not None else ())
             for sel in k.selection.selections
             if isinstance(sel, FieldNode)
         }
@@ -603,8 +604,6 @@ class _Planner:
                 result.append(FragmentSelection(condition, self.internal_selections(condition, node.selection_set)))
         return result
 
-
-_NO_TYPE = type("_NoType", (), {"keys": ()})()
 
 Jump = tuple[str, Key, str]  # (subgraph, key, entity type to enter it at)
 

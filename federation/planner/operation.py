@@ -9,6 +9,7 @@ spec's CollectFields does (section 6.3.2).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from graphql import (
@@ -76,6 +77,13 @@ class Operation:
     _collected: dict[tuple[int, str], dict[str, list[FieldSelection]]] = field(default_factory=dict)
     # sub-selections of same-key fields merged, by the ids of those fields
     merged_selections: dict[tuple[int, ...], list[Selection]] = field(default_factory=dict)
+    # executor.shape's compiled shape of the response, kept with the (cached) operation
+    root_shape: Any = None
+
+    @cached_property
+    def introspection_fields(self) -> list[FieldNode]:
+        """Root `__schema` / `__type` fields, answered by the gateway itself."""
+        return _introspection_fields(self.selections)
 
     def collect_fields(
         self, selections: list[Selection], runtime_type: str, schema: GraphQLSchema
@@ -87,6 +95,17 @@ class Operation:
             _collect(selections, runtime_type, schema, found)
             self._collected[cache_key] = found
         return found
+
+
+def _introspection_fields(selections: list[Selection]) -> list[FieldNode]:
+    found: list[FieldNode] = []
+    for sel in selections:
+        if isinstance(sel, FieldSelection):
+            if sel.is_introspection and sel.node is not None:
+                found.append(sel.node)
+        else:
+            found.extend(_introspection_fields(sel.selections))
+    return found
 
 
 def _collect(

@@ -101,10 +101,6 @@ class Fetch:
     only_type: str | None = None
     id: int = 0
 
-    @property
-    def is_entity_fetch(self) -> bool:
-        return self.requires is not None
-
 
 @dataclass(eq=False)
 class BatchFetch:
