@@ -1,6 +1,6 @@
 """`python -m bench.plan_cache`: what a request costs the gateway before and after its plan is cached.
 
-On the public benchmark query (shared/bench-data) and a small query, in-process, no network:
+On the public benchmark query (bench/scenario/) and a small query, in-process, no network:
 - cold: parse, validate, normalize and plan (a plan-cache miss);
 - hit: look up the prepared document, coerce variables, look up the plan (every later request);
 - shape: cutting the fetched data to the client's selection with null propagation;
@@ -23,7 +23,7 @@ from federation.executor.shape import Shaper
 from federation.gateway import Gateway, GraphQLRequest
 from federation.supergraph import Supergraph
 
-BENCH_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "bench-data"
+BENCH_DATA = Path(__file__).resolve().parent / "scenario"
 
 
 def per_call_us(function: Callable[[], object], repeat: int, runs: int = 5) -> float:

@@ -1,5 +1,5 @@
 """`python -m bench.run`: SPLP's gateway against Apollo Gateway and Hive Gateway on the
-public gateway benchmark scenario (shared/bench-data), in one run.
+public gateway benchmark scenario (bench/scenario/, a copy of the public scenario), in one run.
 
 Fairness on a 2-core machine: every gateway is pinned to core 0, the subgraphs and the
 load generator to core 1. All gateways run side by side (idle ones cost nothing) and are
@@ -30,7 +30,7 @@ from typing import Any
 from bench import cpu, install, load, processes, report
 from bench.gateways import Gateway, peer_gateways, splp_gateways, splp_help
 
-SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "bench-data"
+SHARED_DATA = Path(__file__).resolve().parent / "scenario"
 SUPERGRAPH_SUBGRAPH_ORIGIN = "http://0.0.0.0:4200"  # in the supergraph's subgraph URLs
 
 

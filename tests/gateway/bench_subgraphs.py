@@ -1,5 +1,5 @@
 """The public benchmark scenario's four subgraphs (accounts, inventory, products, reviews) in
-strawberry, serving `shared/bench-data/data.json` with the scenario's quirks: every review's
+strawberry, serving `bench/scenario/data.json` with the scenario's quirks: every review's
 author is user 1, every user's reviews are reviews 1 and 2, shippingEstimate is null."""
 
 import json
@@ -9,7 +9,7 @@ from typing import Any, Optional
 import strawberry
 from strawberry.asgi import GraphQL
 
-BENCH_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "bench-data"
+BENCH_DATA = Path(__file__).resolve().parents[2] / "bench" / "scenario"
 DATA: dict[str, Any] = json.loads((BENCH_DATA / "data.json").read_text()) if BENCH_DATA.is_dir() else {}
 
 
