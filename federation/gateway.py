@@ -44,6 +44,7 @@ from federation.cache import WeightedLRU
 from federation.executor.fetch import SubgraphClient
 from federation.executor.run import Execution
 from federation.executor.shape import Shaper
+from federation.executor.traffic import ShapedSubgraphClient, TrafficPolicy
 from federation.planner.build import PlanningError, build_plan
 from federation.planner.operation import (
     FieldSelection,
@@ -187,6 +188,7 @@ class Gateway:
         propagate_headers: Sequence[str] = (),
         authenticator: Callable[[dict[str, str]], Principal] | None = None,
         operation_limits: limits.OperationLimits | None = None,
+        traffic: TrafficPolicy | None = None,
         client_factory: Callable[[dict[str, str]], SubgraphClient] | None = None,
     ) -> None:
         self.subgraph_urls = dict(subgraph_urls or {})
@@ -200,6 +202,7 @@ class Gateway:
         self.authenticator = authenticator
         self.limits = operation_limits or limits.OperationLimits()
         self.client_factory = client_factory
+        self.traffic = traffic or TrafficPolicy(timeout=subgraph_timeout)
         self.usage_listeners: list[Callable[[str, frozenset[str]], None]] = []
         self.current = self._schema_for(supergraph)
         self._retired: list[SubgraphClient] = []
@@ -212,7 +215,7 @@ class Gateway:
         if self.client_factory is not None:
             client = self.client_factory(urls)
         else:
-            client = SubgraphClient(urls, timeout=self.subgraph_timeout, dedupe=self.dedupe)
+            client = ShapedSubgraphClient(urls, self.traffic, dedupe=self.dedupe)
         return Schema(supergraph, client, WeightedLRU(self.cache_bytes))
 
     @property
@@ -231,7 +234,7 @@ class Gateway:
         new = self._schema_for(supergraph)
         old, self.current = self.current, new
         self._retired.append(old.client)
-        asyncio.get_event_loop().call_later(max(self.subgraph_timeout, 1.0) + 5.0, self._close_retired)
+        asyncio.get_event_loop().call_later(max(self.traffic.timeout, 1.0) + 5.0, self._close_retired)
 
     def _close_retired(self) -> None:
         retired, self._retired = self._retired, []

@@ -196,6 +196,7 @@ class GraphQLEndpoint:
         self.in_flight = 0
         self.guards: list[RequestGuard] = []
         self._in_flight: dict[tuple[Any, ...], asyncio.Future[tuple[int, bytes]]] = {}
+        self._waiters: dict[asyncio.Future[tuple[int, bytes]], int] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = scope["method"]
@@ -224,10 +225,21 @@ class GraphQLEndpoint:
                 if body is None:
                     return  # the client went away
             client = scope.get("client")
+            work = asyncio.ensure_future(
+                self.respond(method, headers, body, scope.get("query_string", b""), client[0] if client else "")
+            )
+            # A client that goes away cancels its work: the subgraph requests it was waiting
+            # for are cancelled, closing their connections, so the subgraphs see it too.
+            gone = asyncio.ensure_future(_disconnected(receive))
             try:
-                reply = await self.respond(
-                    method, headers, body, scope.get("query_string", b""), client[0] if client else ""
-                )
+                await asyncio.wait((work, gone), return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                gone.cancel()
+            if not work.done():
+                work.cancel()
+                return
+            try:
+                reply = work.result()
             except Exception:
                 log.exception("unexpected error answering a GraphQL request")
                 reply = Reply(500, b'{"errors":[{"message":"Internal server error"}]}', JSON)
@@ -339,8 +351,19 @@ class GraphQLEndpoint:
             # A task of its own, so that the first client going away cancels nobody's answer.
             shared = asyncio.ensure_future(self._execute(graphql_request, media_type))
             self._in_flight[key] = shared
+            self._waiters[shared] = 0
             shared.add_done_callback(lambda _: self._in_flight.pop(key, None))
-        return await asyncio.shield(shared)
+            shared.add_done_callback(self._waiters.pop)
+        self._waiters[shared] += 1
+        try:
+            return await asyncio.shield(shared)
+        except asyncio.CancelledError:
+            # the last client waiting for it went away: nobody needs the work any more
+            if shared in self._waiters:
+                self._waiters[shared] -= 1
+                if self._waiters[shared] == 0:
+                    shared.cancel()
+            raise
 
 
 class RequestGuard:
@@ -353,6 +376,11 @@ class RequestGuard:
 
     async def prepared(self, request: GraphQLRequest) -> None:
         return None
+
+
+async def _disconnected(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 async def _send(send: Send, reply: Reply) -> None:
