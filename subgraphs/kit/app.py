@@ -13,13 +13,14 @@ from contextlib import asynccontextmanager
 from typing import Any, Final
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLNonNull, GraphQLObjectType
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.extensions import MaskErrors
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -28,34 +29,68 @@ from subgraphs.kit.rest import RestSource
 from subgraphs.kit.scalars import SCALAR_MAP
 from subgraphs.kit.sql import SqlSource
 
-# Apollo Federation v2.3: @key, @shareable, @external, @requires, @provides, @inaccessible, @tag …
-FEDERATION_VERSION: Final = "2.3"
+# Apollo Federation v2.9: @key, @shareable, @external, …, and the demand-control directives
+# @cost and @listSize the gateway estimates a query's cost from.
+FEDERATION_VERSION: Final = "2.9"
 
 logger = logging.getLogger("splp.subgraph")
 
 
+def _unexpected(error: GraphQLError) -> bool:
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError)
+
+
+class HideUnexpectedErrors(MaskErrors):
+    """A resolver's own failure (a bug, a driver exception) reaches the client as a coded error
+    at its path, never with its text (which can hold SQL, parameters or other people's data);
+    the log gets the whole exception."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=_unexpected, error_message="Internal error in the subgraph")
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        logger.error("resolver failed at %s", ".".join(map(str, error.path or [])), exc_info=error.original_error)
+        return GraphQLError(self.error_message, nodes=error.nodes, source=error.source, positions=error.positions,
+                            path=error.path, extensions={"code": "INTERNAL_SERVER_ERROR"})
+
+
 class SubgraphSchema(strawberry.federation.Schema):
-    """Logs only unexpected errors: a refused NIK or transition is the client's, not a fault."""
+    """Logs nothing for the client's errors: a refused NIK or transition is the client's, not a fault."""
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        for error in errors:
-            original = error.original_error
-            if original is not None and not isinstance(original, GraphQLError):
-                logger.error("resolver failed", exc_info=original)
+        return None
 
 
 def create_schema(
     query: type, mutation: type | None = None, types: Iterable[type] = ()
 ) -> strawberry.federation.Schema:
-    return SubgraphSchema(
+    schema = SubgraphSchema(
         query=query,
         mutation=mutation,
         types=list(types),
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         federation_version=FEDERATION_VERSION,
+        extensions=[HideUnexpectedErrors],
     )
+    _check_extensions_nullable(schema)
+    return schema
+
+
+def _check_extensions_nullable(schema: strawberry.federation.Schema) -> None:
+    """Every field an OPD adds to a shared entity (`@penduduk`) is nullable: one OPD down nulls its part only."""
+    for graphql_type in schema._schema.type_map.values():
+        definition = getattr(graphql_type, "extensions", {}).get("strawberry-definition")
+        origin = getattr(definition, "origin", None)
+        key = getattr(origin, "__kit_all_nullable__", None)
+        if key is None or not isinstance(graphql_type, GraphQLObjectType):
+            continue
+        for field_name, field in graphql_type.fields.items():
+            if field_name != key and isinstance(field.type, GraphQLNonNull):
+                raise TypeError(f"{graphql_type.name}.{field_name} must be nullable: it extends an entity "
+                                "another subgraph owns, so this subgraph being down must null only it")
 
 
 class _GraphQLEndpoint(GraphQL[SubgraphContext, None]):
@@ -98,8 +133,10 @@ def create_subgraph_app(
             try:
                 await sql.ping()
             except Exception as error:  # the database is down: say so, don't crash
+                # The driver's text (host names, users) goes to the log, not to whoever asks.
+                logger.warning("health: database unavailable: %s", error)
                 return JSONResponse(
-                    {"status": "unavailable", "subgraph": name, "reason": f"database: {error}"},
+                    {"status": "unavailable", "subgraph": name, "reason": "database unavailable"},
                     status_code=503,
                 )
         return JSONResponse({"status": "ok", "subgraph": name})
