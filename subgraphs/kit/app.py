@@ -7,6 +7,8 @@ startup and closed at shutdown.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -18,6 +20,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import MaskErrors
@@ -105,6 +108,46 @@ class _GraphQLEndpoint(GraphQL[SubgraphContext, None]):
                                sql=self.sql, rest=self.rest)
 
 
+class CancelOnDisconnect:
+    """Cancel a request's execution (and so its database statements) when the client, usually
+    the gateway after its own timeout, closes the connection before the answer is sent."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        messages: asyncio.Queue[Message] = asyncio.Queue()
+        answered = False
+
+        async def tracked_send(message: Message) -> None:
+            nonlocal answered
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                answered = True
+            await send(message)
+
+        async def listen() -> None:
+            while True:
+                message = await receive()
+                await messages.put(message)
+                if message["type"] == "http.disconnect":
+                    return
+
+        handler = asyncio.create_task(self.app(scope, messages.get, tracked_send))
+        listener = asyncio.create_task(listen())
+        try:
+            await asyncio.wait({handler, listener}, return_when=asyncio.FIRST_COMPLETED)
+            if not handler.done() and not answered:
+                logger.info("client left before the answer; cancelling %s", scope.get("path"))
+                handler.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await handler
+        finally:
+            listener.cancel()
+
+
 def create_subgraph_app(
     name: str,
     schema: strawberry.federation.Schema,
@@ -143,7 +186,7 @@ def create_subgraph_app(
 
     app = Starlette(
         routes=[
-            Route("/graphql", endpoint, methods=["GET", "POST"]),
+            Route("/graphql", CancelOnDisconnect(endpoint), methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
         ],
         lifespan=lifespan,

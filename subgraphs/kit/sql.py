@@ -16,6 +16,7 @@ The same code runs on SQLite, PostgreSQL and MariaDB/MySQL: only the URL changes
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import logging
@@ -122,10 +123,31 @@ class SqlSource:
     async def fetch_all(self, statement: Select[Any]) -> list[RowMapping]:
         try:
             async with self.engine.connect() as connection:
-                result = await connection.execute(statement)
+                try:
+                    result = await connection.execute(statement)
+                except asyncio.CancelledError:
+                    # The client went away: stop the statement on the server too, not just here.
+                    await self._cancel(connection)
+                    raise
                 return list(result.mappings().all())
         except (OSError, TimeoutError, SQLAlchemyError) as error:
             raise database_error(error) from None
+
+    async def _cancel(self, connection: AsyncConnection) -> None:
+        """Stop the statement `connection` runs and drop the connection (its protocol state is unknown).
+
+        asyncpg already sends PostgreSQL a cancel request when its await is cancelled; MariaDB's
+        client protocol has none, so the statement is killed from a second connection."""
+        try:
+            raw = await connection.get_raw_connection()
+            driver = raw.driver_connection
+            if self.engine.dialect.name in ("mysql", "mariadb") and driver is not None:
+                thread_id = int(driver.thread_id())
+                async with self.engine.connect() as killer:
+                    await killer.execute(text(f"KILL QUERY {thread_id}"))
+            await connection.invalidate()
+        except Exception as error:  # the client is gone: nobody to tell but the log
+            logger.warning("could not cancel a statement after the client left: %s", error)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
