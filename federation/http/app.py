@@ -101,7 +101,10 @@ def _json_response(
 
 def _read_params(params: dict[str, Any]) -> GraphQLRequest:
     query = params.get("query")
-    persisted = isinstance(params.get("extensions"), dict) and "persistedQuery" in params["extensions"]
+    if isinstance(params.get("documentId"), str):  # a trusted document by id (GraphQL over HTTP proposal)
+        params["extensions"] = {**(params.get("extensions") or {}), "documentId": params["documentId"]}
+    extensions_sent = params.get("extensions")
+    persisted = isinstance(extensions_sent, dict) and bool({"persistedQuery", "documentId"} & extensions_sent.keys())
     if query is None and persisted:
         query = ""  # the gateway looks the text up by its hash
     elif not isinstance(query, str) or not query.strip():
