@@ -21,6 +21,7 @@ overrides the built-in defaults, which are the dataclasses' own (every limit on)
       redis_url: ${SPLP_REDIS_URL}
       per_address: {per_second: 50, burst: 100}
     trusted_documents: {manifest: persisted-documents.json, enforce: true}
+    demand_control: {max_cost: 50000, default_list_size: 10, client_budgets: {superapp-android: 20000}}
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class ConfigError(Exception):
 
 
 NUMBER, INTEGER, BOOLEAN, STRING, STRINGS, STRING_MAP = "number", "integer", "boolean", "string", "strings", "map"
+INTEGER_MAP = "integer map"
 RATE = {"per_second": NUMBER, "burst": INTEGER}
 
 SCHEMA: dict[str, Any] = {
@@ -91,6 +93,7 @@ SCHEMA: dict[str, Any] = {
         "key_prefix": STRING,  # keeps gateways of different deployments apart in one Redis
     },
     "trusted_documents": {"manifest": STRING, "enforce": BOOLEAN},
+    "demand_control": {"max_cost": INTEGER, "default_list_size": INTEGER, "client_budgets": INTEGER_MAP},
     "jwt": {"secret_file": STRING, "jwks_file": STRING, "audience": STRING, "issuer": STRING},
 }
 
@@ -146,6 +149,13 @@ def _check(value: Any, spec: Any, where: str, errors: list[str]) -> Any:
             errors.append(f"{label}: must map names to strings, got {_shown(value)}")
             return {}
         return {str(k): _expand(v, f"{where}.{k}", errors) for k, v in value.items()}
+    if spec == INTEGER_MAP:
+        if not isinstance(value, dict) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value.values()
+        ):
+            errors.append(f"{label}: must map names to whole numbers, got {_shown(value)}")
+            return {}
+        return {str(k): v for k, v in value.items()}
     if spec == STRINGS:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             errors.append(f"{label}: must be a list of strings, got {_shown(value)}")
@@ -251,3 +261,15 @@ def rate_limits(settings: dict[str, Any]) -> Any:
     if section.get("key_prefix"):
         values["key_prefix"] = section["key_prefix"]
     return replace(defaults, **values)
+
+
+def demand_limits(settings: dict[str, Any]) -> Any:
+    from federation.demand import DemandLimits
+
+    section = settings.get("demand_control", {})
+    defaults = DemandLimits()
+    return DemandLimits(
+        max_cost=section.get("max_cost", defaults.max_cost),
+        default_list_size=section.get("default_list_size", defaults.default_list_size),
+        client_budgets=tuple(sorted(section.get("client_budgets", {}).items())),
+    )

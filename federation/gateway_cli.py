@@ -160,6 +160,7 @@ def gateway_app(supergraph: Supergraph, config: dict[str, Any]) -> tuple[Gateway
     `config["settings"]` holds the validated `splp.yaml` (see federation.config); the other
     keys are the command line's, which win over the file."""
     from federation import config as splp_config
+    from federation.demand import DemandControl
     from federation.http.app import RequestGuard, create_app
     from federation.http.server import GuardedHttpToolsProtocol
     from federation.ratelimit import RateLimitGuard
@@ -187,6 +188,7 @@ def gateway_app(supergraph: Supergraph, config: dict[str, Any]) -> tuple[Gateway
 
         guards.append(TrustedDocuments(read_manifest(trusted["manifest"]), trusted.get("enforce", True)))
     guards.append(RateLimitGuard(splp_config.rate_limits(settings)))
+    guards.append(DemandControl(splp_config.demand_limits(settings)))
     app = create_app(
         supergraph,
         gateway=gateway,

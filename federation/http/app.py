@@ -334,7 +334,10 @@ class GraphQLEndpoint:
 
     async def _execute(self, graphql_request: GraphQLRequest, media_type: str) -> tuple[int, bytes]:
         try:
-            return 200, orjson.dumps(await self.gateway.execute(graphql_request))
+            response = await self.gateway.execute(graphql_request)
+            for guard in self.guards:
+                await guard.completed(graphql_request, response)
+            return 200, orjson.dumps(response)
         except RequestError as e:
             return _request_error_status(e, media_type), orjson.dumps({"errors": e.errors})
 
@@ -379,6 +382,14 @@ class RequestGuard:
 
     async def prepared(self, request: GraphQLRequest) -> None:
         return None
+
+    async def completed(self, request: GraphQLRequest, response: dict[str, Any]) -> None:
+        """After execution, with the response about to be sent (e.g. to measure it)."""
+        return None
+
+    def health(self) -> dict[str, Any]:
+        """What /health reports of this guard (nothing by default)."""
+        return {}
 
 
 async def _disconnected(receive: Receive) -> None:
@@ -490,7 +501,9 @@ def create_app(
     async def health(request: Request) -> Response:
         body: dict[str, Any] = {"status": "UP"}
         report = getattr(gw.current.client, "health", None)
-        details = report() if report else None
+        details: dict[str, Any] = dict(report() if report else {})
+        for guard in endpoint.guards:
+            details.update(guard.health())
         if details:
             body["details"] = details
         return _json_response(body, 200, JSON)
