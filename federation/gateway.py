@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import inspect
 import random
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -50,8 +52,12 @@ from federation.planner.operation import (
     skip_include_variables,
 )
 from federation.planner.plan import QueryPlan
+from federation.security.authenticate import PurposeError
 from federation.security.authorization import ANONYMOUS, Principal
+from federation.security.guard import Guard, build_guard
 from federation.security.jwt import AuthenticationError
+from federation.security.policies import PolicyRegistry
+from federation.security.principal_header import principal_header
 from federation.supergraph import Supergraph
 
 DEFAULT_CACHE_SIZE = 1024
@@ -78,6 +84,7 @@ class GraphQLRequest:
     variables: dict[str, Any] | None = None
     extensions: dict[str, Any] | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    principal: Principal | None = None  # set once authenticated, before parsing
 
 
 @dataclass(eq=False)
@@ -90,6 +97,7 @@ class Prepared:
     supergraph: Supergraph  # validated against this one
     plans: dict[tuple[Any, ...], tuple[Operation, QueryPlan]] = field(default_factory=dict)
     coordinates: frozenset[str] = frozenset()
+    guards: dict[int, Guard] = field(default_factory=dict)  # id(plan's Operation) → its personal-data guard
 
     @property
     def kind(self) -> OperationType:
@@ -116,7 +124,11 @@ class Gateway:
         dedupe_subgraph_requests: bool = True,
         override_labels: frozenset[str] = frozenset(),
         propagate_headers: Sequence[str] = (),
-        authenticator: Callable[[dict[str, str]], Principal] | None = None,
+        authenticator: Callable[[dict[str, str]], Principal | Awaitable[Principal]] | None = None,
+        policies: PolicyRegistry | None = None,
+        signer: Callable[[str, bytes, dict[str, str] | None], dict[str, str]] | None = None,
+        trail: Any = None,
+        require_purpose: bool = False,
     ) -> None:
         self.subgraph_urls = dict(subgraph_urls or {})
         self.subgraph_timeout = subgraph_timeout
@@ -127,6 +139,13 @@ class Gateway:
         self.propagate_headers = tuple(h.lower() for h in propagate_headers)
         self.persisted: OrderedDict[str, str] = OrderedDict()
         self.authenticator = authenticator
+        self.policies = policies or getattr(authenticator, "policies", None) or PolicyRegistry()
+        # Signs every subgraph request (federation.security.signing); subgraphs refuse unsigned ones.
+        self.signer = signer
+        # The access trail (federation.trail.writer.TrailWriter): one record per personal-data request.
+        self.trail = trail
+        # A request reading personal fields must state its purpose (X-SPLP-Purpose).
+        self.require_purpose = require_purpose
         self.usage_listeners: list[Callable[[str, frozenset[str]], None]] = []
         self.current = self._schema_for(supergraph)
         self._retired: list[SubgraphClient] = []
@@ -136,7 +155,9 @@ class Gateway:
 
     def _schema_for(self, supergraph: Supergraph) -> Schema:
         urls = {info.name: self.subgraph_urls.get(info.name, info.url) for info in supergraph.subgraphs.values()}
-        return Schema(supergraph, SubgraphClient(urls, timeout=self.subgraph_timeout, dedupe=self.dedupe))
+        client = SubgraphClient(urls, timeout=self.subgraph_timeout, dedupe=self.dedupe)
+        client.signer = self.signer
+        return Schema(supergraph, client)
 
     @property
     def supergraph(self) -> Supergraph:
@@ -283,13 +304,22 @@ class Gateway:
                     enabled.add(label)
         return frozenset(enabled)
 
-    def authenticate(self, request: GraphQLRequest) -> Principal:
+    async def authenticate(self, request: GraphQLRequest) -> Principal:
+        """Who is asking; once per request (kept on it), before its document is parsed."""
+        if request.principal is not None:
+            return request.principal
         if self.authenticator is None:
+            request.principal = ANONYMOUS
             return ANONYMOUS
         try:
-            return self.authenticator(request.headers)
+            found = self.authenticator(request.headers)
+            principal = await found if inspect.isawaitable(found) else found
         except AuthenticationError as e:
             raise RequestError([{"message": str(e), "extensions": {"code": "UNAUTHENTICATED"}}], "auth") from e
+        except PurposeError as e:
+            raise RequestError([{"message": str(e), "extensions": {"code": e.code}}], "forbidden") from e
+        request.principal = principal
+        return principal
 
     def plan_for(
         self, prepared: Prepared, coerced: dict[str, Any], schema: Schema, principal: Principal = ANONYMOUS
@@ -297,13 +327,19 @@ class Gateway:
         labels = self.enabled_labels(schema.supergraph)
         access = schema.supergraph.access
         # Plans differ by what the principal may read, not by who the principal is.
-        decision = access.decision(principal) if access else frozenset()
-        key = (tuple(bool(coerced.get(name)) for name in prepared.skip_include), labels, decision)
+        decision: frozenset[int] = frozenset()
+        conditional: frozenset[int] = frozenset()
+        if access:
+            decision = access.decision(principal, self.policies.possible(principal))
+            conditional = access.conditional(principal, decision)
+        key = (tuple(bool(coerced.get(name)) for name in prepared.skip_include), labels, decision, conditional)
         found = prepared.plans.get(key)
         if found is None:
             operation = normalize(schema.supergraph.api_schema, prepared.document, prepared.operation, coerced)
+            guard = None
             if access:
                 access.mark_denied(operation, decision)
+                guard = build_guard(schema.supergraph.api_schema, access, operation, conditional, self.policies)
             try:
                 plan = build_plan(schema.supergraph, operation, labels)
             except PlanningError as e:
@@ -311,6 +347,8 @@ class Gateway:
                     [{"message": str(e), "extensions": {"code": "QUERY_PLANNING_FAILED"}}], "plan"
                 ) from e
             found = prepared.plans[key] = (operation, plan)
+            if guard is not None and guard.active:
+                prepared.guards[id(operation)] = guard
             if not prepared.coordinates:
                 prepared.coordinates = _coordinates(operation)
         return found
@@ -323,7 +361,7 @@ class Gateway:
         schema = self.current
         if prepared is None or prepared.supergraph is not schema.supergraph:  # none, or from before a reload
             prepared = self.prepare(request, schema)
-        principal = self.authenticate(request)
+        principal = await self.authenticate(request)
         coerced = self.coerce_variables(prepared, request, schema)
         try:
             operation, plan = self.plan_for(prepared, coerced, schema, principal)
@@ -332,6 +370,9 @@ class Gateway:
                 raise
             # The request is valid; the gateway could not serve it: no data, not a client error.
             return {"data": None, "errors": e.errors}
+        guard = prepared.guards.get(id(operation))
+        if guard is not None and guard.personal:
+            self._admit_personal(request, prepared, principal, guard)
         if self.usage_listeners:
             client_name = request.headers.get("apollographql-client-name") or request.headers.get("x-client-name") or ""
             for listener in self.usage_listeners:
@@ -339,6 +380,9 @@ class Gateway:
         headers = None
         if self.propagate_headers:
             headers = {name: request.headers[name] for name in self.propagate_headers if name in request.headers}
+        if self.authenticator is not None:
+            # Who the request is for, covered by the request signature, so an OPD can check and log too.
+            headers = {**(headers or {}), **principal_header(principal)}
         execution = Execution(
             schema.supergraph,
             schema.client,
@@ -351,11 +395,60 @@ class Gateway:
         if introspection:
             self._introspect(schema, prepared, introspection, request, execution)
         errors = execution.errors
+        if guard is not None:
+            returned = guard.inspect(
+                schema.supergraph.api_schema, operation, execution.data, principal, self.policies, errors
+            )
+            if guard.personal and self.trail is not None:
+                outcome = "ok" if not errors else ("partial" if returned.coordinates else "denied")
+                self.trail.record(
+                    self.trail_entry(request, prepared, principal, sorted(returned.coordinates),
+                                     sorted(returned.niks), outcome)
+                )
         data = Shaper(schema.supergraph.api_schema, operation, errors).shape(execution.data)
         response: dict[str, Any] = {"data": data}
         if errors:
             response["errors"] = errors
         return response
+
+    def _admit_personal(self, request: GraphQLRequest, prepared: Prepared, principal: Principal, guard: Guard) -> None:
+        """A request reading personal fields states its purpose, and is recorded or not answered."""
+        refusal = None
+        if self.require_purpose and principal.purpose is None:
+            refusal = RequestError(
+                [{"message": "A request reading personal data must state its purpose (X-SPLP-Purpose).",
+                  "extensions": {"code": "PURPOSE_REQUIRED"}}],
+                "forbidden",
+            )
+        elif self.trail is not None and not self.trail.accepting:
+            # Fail closed: personal data is not served while it cannot be recorded.
+            raise RequestError(
+                [{"message": "The access trail is unavailable; personal data cannot be served now.",
+                  "extensions": {"code": "TRAIL_UNAVAILABLE"}}],
+                "unavailable",
+            )
+        if refusal is not None:
+            if self.trail is not None and self.trail.accepting:
+                self.trail.record(self.trail_entry(request, prepared, principal, [], [], "refused:PURPOSE_REQUIRED"))
+            raise refusal
+
+    def trail_entry(
+        self, request: GraphQLRequest, prepared: Prepared, principal: Principal, fields: list[str],
+        niks: list[str], outcome: str,
+    ) -> dict[str, Any]:
+        operation_name = prepared.operation.name.value if prepared.operation.name else None
+        return {
+            "at": time.time(),
+            "client": principal.client,
+            "subject": principal.subject,
+            "role": principal.role,
+            "purpose": principal.purpose,
+            "operation": operation_name,
+            "operation_hash": hashlib.sha256(request.query.encode()).hexdigest(),
+            "fields": fields,
+            "niks": niks,
+            "outcome": outcome,
+        }
 
     def _introspect(
         self,

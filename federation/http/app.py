@@ -204,6 +204,9 @@ class GraphQLEndpoint:
             else:
                 graphql_request = _request_from_query(query_params or {})
             graphql_request.headers = headers
+            # Who is asking comes first: an anonymous caller of a gateway that requires
+            # authentication costs no parsing.
+            await self.gateway.authenticate(graphql_request)
             prepared = self.gateway.prepare(graphql_request)
             is_query = prepared.kind is OperationType.QUERY
             if method == "GET" and not is_query:
@@ -231,6 +234,7 @@ class GraphQLEndpoint:
             graphql_request.query,
             graphql_request.operation_name,
             orjson.dumps(graphql_request.variables, option=orjson.OPT_SORT_KEYS) if graphql_request.variables else b"",
+            graphql_request.principal,
             headers.get("authorization"),
             headers.get("cookie"),
             *(headers.get(name) for name in self.gateway.propagate_headers),
@@ -247,6 +251,10 @@ class GraphQLEndpoint:
 def _request_error_status(e: RequestError, media_type: str) -> int:
     if e.kind == "auth":
         return 401  # credentials that do not verify, whatever the media type
+    if e.kind == "forbidden":
+        return 403  # a purpose not stated or not allowed
+    if e.kind == "unavailable":
+        return 503  # the access trail is down: personal data fails closed
     # graphql-response+json: a request that cannot execute is a 4xx; legacy
     # application/json: 200 for every well-formed request (spec, 6.4.1).
     return 400 if media_type == GRAPHQL_RESPONSE else 200
