@@ -27,6 +27,7 @@ from starlette.types import Receive, Scope, Send
 
 from federation.gateway import Gateway, GraphQLRequest, Prepared, RequestError
 from federation.supergraph import Supergraph
+from federation.trail.http import history_endpoint
 
 log = logging.getLogger("splp.http")
 
@@ -329,8 +330,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if gw.trail is not None:
+            await gw.trail.start()
         yield
         await gw.close()
+        if gw.trail is not None:
+            await gw.trail.close()
 
     app = GatewayApp(
         endpoint,
@@ -340,6 +345,7 @@ def create_app(
             Route("/graphiql/assets/{name}", asset, methods=["GET"]),
             Route("/health", health, methods=["GET"]),
             Route("/ready", ready, methods=["GET"]),
+            Route("/trail/me", history_endpoint(gateway), methods=["GET"]),
         ],
         lifespan=lifespan,
     )

@@ -4,15 +4,22 @@ knows the `petugas` request policy."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import secrets
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import aiohttp
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -26,7 +33,7 @@ from federation.security.jwt import JwtAuthenticator
 from federation.security.policies import PolicyRegistry
 from federation.security.signing import RequestSigner
 from federation.supergraph import Supergraph
-from tests.gateway.servers import Server
+from tests.gateway.servers import Server, free_port
 from tests.security import world
 
 ISSUER = "https://sso.makassarkota.go.id"
@@ -131,3 +138,74 @@ async def ask(
         url, json={"query": query, "variables": variables}, headers=sent
     ) as response:
         return response.status, await response.json(content_type=None)
+
+
+async def _own_postgres_database(server_url: str) -> AsyncIterator[str]:
+    name = f"splp_trail_{secrets.token_hex(4)}"
+    admin = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        async with admin.connect() as connection:
+            await connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        await admin.dispose()
+
+
+@pytest.fixture
+async def trail_postgres(postgres_url: str) -> AsyncIterator[str]:
+    """A fresh PostgreSQL database of this test's own, for one trail."""
+    async for url in _own_postgres_database(postgres_url):
+        yield url
+
+
+class TcpProxy:
+    """A TCP relay to a database that a test can cut and restore, the database itself untouched."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.port = free_port()
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.server: asyncio.Server | None = None
+        self.writers: set[asyncio.StreamWriter] = set()
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(OSError, asyncio.CancelledError):
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        writer.close()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection(*self.target)
+        except OSError:
+            writer.close()
+            return
+        self.writers |= {writer, up_writer}
+        await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+
+    def _run(self, coro: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(10)
+
+    def up(self) -> None:
+        async def start() -> None:
+            self.server = await asyncio.start_server(self._handle, "127.0.0.1", self.port, reuse_address=True)
+        self._run(start())
+
+    def down(self) -> None:
+        async def stop() -> None:
+            if self.server is not None:
+                self.server.close()
+                self.server = None
+            for writer in self.writers:
+                writer.transport.abort()
+            self.writers.clear()
+        self._run(stop())
+
+    def close(self) -> None:
+        self.down()
+        self.loop.call_soon_threadsafe(self.loop.stop)
