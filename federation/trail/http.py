@@ -31,7 +31,7 @@ def history_endpoint(gateway: Gateway) -> Any:
         try:
             principal = await gateway.authenticate(graphql_request)
         except RequestError as e:
-            return _json({"errors": e.errors}, 401 if e.kind == "auth" else 403)
+            return _json({"errors": e.errors}, e.status)
         if principal.nik is None:
             return _json({"errors": [{"message": "the processing history is a citizen's own: use a token with a NIK",
                                       "extensions": {"code": "FORBIDDEN"}}]}, 403)
