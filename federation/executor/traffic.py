@@ -192,6 +192,9 @@ class ShapedSubgraphClient(SubgraphClient):
 
     async def _attempt(self, service: str, body: bytes, headers: dict[str, str] | None, retry: bool) -> dict[str, Any]:
         pool = self.pool(service)
+        if self.signer is not None:
+            # signed afresh for each attempt: a retry is not a replay of an old signature
+            headers = self.signer(self.urls[service], body, headers)
         try:
             status, raw = await pool.post(body, headers, retry=retry)
         except HTTPError as e:
