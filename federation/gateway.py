@@ -63,7 +63,7 @@ from federation.security.guard import Guard, build_guard
 from federation.security.jwt import AuthenticationError
 from federation.security.policies import PolicyRegistry
 from federation.security.principal_header import principal_header
-from federation.supergraph import Supergraph
+from federation.supergraph import Supergraph, SupergraphError
 
 # Bytes the caches may hold (estimated: a parsed document is about ten times its text).
 DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
@@ -72,6 +72,8 @@ AST_BYTES_PER_CHAR = 10
 PLAN_BYTES_PER_CHAR = 20  # a plan and its normalized operation, by the document's length
 PLANS_PER_DOCUMENT = 16  # variants by @skip/@include values, labels and access decision
 MAX_QUERY_BYTES = 1_000_000
+# The city's supergraph is about 100 KB; a file of this size is not one (a stray dump).
+MAX_SUPERGRAPH_BYTES = 32 * 1024 * 1024
 # Parser limit (Apollo Router's default is of the same order).
 MAX_TOKENS = 15_000
 MAX_DEPTH = limits.OperationLimits().max_depth
@@ -264,6 +266,14 @@ class Gateway:
         Raises `SupergraphError` (and keeps the current supergraph) when `sdl` is unusable.
         """
         self.swap(Supergraph.from_sdl(sdl))
+
+    async def reload_in_worker(self, sdl: str) -> None:
+        """`reload`, with the supergraph read in a worker thread so that serving goes on meanwhile
+        (a large supergraph takes seconds to read). Raises `SupergraphError` as `reload` does,
+        also for a supergraph over `MAX_SUPERGRAPH_BYTES`."""
+        if len(sdl) > MAX_SUPERGRAPH_BYTES:
+            raise SupergraphError(f"the supergraph is larger than {MAX_SUPERGRAPH_BYTES} bytes")
+        self.swap(await asyncio.to_thread(Supergraph.from_sdl, sdl))
 
     def swap(self, supergraph: Supergraph) -> None:
         """Serve an already read supergraph (read off the event loop by the caller)."""

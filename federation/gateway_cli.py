@@ -81,11 +81,15 @@ def add_commands(subparsers: Any) -> None:
     auth.add_argument("--clients", metavar="FILE", help="registered clients: scopes, purposes, hashed API keys")
     auth.add_argument("--require-auth", action="store_true", help="answer anonymous requests 401")
     auth.add_argument(
-        "--policy-module", action="append", default=[], metavar="MODULE",
+        "--policy-module",
+        action="append",
+        default=[],
+        metavar="MODULE",
         help="import MODULE and call its register(policies) to add @policy callables (repeatable)",
     )
     auth.add_argument(
-        "--signing-keys-file", default=os.environ.get("SPLP_SIGNING_KEYS_FILE"),
+        "--signing-keys-file",
+        default=os.environ.get("SPLP_SIGNING_KEYS_FILE"),
         help="`kid:secret` lines; the first signs every subgraph request (default: $SPLP_SIGNING_KEYS_FILE "
         "or $SPLP_SIGNING_KEYS)",
     )
@@ -93,7 +97,8 @@ def add_commands(subparsers: Any) -> None:
     trail.add_argument("--trail-database", metavar="URL", help="postgresql://… or sqlite:///… (enables the trail)")
     trail.add_argument("--trail-key", metavar="FILE", help="Ed25519 private key signing the trail's checkpoints")
     trail.add_argument(
-        "--trail-fail-open", action="store_true",
+        "--trail-fail-open",
+        action="store_true",
         help="serve personal data even while the trail's database is down (default: refuse, 503)",
     )
     gateway.add_argument("--poll-interval", type=float, help="seconds between supergraph file checks (default 1)")
@@ -152,13 +157,22 @@ async def watch_file(gateway: Gateway, path: str, interval: float) -> None:
             continue
         last = stamp
         try:
-            with open(path, encoding="utf-8") as f:
-                sdl = f.read()
-            gateway.reload(sdl)
+            # read and parsed in a worker thread: a huge file must not stall serving
+            sdl = await asyncio.to_thread(_read_supergraph_file, path)
+            await gateway.reload_in_worker(sdl)
         except (OSError, SupergraphError) as e:
             log.error("supergraph %s changed but was not loaded, still serving the previous one: %s", path, e)
         else:
             log.info("supergraph %s reloaded", path)
+
+
+def _read_supergraph_file(path: str) -> str:
+    from federation.gateway import MAX_SUPERGRAPH_BYTES
+
+    if os.stat(path).st_size > MAX_SUPERGRAPH_BYTES:
+        raise SupergraphError(f"the file is larger than {MAX_SUPERGRAPH_BYTES} bytes")
+    with open(path, encoding="utf-8") as f:
+        return f.read()
 
 
 def _stamp(path: str) -> tuple[float, int] | None:
@@ -179,8 +193,11 @@ def _authenticator(config: dict[str, Any]) -> Authenticator | None:
         secret = Path(secret_file).read_text().strip() if secret_file else None
         jwks = json.loads(Path(jwks_file).read_text()) if jwks_file else None
         verifier = JwtAuthenticator(
-            secret=secret, jwks=jwks, jwks_url=jwks_url if not (secret or jwks) else None,
-            audience=config.get("jwt_audience"), issuer=config.get("jwt_issuer"),
+            secret=secret,
+            jwks=jwks,
+            jwks_url=jwks_url if not (secret or jwks) else None,
+            audience=config.get("jwt_audience"),
+            issuer=config.get("jwt_issuer"),
         )
     policies = PolicyRegistry()
     for module in config.get("policy_modules", ()):
