@@ -74,11 +74,15 @@ def add_commands(subparsers: Any) -> None:
     auth.add_argument("--clients", metavar="FILE", help="registered clients: scopes, purposes, hashed API keys")
     auth.add_argument("--require-auth", action="store_true", help="answer anonymous requests 401")
     auth.add_argument(
-        "--policy-module", action="append", default=[], metavar="MODULE",
+        "--policy-module",
+        action="append",
+        default=[],
+        metavar="MODULE",
         help="import MODULE and call its register(policies) to add @policy callables (repeatable)",
     )
     auth.add_argument(
-        "--signing-keys-file", default=os.environ.get("SPLP_SIGNING_KEYS_FILE"),
+        "--signing-keys-file",
+        default=os.environ.get("SPLP_SIGNING_KEYS_FILE"),
         help="`kid:secret` lines; the first signs every subgraph request (default: $SPLP_SIGNING_KEYS_FILE "
         "or $SPLP_SIGNING_KEYS)",
     )
@@ -86,7 +90,8 @@ def add_commands(subparsers: Any) -> None:
     trail.add_argument("--trail-database", metavar="URL", help="postgresql://… or sqlite:///… (enables the trail)")
     trail.add_argument("--trail-key", metavar="FILE", help="Ed25519 private key signing the trail's checkpoints")
     trail.add_argument(
-        "--trail-fail-open", action="store_true",
+        "--trail-fail-open",
+        action="store_true",
         help="serve personal data even while the trail's database is down (default: refuse, 503)",
     )
     gateway.add_argument("--poll-interval", type=float, default=1.0, help="seconds between supergraph file checks")
@@ -172,8 +177,11 @@ def _authenticator(config: dict[str, Any]) -> Authenticator | None:
         secret = Path(secret_file).read_text().strip() if secret_file else None
         jwks = json.loads(Path(jwks_file).read_text()) if jwks_file else None
         verifier = JwtAuthenticator(
-            secret=secret, jwks=jwks, jwks_url=jwks_url if not (secret or jwks) else None,
-            audience=config.get("jwt_audience"), issuer=config.get("jwt_issuer"),
+            secret=secret,
+            jwks=jwks,
+            jwks_url=jwks_url if not (secret or jwks) else None,
+            audience=config.get("jwt_audience"),
+            issuer=config.get("jwt_issuer"),
         )
     policies = PolicyRegistry()
     for module in config.get("policy_modules", ()):

@@ -31,6 +31,7 @@ from graphql import (
     print_ast,
 )
 
+from federation.planner.aliases import Rename, alias_conflicts
 from federation.planner.operation import FieldSelection, FragmentSelection, Operation, Selection
 from federation.planner.plan import BatchFetch, Fetch, Parallel, QueryPlan, Sequence, SubSelection
 from federation.supergraph import Key, Supergraph
@@ -54,6 +55,7 @@ class FetchGroup:
     variables: set[str] = field(default_factory=set)
     representation_typename: str | None = None
     only_type: str | None = None
+    renames: Rename | None = None
 
 
 @dataclass(frozen=True)
@@ -303,12 +305,15 @@ class _Planner:
                 self.plan_self_jump(group, sub, parent_type, f, path)
             return
         parent = self.supergraph.types[parent_type]
-        if parent.kind != "object" and not self.jump_targets(group.graph, parent_type, f.name):
+        runtimes = self.supergraph.possible_types_in_graph(parent_type, group.graph)
+        if parent.kind != "object" and runtimes and not self.jump_targets(group.graph, parent_type, f.name, provided):
             # Not every implementation is resolvable the same way: plan per object type.
-            for runtime in self.supergraph.possible_types_in_graph(parent_type, group.graph):
+            for runtime in runtimes:
                 self.plan_field(group, self.fragment_sub(group, sub, runtime, path), runtime, f, path, provided)
             return
-        self.plan_jump(group, sub, parent_type, f, path)
+        # (An abstract type with no implementation here cannot be planned as nothing: the
+        # field must be reachable some other way, or the operation is refused.)
+        self.plan_jump(group, sub, parent_type, f, path, provided)
 
     def interface_field_safe(
         self, graph: str, parent_type: str, field_name: str, provided: SelectionSetNode | None
@@ -535,14 +540,17 @@ class _Planner:
                 keys.extend((k, interface) for k in self.supergraph.resolvable_keys(interface, graph))
         return keys
 
-    def jump_targets(self, from_graph: str, parent_type: str, field_name: str) -> list[Jump]:
-        """Subgraphs resolving the field that `from_graph` can enter directly by a key."""
+    def jump_targets(
+        self, from_graph: str, parent_type: str, field_name: str, provided: SelectionSetNode | None = None
+    ) -> list[Jump]:
+        """Subgraphs resolving the field that `from_graph` can enter directly by a key (whose
+        fields it resolves, or returns here because a parent field @provides them)."""
         result = []
         for graph in self.supergraph.field_graphs(parent_type, field_name, self.labels):
             if graph == from_graph:
                 continue
             for key, entity_type in self.keys_into(graph, parent_type):
-                if self.can_fetch_key(from_graph, parent_type, key):
+                if self.can_fetch_key(from_graph, parent_type, key, provided):
                     result.append((graph, key, entity_type))
                     break
         return result
@@ -647,9 +655,15 @@ class _Planner:
         )
 
     def plan_jump(
-        self, group: FetchGroup, sub: SubSelection, parent_type: str, f: FieldSelection, path: tuple[str, ...]
+        self,
+        group: FetchGroup,
+        sub: SubSelection,
+        parent_type: str,
+        f: FieldSelection,
+        path: tuple[str, ...],
+        provided: SelectionSetNode | None = None,
     ) -> None:
-        direct = self.jump_targets(group.graph, parent_type, f.name)
+        direct = self.jump_targets(group.graph, parent_type, f.name, provided)
         if direct:
             # Prefer a subgraph we already jump to from here: one fetch instead of two.
             chosen = next(
@@ -996,6 +1010,7 @@ def _to_fetch(operation: Operation, group: FetchGroup, index: int) -> Fetch:
         representation_typename=group.representation_typename,
         only_type=group.only_type,
         id=group.id,
+        renames=group.renames,
     )
 
 
@@ -1023,6 +1038,9 @@ def build_plan(
     budget: int = DEFAULT_BUDGET,
 ) -> QueryPlan:
     groups = _Planner(supergraph, operation, override_labels, budget).plan()
+    for g in groups:
+        parent_type = g.entity_type or operation.root_type.name
+        g.renames = alias_conflicts(supergraph, g.graph, g.selection, parent_type)
     levels = _levels(groups)
     steps: list[Fetch | BatchFetch | Sequence | Parallel] = []
     index = 0
