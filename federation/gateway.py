@@ -253,8 +253,6 @@ class Gateway:
             if not found:
                 return RequestError([{"message": f"Unknown operation named '{request.operation_name}'."}], "operation")
             operation = found[0]
-        if operation.operation is OperationType.SUBSCRIPTION:
-            return RequestError([{"message": "Subscriptions are not supported by this gateway."}], "operation")
         return Prepared(document, operation, skip_include_variables(document), supergraph)
 
     def coerce_variables(self, prepared: Prepared, request: GraphQLRequest, schema: Schema) -> dict[str, Any]:
@@ -323,6 +321,11 @@ class Gateway:
         schema = self.current
         if prepared is None or prepared.supergraph is not schema.supergraph:  # none, or from before a reload
             prepared = self.prepare(request, schema)
+        if prepared.kind is OperationType.SUBSCRIPTION:
+            # federation.subscriptions serves them; a plain request cannot carry a stream.
+            raise RequestError([{"message": "Subscriptions are served over WebSocket (graphql-transport-ws) "
+                                            "or Server-Sent Events (POST with Accept: text/event-stream)."}],
+                               "operation")
         principal = self.authenticate(request)
         coerced = self.coerce_variables(prepared, request, schema)
         try:

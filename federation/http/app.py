@@ -22,10 +22,11 @@ from graphql import OperationType
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
 from federation.gateway import Gateway, GraphQLRequest, Prepared, RequestError
+from federation.subscriptions import EventStream, GraphQLWebSocket, Subscriptions, wants_event_stream
 from federation.supergraph import Supergraph
 
 log = logging.getLogger("splp.http")
@@ -255,12 +256,16 @@ def _request_error_status(e: RequestError, media_type: str) -> int:
 class GatewayApp(Starlette):
     """Starlette, with POST /graphql answered before the middleware stack (see GraphQLEndpoint)."""
 
-    def __init__(self, endpoint: GraphQLEndpoint, **kwargs: Any) -> None:
+    def __init__(self, endpoint: GraphQLEndpoint, event_stream: Any = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.endpoint = endpoint
+        self.event_stream = event_stream  # graphql-sse (federation.subscriptions)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] in GRAPHQL_PATHS:
+            if self.event_stream is not None and wants_event_stream(scope):
+                await self.event_stream(scope, receive, send)
+                return
             await self.endpoint.asgi_post(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
@@ -324,9 +329,12 @@ def create_app(
         yield
         await gw.close()
 
+    subscriptions = Subscriptions(gateway)
     app = GatewayApp(
         endpoint,
+        EventStream(subscriptions),
         routes=[
+            WebSocketRoute("/graphql", GraphQLWebSocket(subscriptions)),
             Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
             Route("/", endpoint.handle, methods=["GET", "POST"]),
             Route("/graphiql/assets/{name}", asset, methods=["GET"]),
@@ -336,4 +344,5 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.gateway = gateway
+    app.state.subscriptions = subscriptions
     return app

@@ -6,6 +6,7 @@ argument; the step's client key is the `Idempotency-Key` header or the `kunci` a
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncGenerator, Mapping
 from datetime import date, datetime
@@ -632,7 +633,21 @@ class Subscription:
 
         if nomor is None:
             require_identity(principal_of(info.context))
-        async for item in _events(info, wanted):
+        events = _events(info, wanted)
+        if nomor is not None:
+            # The complaint as it is now first, so the client never misses a change made
+            # while it was subscribing (the stream is listening before this is read).
+            first = asyncio.ensure_future(events.__anext__())
+            await asyncio.sleep(0)
+            async with _engine(info).connect() as connection:
+                row = (await connection.execute(select(tables.aduan).where(tables.aduan.c.nomor == nomor[:40]))
+                       ).mappings().first()
+            if row is None:
+                first.cancel()
+                raise refuse(f"No complaint numbered {nomor}", "NOT_FOUND", nomor=nomor)
+            yield _aduan(row, principal_of(info.context))
+            yield await first
+        async for item in events:
             yield item
 
     @strawberry.subscription(description="Changes to the caller's OPD's complaints (coordinator, operator, head)")

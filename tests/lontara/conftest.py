@@ -4,7 +4,7 @@ with the principal the gateway would send."""
 
 from __future__ import annotations
 
-import os
+import contextlib
 import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,6 +18,7 @@ from subgraphs.kit.sql import SqlSource
 from subgraphs.serve import Servers
 from tests.conftest import require_service
 from tests.lontara.client import OFFICERS, AduanClient
+from tests.lontara.live import Live, start_live
 from tests.subgraphs.conftest import _own_database, free_port
 
 NATS = ("127.0.0.1", 4222)
@@ -123,12 +124,30 @@ def nats_url() -> str:
     return "nats://127.0.0.1:4222"
 
 
-@pytest.fixture
-def nats_names() -> dict[str, str]:
-    """A subject prefix and stream of this test's own, so sessions never see each other's events."""
+@pytest.fixture(scope="session")
+async def world_sqlite(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """kependudukan's citizens (the hand-written world), for events that jump to kependudukan."""
+    from subgraphs.seed import TARGETS, load_batches
+    from tests.subgraphs.world import world
+
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('world') / 'world.db'}"
+    await load_batches(dict.fromkeys(TARGETS, url), [world()])
+    return url
+
+
+@pytest.fixture(scope="session")
+async def live(world_sqlite: str, postgresql_aduan: str, nats_url: str) -> AsyncIterator[Live]:
+    """Two gateways, two aduan replicas (one database, one NATS), kependudukan."""
+    import nats as nats_client
+
     tag = secrets.token_hex(4)
-    return {"nats_prefix": f"test.{tag}.aduan", "nats_stream": f"TEST_ADUAN_{tag.upper()}"}
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI") == "true"
+    names = {"nats_prefix": f"test.{tag}.aduan", "nats_stream": f"TEST_ADUAN_{tag.upper()}"}
+    stack = await start_live(world_sqlite, await _prepare(postgresql_aduan), nats_url, names)
+    try:
+        yield stack
+    finally:
+        await stack.servers.stop()
+        connection = await nats_client.connect(nats_url)
+        with contextlib.suppress(Exception):  # already gone
+            await connection.jetstream().delete_stream(names["nats_stream"])
+        await connection.close()
