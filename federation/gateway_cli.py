@@ -210,7 +210,17 @@ def run_gateway(args: argparse.Namespace) -> int:
     except SupergraphError as e:
         print(f"error: {args.supergraph}: {e}", file=sys.stderr)
         return 1
-    options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": "warning", "access_log": False}
+    from federation.http.server import GuardedHttpToolsProtocol
+
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": "warning",
+        "access_log": False,
+        # header/body deadlines and connection limits for slow and idle clients
+        "http": GuardedHttpToolsProtocol,
+        "timeout_keep_alive": GuardedHttpToolsProtocol.limits.keep_alive_timeout,
+    }
     try:
         import uvloop  # noqa: F401
 

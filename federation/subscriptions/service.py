@@ -28,7 +28,7 @@ from graphql import OperationType
 
 from federation.executor.run import Execution, merge
 from federation.executor.shape import Shaper
-from federation.gateway import Gateway, GraphQLRequest, Prepared, RequestError, Schema
+from federation.gateway import Gateway, GraphQLRequest, PlanningFailed, Prepared, RequestError, Schema
 from federation.planner.operation import Operation
 from federation.planner.plan import BatchFetch, Fetch, Parallel, QueryPlan, Sequence
 from federation.subscriptions.upstream import SubgraphRefused, Upstream, UpstreamError
@@ -45,8 +45,10 @@ class Limits:
 
 
 class LimitExceeded(RequestError):
+    status = 429
+
     def __init__(self, message: str) -> None:
-        super().__init__([{"message": message, "extensions": {"code": "SUBSCRIPTION_LIMIT"}}], "limit")
+        super().__init__([{"message": message, "extensions": {"code": "SUBSCRIPTION_LIMIT"}}])
 
 
 @dataclass
@@ -66,8 +68,7 @@ def _split(plan: QueryPlan) -> tuple[Fetch, list[PlanNode]]:
     if isinstance(node, Sequence) and node.nodes and isinstance(node.nodes[0], Fetch) \
             and node.nodes[0].requires is None:
         return node.nodes[0], list(node.nodes[1:])
-    raise RequestError([{"message": "This subscription cannot be planned as one subgraph's stream.",
-                         "extensions": {"code": "QUERY_PLANNING_FAILED"}}], "plan")
+    raise PlanningFailed.of("This subscription cannot be planned as one subgraph's stream.", "QUERY_PLANNING_FAILED")
 
 
 class Subscriptions:

@@ -13,7 +13,7 @@ import contextlib
 from typing import Any
 
 import orjson
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from federation.gateway import GraphQLRequest, RequestError
 from federation.subscriptions.service import Subscriptions
@@ -21,6 +21,20 @@ from federation.subscriptions.service import Subscriptions
 EVENT_STREAM = "text/event-stream"
 MAX_BODY = 1_000_000
 KEEP_ALIVE = 12.0
+
+
+class with_event_stream:  # read as a function; a class so that Starlette's Route sees an ASGI app
+    """`endpoint`, except that a POST asking for `text/event-stream` is answered by graphql-sse."""
+
+    def __init__(self, endpoint: ASGIApp, subscriptions: Subscriptions) -> None:
+        self.endpoint = endpoint
+        self.stream = EventStream(subscriptions)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and wants_event_stream(scope):
+            await self.stream(scope, receive, send)
+        else:
+            await self.endpoint(scope, receive, send)
 
 
 def wants_event_stream(scope: Scope) -> bool:
@@ -61,7 +75,7 @@ class EventStream:
         except StopAsyncIteration:
             first = None
         except RequestError as e:
-            await _reply(send, 401 if e.kind == "auth" else 400, {"errors": e.errors})
+            await _reply(send, e.status, {"errors": e.errors})
             return
         await send({"type": "http.response.start", "status": 200, "headers": [
             (b"content-type", b"text/event-stream; charset=utf-8"), (b"cache-control", b"no-cache"),
