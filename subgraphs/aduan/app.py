@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -26,6 +26,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from subgraphs.aduan import tables, tenggat
 from subgraphs.aduan.eskalasi import EscalationJob
 from subgraphs.aduan.events import EventBus
+from subgraphs.aduan.notify import LogSender, Notifier, Sender, WebhookSender
 from subgraphs.aduan.schema import schema
 from subgraphs.kit import SubgraphContext, create_subgraph_app
 from subgraphs.kit.principal import ANONYMOUS, Principal, PrincipalError, principal_from_headers
@@ -64,8 +65,11 @@ def create_app(
     nats_prefix: str = "splp.aduan",
     nats_stream: str = "SPLP_ADUAN",
     escalation_interval: float = 60.0,
+    senders: Sequence[Sender] | None = None,
+    notify_backoff: float = 2.0,
 ) -> Starlette:
-    """`nats_url` (default: $SPLP_NATS_URL) turns on live events; without it steps still work."""
+    """`nats_url` (default: $SPLP_NATS_URL) turns on live events and notifications; without it steps
+    still work. `senders` default to the log, plus a webhook when $SPLP_NOTIFY_WEBHOOK is set."""
     app = create_subgraph_app("aduan", schema, database_url=database_url)
     sql: SqlSource = app.state.sql
     nats_url = nats_url if nats_url is not None else os.environ.get("SPLP_NATS_URL")
@@ -73,6 +77,11 @@ def create_app(
     app.state.aduan_bus = bus
     job = EscalationJob(sql.engine, bus.publish if bus else None, interval=escalation_interval)
     app.state.escalation = job
+    if senders is None:
+        webhook = os.environ.get("SPLP_NOTIFY_WEBHOOK")
+        senders = [LogSender(), *([WebhookSender(webhook)] if webhook else [])]
+    notifier = Notifier(sql.engine, bus, senders, backoff=notify_backoff) if bus is not None else None
+    app.state.notifier = notifier
     app.router.routes.append(WebSocketRoute("/graphql", _Subscriptions(sql, bus)))
     kit_lifespan = app.router.lifespan_context
 
@@ -87,10 +96,14 @@ def create_app(
                     log.warning("NATS at %s unavailable, no live events: %s", bus.url, error)
             if escalation_interval > 0:
                 job.start()
+            if notifier is not None:
+                notifier.start()
             try:
                 yield
             finally:
                 await job.stop()
+                if notifier is not None:
+                    await notifier.stop()
                 if bus is not None:
                     await bus.close()
 
