@@ -25,10 +25,11 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
 from federation.gateway import Gateway, GraphQLRequest, RequestError
+from federation.open311 import open311_app
 from federation.subscriptions import GraphQLWebSocket, Subscriptions, with_event_stream
 from federation.supergraph import Supergraph
 
@@ -496,6 +497,7 @@ def create_app(
             Route("/graphiql/assets/{name}", asset, methods=["GET"]),
             Route("/health", health, methods=["GET"]),
             Route("/ready", ready, methods=["GET"]),
+            Mount("/open311/v2", open311_app(gateway)),
         ],
         middleware=middleware,
         lifespan=lifespan,

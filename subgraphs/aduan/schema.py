@@ -35,7 +35,7 @@ from subgraphs.aduan.tenggat import Satuan
 from subgraphs.aduan.workflow import TIMED, KategoriAduan, OpdTujuan, StatusAduan, next_steps, opd_of_claim
 from subgraphs.kit import NIK, KodeWilayah, NomorTelepon, SubgraphContext, Tanggal, WaktuWITA
 from subgraphs.kit.app import FEDERATION_VERSION, SubgraphSchema
-from subgraphs.kit.principal import Principal
+from subgraphs.kit.principal import ANONYMOUS, Principal
 from subgraphs.kit.scalars import SCALAR_MAP, parse_nik
 from subgraphs.kit.types import Connection
 
@@ -186,6 +186,10 @@ class Aduan:
     @strawberry.field(description="The field officer assigned, by name")
     def petugas(self) -> str | None:
         return self.row["petugas_nama"]  # type: ignore[no-any-return]
+
+    @strawberry.field(description="When the complaint last changed state")
+    def diperbarui(self) -> WaktuWITA:
+        return WaktuWITA(self.row["langkah_mulai"] or self.row["diterima"])
 
     @strawberry.field(description="The current state's deadline (none once it waits on the citizen or is closed)")
     def batas_waktu(self) -> WaktuWITA | None:
@@ -400,6 +404,23 @@ class Query:
             rows, cursor, more = await queries.page(
                 connection, [visible_filter(viewer), *queries.conditions(filters, utcnow())], first, after)
         return Connection(nodes=[_aduan(r, viewer) for r in rows], end_cursor=cursor, has_next_page=more)
+
+    @strawberry.field(description="The public list (as Open311 publishes it): every complaint but the confidential "
+                                  "ones, newest first; who filed them is never part of it")
+    async def aduan_publik(
+        self, info: Ctx, kategori: KategoriAduan | None = None, terbuka: bool | None = None,
+        dari: WaktuWITA | None = None, sampai: WaktuWITA | None = None, first: int = 20, after: str | None = None,
+    ) -> Connection[Aduan]:
+        table = tables.aduan
+        filters = queries.Saringan(kategori=kategori.value if kategori else None, dari=_naive(dari),
+                                   sampai=_naive(sampai))
+        where = [table.c.rahasia.is_(False), *queries.conditions(filters, utcnow())]
+        if terbuka is not None:
+            still = table.c.status.in_([s.value for s in TIMED])
+            where.append(still if terbuka else ~still)
+        async with _engine(info).connect() as connection:
+            rows, cursor, more = await queries.page(connection, where, first, after)
+        return Connection(nodes=[_aduan(r, ANONYMOUS) for r in rows], end_cursor=cursor, has_next_page=more)
 
     @strawberry.field(description="What waits for the caller's next step: the desk's unverified and undispatched, "
                                   "an OPD's unassigned and assigned, an officer's own, a head's escalated, "
