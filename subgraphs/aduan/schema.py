@@ -635,9 +635,7 @@ async def _events(info: Ctx, wanted: Any) -> AsyncGenerator[Aduan, None]:
     async for event in events:
         if not wanted(viewer, event):
             continue
-        async with _engine(info).connect() as connection:
-            row = (await connection.execute(select(tables.aduan).where(tables.aduan.c.nomor == event.nomor))
-                   ).mappings().first()
+        row = await bus.row_after(event, _engine(info))
         if row is not None:
             yield _aduan(row, viewer)
 
