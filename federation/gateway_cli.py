@@ -16,8 +16,15 @@ from typing import Any
 from starlette.applications import Starlette
 
 from federation.gateway import Gateway, GraphQLRequest, RequestError
+from federation.security.authenticate import Authenticator
+from federation.security.clients import ClientRegistry
 from federation.security.jwt import JwtAuthenticator
+from federation.security.policies import PolicyRegistry
+from federation.security.signing import RequestSigner
 from federation.supergraph import Supergraph, SupergraphError
+from federation.trail.chain import SigningKey
+from federation.trail.store import TrailWriter
+from subgraphs.kit.signing import keys_from_env, parse_keys
 
 log = logging.getLogger("splp.gateway")
 
@@ -63,6 +70,25 @@ def add_commands(subparsers: Any) -> None:
     auth.add_argument("--jwks-file", help="JSON Web Key Set file with the public keys of RS256/ES256 tokens")
     auth.add_argument("--jwt-audience", help="the `aud` tokens must carry")
     auth.add_argument("--jwt-issuer", help="the `iss` tokens must carry")
+    auth.add_argument("--jwks-url", help="URL of the identity provider's JWK set (cached, refreshed on a new kid)")
+    auth.add_argument("--clients", metavar="FILE", help="registered clients: scopes, purposes, hashed API keys")
+    auth.add_argument("--require-auth", action="store_true", help="answer anonymous requests 401")
+    auth.add_argument(
+        "--policy-module", action="append", default=[], metavar="MODULE",
+        help="import MODULE and call its register(policies) to add @policy callables (repeatable)",
+    )
+    auth.add_argument(
+        "--signing-keys-file", default=os.environ.get("SPLP_SIGNING_KEYS_FILE"),
+        help="`kid:secret` lines; the first signs every subgraph request (default: $SPLP_SIGNING_KEYS_FILE "
+        "or $SPLP_SIGNING_KEYS)",
+    )
+    trail = gateway.add_argument_group("access trail", "one hash-chained record per personal-data request")
+    trail.add_argument("--trail-database", metavar="URL", help="postgresql://… or sqlite:///… (enables the trail)")
+    trail.add_argument("--trail-key", metavar="FILE", help="Ed25519 private key signing the trail's checkpoints")
+    trail.add_argument(
+        "--trail-fail-open", action="store_true",
+        help="serve personal data even while the trail's database is down (default: refuse, 503)",
+    )
     gateway.add_argument("--poll-interval", type=float, default=1.0, help="seconds between supergraph file checks")
     gateway.set_defaults(func=run_gateway)
 
@@ -136,15 +162,46 @@ def _stamp(path: str) -> tuple[float, int] | None:
     return (st.st_mtime, st.st_size)
 
 
-def _authenticator(config: dict[str, Any]) -> JwtAuthenticator | None:
-    secret_file, jwks_file = config.get("jwt_secret_file"), config.get("jwks_file")
-    if not secret_file and not jwks_file:
+def _authenticator(config: dict[str, Any]) -> Authenticator | None:
+    secret_file, jwks_file, jwks_url = config.get("jwt_secret_file"), config.get("jwks_file"), config.get("jwks_url")
+    clients_file = config.get("clients")
+    if not (secret_file or jwks_file or jwks_url or clients_file or config.get("require_auth")):
         return None
-    secret = Path(secret_file).read_text().strip() if secret_file else None
-    jwks = json.loads(Path(jwks_file).read_text()) if jwks_file else None
-    return JwtAuthenticator(
-        secret=secret, jwks=jwks, audience=config.get("jwt_audience"), issuer=config.get("jwt_issuer")
+    verifier = None
+    if secret_file or jwks_file or jwks_url:
+        secret = Path(secret_file).read_text().strip() if secret_file else None
+        jwks = json.loads(Path(jwks_file).read_text()) if jwks_file else None
+        verifier = JwtAuthenticator(
+            secret=secret, jwks=jwks, jwks_url=jwks_url if not (secret or jwks) else None,
+            audience=config.get("jwt_audience"), issuer=config.get("jwt_issuer"),
+        )
+    policies = PolicyRegistry()
+    for module in config.get("policy_modules", ()):
+        policies.load_module(module)
+    return Authenticator(
+        jwt=verifier,
+        clients=ClientRegistry.from_file(clients_file) if clients_file else None,
+        policies=policies,
+        require_auth=bool(config.get("require_auth")),
     )
+
+
+def _signer(config: dict[str, Any]) -> RequestSigner | None:
+    path = config.get("signing_keys_file")
+    if path:
+        return RequestSigner.from_keys(parse_keys(Path(path).read_text()))
+    keys = keys_from_env()
+    return RequestSigner.from_keys(keys) if keys else None
+
+
+def _trail(config: dict[str, Any]) -> TrailWriter | None:
+    url = config.get("trail_database")
+    if not url:
+        return None
+    key = SigningKey.load(config["trail_key"]) if config.get("trail_key") else None
+    if key is None:
+        log.warning("access trail without --trail-key: its checkpoints are not signed")
+    return TrailWriter(url, key=key, fail_closed=not config.get("trail_fail_open"))
 
 
 def gateway_app(supergraph: Supergraph, config: dict[str, Any]) -> tuple[Gateway, Starlette]:
@@ -152,13 +209,18 @@ def gateway_app(supergraph: Supergraph, config: dict[str, Any]) -> tuple[Gateway
     from federation.http.app import create_app
 
     dedupe = config.get("dedupe", True)
+    authenticator = _authenticator(config)
     gateway = Gateway(
         supergraph,
         subgraph_urls=config.get("subgraph_urls"),
         subgraph_timeout=config.get("subgraph_timeout", 30.0),
         dedupe_subgraph_requests=dedupe,
         propagate_headers=config.get("propagate_headers", ()),
-        authenticator=_authenticator(config),
+        authenticator=authenticator,
+        signer=_signer(config),
+        trail=_trail(config),
+        # with registered clients, every personal-data request states a purpose they allow
+        require_purpose=authenticator is not None and authenticator.clients is not None,
     )
     return gateway, create_app(supergraph, gateway=gateway, dedupe_requests=dedupe)
 
@@ -200,6 +262,14 @@ def run_gateway(args: argparse.Namespace) -> int:
         "jwks_file": args.jwks_file,
         "jwt_audience": args.jwt_audience,
         "jwt_issuer": args.jwt_issuer,
+        "jwks_url": args.jwks_url,
+        "clients": args.clients,
+        "require_auth": args.require_auth,
+        "policy_modules": args.policy_module,
+        "signing_keys_file": args.signing_keys_file,
+        "trail_database": args.trail_database,
+        "trail_key": args.trail_key,
+        "trail_fail_open": args.trail_fail_open,
     }
     if args.registry:
         from federation.registry.gateway_app import run_registry_gateway

@@ -8,6 +8,7 @@ raises anything else. Identical concurrent requests to the same subgraph share o
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -40,6 +41,8 @@ class SubgraphClient:
         self.timeout = timeout
         self.dedupe = dedupe
         self._pools: dict[str, Pool] = {}
+        # Adds the gateway's signature headers to one request (federation.security.signing).
+        self.signer: Callable[[str, bytes, dict[str, str] | None], dict[str, str]] | None = None
         self._in_flight: dict[tuple[str, bytes, tuple[tuple[str, str], ...]], asyncio.Future[dict[str, Any]]] = {}
 
     def pool(self, service: str) -> Pool:
@@ -76,6 +79,8 @@ class SubgraphClient:
 
     async def _send(self, service: str, body: bytes, headers: dict[str, str] | None, retry: bool) -> dict[str, Any]:
         pool = self.pool(service)
+        if self.signer is not None:
+            headers = self.signer(self.urls[service], body, headers)
         try:
             status, raw = await asyncio.wait_for(pool.post(body, headers, retry=retry), self.timeout)
         except TimeoutError:

@@ -32,6 +32,7 @@ from federation.gateway import Gateway, GraphQLRequest, RequestError
 from federation.open311 import open311_app
 from federation.subscriptions import GraphQLWebSocket, Subscriptions, with_event_stream
 from federation.supergraph import Supergraph
+from federation.trail.http import history_endpoint
 
 log = logging.getLogger("splp.http")
 
@@ -280,7 +281,7 @@ class GraphQLEndpoint:
             graphql_request.client_address = client_address
             for guard in self.guards:
                 await guard.before(graphql_request)
-            self.gateway.authenticate(graphql_request)
+            await self.gateway.authenticate(graphql_request)
             prepared = self.gateway.prepare(graphql_request)
             is_query = prepared.kind is OperationType.QUERY
             if method == "GET" and not is_query:
@@ -332,6 +333,7 @@ class GraphQLEndpoint:
             graphql_request.query,
             graphql_request.operation_name,
             orjson.dumps(graphql_request.variables, option=orjson.OPT_SORT_KEYS) if graphql_request.variables else b"",
+            graphql_request.principal,
             headers.get("authorization"),
             headers.get("cookie"),
             *(headers.get(name) for name in self.gateway.propagate_headers),
@@ -471,8 +473,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if gw.trail is not None:
+            await gw.trail.start()
         yield
         await gw.close()
+        if gw.trail is not None:
+            await gw.trail.close()
 
     middleware = []
     if cors is not None and cors.allow_origins:
@@ -498,6 +504,7 @@ def create_app(
             Route("/health", health, methods=["GET"]),
             Route("/ready", ready, methods=["GET"]),
             Mount("/open311/v2", open311_app(gateway)),
+            Route("/trail/me", history_endpoint(gateway), methods=["GET"]),
         ],
         middleware=middleware,
         lifespan=lifespan,

@@ -31,7 +31,12 @@ from federation.executor.shape import Shaper
 from federation.gateway import Gateway, GraphQLRequest, PlanningFailed, Prepared, RequestError, Schema
 from federation.planner.operation import Operation
 from federation.planner.plan import BatchFetch, Fetch, Parallel, QueryPlan, Sequence
+from federation.security.principal_header import principal_header
+from federation.security.signing import RequestSigner
 from federation.subscriptions.upstream import SubgraphRefused, Upstream, UpstreamError
+from subgraphs.kit.principal import HEADER as PRINCIPAL_HEADER
+from subgraphs.kit.signing import HEADER as SIGNATURE
+from subgraphs.kit.signing import sign
 
 PlanNode = Fetch | BatchFetch | Sequence | Parallel
 
@@ -77,28 +82,44 @@ class Subscriptions:
         self.limits = limits or Limits()
         self.per_client: Counter[str] = Counter()
 
-    def client_of(self, request: GraphQLRequest, peer: str) -> str:
+    async def client_of(self, request: GraphQLRequest, peer: str) -> str:
         headers = request.headers
         named = headers.get("apollographql-client-name") or headers.get("x-client-name")
         if named:
             return f"name:{named}"
         try:
-            principal = self.gateway.authenticate(request)
+            principal = await self.gateway.authenticate(request)
         except RequestError:
-            principal = None
-        subject = getattr(principal, "subject", None) if principal is not None else None
-        return f"sub:{subject}" if subject else f"peer:{peer}"
+            return f"peer:{peer}"
+        return f"sub:{principal.subject}" if principal.subject else f"peer:{peer}"
 
-    def _plan(self, request: GraphQLRequest, schema: Schema) -> _Planned:
+    async def _plan(self, request: GraphQLRequest, schema: Schema) -> _Planned:
+        principal = await self.gateway.authenticate(request)
         prepared = self.gateway.prepare(request, schema)
-        principal = self.gateway.authenticate(request)
         coerced = self.gateway.coerce_variables(prepared, request, schema)
         operation, plan = self.gateway.plan_for(prepared, coerced, schema, principal)
+        guard = prepared.guards.get(operation)
+        if guard is not None and guard.personal:  # personal fields: the purpose rule, as for a query
+            self.gateway._admit_personal(request, prepared, principal)
         root, rest = _split(plan)
         return _Planned(schema, prepared, operation, root, rest)
 
     def _headers(self, request: GraphQLRequest) -> dict[str, str]:
-        return {name: request.headers[name] for name in self.gateway.propagate_headers if name in request.headers}
+        """What subgraph requests carry: the propagated headers and, behind authentication,
+        the principal header (covered by the signature, as the gateway's HTTP fetches)."""
+        headers = {name: request.headers[name] for name in self.gateway.propagate_headers if name in request.headers}
+        if self.gateway.authenticator is not None and request.principal is not None:
+            headers.update(principal_header(request.principal))
+        return headers
+
+    def _upgrade_headers(self, request: GraphQLRequest, schema: Schema, url: str) -> dict[str, str]:
+        headers = self._headers(request)
+        signer = schema.client.signer
+        if isinstance(signer, RequestSigner):
+            # The upgrade is a GET with no body: signed as such, principal included.
+            headers[SIGNATURE] = sign(signer.kid, signer.key, "GET", signer.path_of(url), b"",
+                                      headers.get(PRINCIPAL_HEADER, ""))
+        return headers
 
     async def results(self, request: GraphQLRequest, client: str) -> AsyncIterator[dict[str, Any]]:
         """The execution results of one operation: each event of a subscription, or the one
@@ -109,7 +130,7 @@ class Subscriptions:
             return
         if self.per_client[client] >= self.limits.per_client:
             raise LimitExceeded(f"Too many subscriptions for this client (limit {self.limits.per_client}).")
-        planned = self._plan(request, self.gateway.current)
+        planned = await self._plan(request, self.gateway.current)
         self.per_client[client] += 1
         try:
             async for result in self._stream(request, planned):
@@ -125,7 +146,7 @@ class Subscriptions:
         if url is None:
             raise UpstreamError(f"the subgraph {root.service} has no URL")
         variables = {n: (request.variables or {})[n] for n in root.variable_names if n in (request.variables or {})}
-        upstream = Upstream(url, root.operation, variables, self._headers(request))
+        upstream = Upstream(url, root.operation, variables, self._upgrade_headers(request, planned.schema, url))
         await upstream.open()
         return upstream
 
@@ -143,7 +164,7 @@ class Subscriptions:
                     pending = asyncio.ensure_future(events.__anext__())
                 done, _ = await asyncio.wait({pending}, timeout=self.limits.reload_check)
                 if self.gateway.current is not planned.schema:
-                    replanned = self._replan(request, planned)
+                    replanned = await self._replan(request, planned)
                     if isinstance(replanned, dict):
                         yield replanned
                         return
@@ -173,7 +194,8 @@ class Subscriptions:
                     yield _upstream_error(planned.root.service, str(e))
                     return
                 try:
-                    self.gateway.authenticate(request)  # per event: a token that expired ends the stream
+                    request.principal = None  # per event: a token that expired ends the stream
+                    await self.gateway.authenticate(request)
                 except RequestError as e:
                     yield {"errors": e.errors}
                     return
@@ -185,9 +207,9 @@ class Subscriptions:
                     await pending
             await upstream.close()
 
-    def _replan(self, request: GraphQLRequest, planned: _Planned) -> _Planned | dict[str, Any]:
+    async def _replan(self, request: GraphQLRequest, planned: _Planned) -> _Planned | dict[str, Any]:
         try:
-            return self._plan(request, self.gateway.current)
+            return await self._plan(request, self.gateway.current)
         except RequestError as e:
             reason = "; ".join(str(err.get("message")) for err in e.errors)
             return {"errors": [{"message": "The supergraph was reloaded and no longer serves this subscription: "

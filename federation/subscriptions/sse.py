@@ -68,7 +68,7 @@ class EventStream:
             await _reply(send, 400, {"errors": [{"message": str(e)}]})
             return
         peer = scope.get("client") or ("?", 0)
-        client = self.subscriptions.client_of(request, str(peer[0]))
+        client = await self.subscriptions.client_of(request, str(peer[0]))
         results = self.subscriptions.results(request, client).__aiter__()
         try:
             first = await results.__anext__()

@@ -116,7 +116,7 @@ class Connection:
                 if isinstance(name, str) and isinstance(value, str) and len(name) < 100:
                     self.headers.setdefault(name.lower(), value)
         try:
-            self.server.subscriptions.gateway.authenticate(GraphQLRequest(query="", headers=self.headers))
+            await self.server.subscriptions.gateway.authenticate(GraphQLRequest(query="", headers=self.headers))
         except RequestError:
             await self.close(4403, "Forbidden")
             return
@@ -150,7 +150,7 @@ class Connection:
         self.tasks[sub_id] = asyncio.create_task(self.operate(sub_id, request))
 
     async def operate(self, sub_id: str, request: GraphQLRequest) -> None:
-        client = self.server.subscriptions.client_of(request, self.peer)
+        client = await self.server.subscriptions.client_of(request, self.peer)
         try:
             async for result in self.server.subscriptions.results(request, client):
                 if self.tasks.get(sub_id) is not asyncio.current_task():

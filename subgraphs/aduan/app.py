@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,6 +19,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -30,6 +31,7 @@ from subgraphs.aduan.notify import LogSender, Notifier, Sender, WebhookSender
 from subgraphs.aduan.schema import schema
 from subgraphs.kit import SubgraphContext, create_subgraph_app
 from subgraphs.kit.principal import ANONYMOUS, Principal, PrincipalError, principal_from_headers
+from subgraphs.kit.signing import SignatureError, Verifier, keys_from_env
 from subgraphs.kit.sql import SqlSource
 
 log = logging.getLogger("splp.aduan")
@@ -44,11 +46,26 @@ class AduanContext(SubgraphContext):
 
 
 class _Subscriptions(GraphQL[SubgraphContext, None]):
-    def __init__(self, sql: SqlSource, bus: EventBus | None) -> None:
+    """graphql-ws on /graphql. With signing keys, the upgrade must carry the gateway's signature
+    (a GET with no body, principal included), as the kit requires of every POST."""
+
+    def __init__(self, sql: SqlSource, bus: EventBus | None, verifier: Verifier | None) -> None:
         super().__init__(schema, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
                          connection_init_wait_timeout=timedelta(seconds=10))
         self.sql = sql
         self.bus = bus
+        self.verifier = verifier
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and self.verifier is not None:
+            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+            try:
+                self.verifier.verify("GET", scope["path"], b"", headers)
+            except SignatureError as error:
+                log.warning("refused an unsigned subscription: %s", error)
+                await send({"type": "websocket.close", "code": 4403, "reason": "not signed by the gateway"})
+                return
+        await super().__call__(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> SubgraphContext:
         try:
@@ -67,10 +84,11 @@ def create_app(
     escalation_interval: float = 60.0,
     senders: Sequence[Sender] | None = None,
     notify_backoff: float = 2.0,
+    signing_keys: Mapping[str, bytes] | None = None,
 ) -> Starlette:
     """`nats_url` (default: $SPLP_NATS_URL) turns on live events and notifications; without it steps
     still work. `senders` default to the log, plus a webhook when $SPLP_NOTIFY_WEBHOOK is set."""
-    app = create_subgraph_app("aduan", schema, database_url=database_url)
+    app = create_subgraph_app("aduan", schema, database_url=database_url, signing_keys=signing_keys)
     sql: SqlSource = app.state.sql
     nats_url = nats_url if nats_url is not None else os.environ.get("SPLP_NATS_URL")
     bus = EventBus(nats_url, nats_prefix, nats_stream) if nats_url else None
@@ -82,7 +100,9 @@ def create_app(
         senders = [LogSender(), *([WebhookSender(webhook)] if webhook else [])]
     notifier = Notifier(sql.engine, bus, senders, backoff=notify_backoff) if bus is not None else None
     app.state.notifier = notifier
-    app.router.routes.append(WebSocketRoute("/graphql", _Subscriptions(sql, bus)))
+    keys = signing_keys if signing_keys is not None else keys_from_env()
+    verifier = Verifier(keys) if keys else None
+    app.router.routes.append(WebSocketRoute("/graphql", _Subscriptions(sql, bus, verifier)))
     kit_lifespan = app.router.lifespan_context
 
     @asynccontextmanager
