@@ -27,6 +27,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from subgraphs.aduan import tables, tenggat
 from subgraphs.aduan.eskalasi import EscalationJob
 from subgraphs.aduan.events import EventBus
+from subgraphs.aduan.foto import Uploads, from_env
 from subgraphs.aduan.notify import LogSender, Notifier, Sender, WebhookSender
 from subgraphs.aduan.schema import schema
 from subgraphs.kit import SubgraphContext, create_subgraph_app
@@ -85,6 +86,7 @@ def create_app(
     senders: Sequence[Sender] | None = None,
     notify_backoff: float = 2.0,
     signing_keys: Mapping[str, bytes] | None = None,
+    uploads: Uploads | None = None,
 ) -> Starlette:
     """`nats_url` (default: $SPLP_NATS_URL) turns on live events and notifications; without it steps
     still work. `senders` default to the log, plus a webhook when $SPLP_NOTIFY_WEBHOOK is set."""
@@ -103,6 +105,9 @@ def create_app(
     keys = signing_keys if signing_keys is not None else keys_from_env()
     verifier = Verifier(keys) if keys else None
     app.router.routes.append(WebSocketRoute("/graphql", _Subscriptions(sql, bus, verifier)))
+    # Photos: a signed upload URL (mintaUnggahFoto), stored on disk ($SPLP_FOTO_DIR).
+    app.state.aduan_uploads = uploads = uploads or from_env("")
+    app.router.routes.extend(uploads.routes())
     kit_lifespan = app.router.lifespan_context
 
     @asynccontextmanager

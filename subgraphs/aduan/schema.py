@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncGenerator, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import strawberry
@@ -481,8 +481,37 @@ KUNCI = strawberry.argument(description="The client key of this step (or the Ide
                                         "a retry with the same key does not repeat the step")
 
 
+@strawberry.type(description="Where to PUT one photo (JPEG, PNG or WebP, at most 5 MB), once, before it expires")
+class UnggahFoto:
+    url: str
+    kedaluwarsa: WaktuWITA
+
+
 @strawberry.type
 class Mutation:
+    @strawberry.mutation(description="A one-use upload URL for a photo of a complaint: its complainant, or its "
+                                     "assigned field officer. PUT the image there; pass the address it answers "
+                                     "in `foto:`")
+    async def minta_unggah_foto(self, info: Ctx, nomor: str) -> UnggahFoto:
+        viewer = principal_of(info.context)
+        require_identity(viewer)
+        async with _engine(info).connect() as connection:
+            row = await steps.read(connection, nomor[:40])
+        if viewer.role == "warga" and viewer.nik == row["nik_pelapor"]:
+            oleh = "pelapor"
+        elif viewer.role == "petugas_lapangan" and viewer.subject == row["petugas_sub"]:
+            oleh = "petugas"
+        else:
+            raise refuse("Only the complainant or the assigned officer adds photos", "FORBIDDEN")
+        request = info.context.request
+        uploads = getattr(request.app.state, "aduan_uploads", None) if request is not None else None
+        if uploads is None:
+            raise refuse("Uploads are not configured on this subgraph", "UPLOADS_UNAVAILABLE")
+        token, expires = uploads.sign(row["nomor"], oleh)
+        base = uploads.public_url or str(request.base_url).rstrip("/")  # type: ignore[union-attr]
+        return UnggahFoto(url=f"{base}/unggah/{token}",
+                          kedaluwarsa=WaktuWITA(datetime.fromtimestamp(expires, UTC).replace(tzinfo=None)))
+
     @strawberry.mutation(description="File a complaint (a citizen, or the desk for a caller); it starts DITERIMA")
     async def ajukan_aduan(
         self, info: Ctx, aduan: AduanBaru, kunci: str | None = None

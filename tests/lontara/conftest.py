@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from sqlalchemy import insert
 
 from subgraphs.aduan import tables
 from subgraphs.aduan.app import create_app, prepare_database
+from subgraphs.aduan.foto import DiskStore, Uploads
 from subgraphs.kit.sql import SqlSource
 from subgraphs.serve import Servers
 from tests.conftest import require_service
@@ -82,7 +84,9 @@ _servers: dict[str, tuple[Servers, str]] = {}
 async def serve(url: str, **options: object) -> tuple[Servers, str]:
     servers = Servers()
     port = free_port()
-    await servers.start_asgi(create_app(url, escalation_interval=0, **options), "127.0.0.1", port)  # type: ignore[arg-type]
+    uploads = Uploads(secrets.token_bytes(16), DiskStore(Path(tempfile.mkdtemp(prefix="aduan-foto-"))), "")
+    await servers.start_asgi(create_app(url, escalation_interval=0, uploads=uploads, **options),  # type: ignore[arg-type]
+                             "127.0.0.1", port)
     return servers, f"http://127.0.0.1:{port}/graphql"
 
 
