@@ -216,3 +216,17 @@ async def test_a_subscription_over_plain_post_is_still_a_request_error(live: Liv
                                    headers={"accept": "application/graphql-response+json"})
     assert response.status_code == 400
     assert "text/event-stream" in response.json()["errors"][0]["message"]
+
+
+async def test_a_nik_the_registry_does_not_know_is_answered_with_its_number(live: Live) -> None:
+    from subgraphs.kit.principal import Principal
+
+    stranger = Principal(subject="warga-baru", role="warga", nik="7371016501990009", name="Pendatang")
+    body = await live.post(0, "mutation($a: AduanBaru!) { ajukanAduan(aduan: $a) { nomor status pelapor { nama } } }",
+                           stranger, a=NEW)
+    assert body["data"]["ajukanAduan"]["status"] == "DITERIMA" and body["data"]["ajukanAduan"]["pelapor"] is None
+    # Selecting the civil registry's name of a NIK it does not know is the one error, at its own
+    # path (GraphQL: a non-null field without a value); the complaint and its number stand.
+    assert [e["path"] for e in body.get("errors", [])] in ([], [["ajukanAduan", "pelapor", "nama"]])
+    plain = await live.post(0, "mutation($a: AduanBaru!) { ajukanAduan(aduan: $a) { nomor status } }", stranger, a=NEW)
+    assert "errors" not in plain and plain["data"]["ajukanAduan"]["nomor"].startswith("ADU-")
