@@ -49,6 +49,7 @@ class EventBus:
         self._listeners: set[asyncio.Queue[Peristiwa | None]] = set()
         self._sweeper: asyncio.Task[None] | None = None
         self._rows: dict[int, asyncio.Future[RowMapping | None]] = {}
+        self._closing = False
 
     @property
     def subject(self) -> str:
@@ -72,6 +73,8 @@ class EventBus:
         log.debug("NATS: %s", error)
 
     async def _disconnected(self) -> None:
+        if self._closing:
+            return
         log.warning("NATS disconnected; reconnecting (steps are kept in the outbox meanwhile)")
 
     async def close(self) -> None:
@@ -81,6 +84,7 @@ class EventBus:
                 await self._sweeper
         for queue in list(self._listeners):
             _offer(queue, None)
+        self._closing = True
         if self.nc is not None:
             # Not drain(): published events are already acknowledged, and a drain waits up to
             # 30 s for subscriptions that stop with the app anyway.

@@ -114,3 +114,59 @@ async def test_a_replayed_event_is_not_sent_again(notified: tuple[AduanClient, W
     await asyncio.sleep(1.0)
     assert len(hook.delivered) == before
     assert len(await _settled(client, nomor, 2)) == 2
+
+
+async def test_a_step_not_published_at_its_commit_is_published_by_the_outbox_sweep(
+    postgresql_aduan: str, nats_url: str,
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import select, update
+
+    from subgraphs.aduan import tables
+    from subgraphs.aduan.events import EventBus
+    from subgraphs.aduan.steps import Pengajuan, file, utcnow
+    from subgraphs.aduan.workflow import KategoriAduan
+    from subgraphs.kit.sql import create_engine
+    from tests.lontara.client import CITIZEN
+
+    engine = create_engine(await _prepare(postgresql_aduan))
+    tag = secrets.token_hex(4)
+    bus = EventBus(nats_url, f"test.{tag}.aduan", f"TEST_SWEEP_{tag.upper()}")
+    await bus.open(engine, sweep_every=0)
+    try:
+        # NATS unreachable at the commit: the step is stored, its event not published.
+        row = await file(engine, CITIZEN, Pengajuan(None, KategoriAduan.SAMPAH, "Pasar Terong", "Sampah"), None,
+                         publish=None)
+        history = tables.riwayat_aduan
+        async with engine.begin() as connection:
+            await connection.execute(update(history).where(history.c.nomor_aduan == row["nomor"])
+                                     .values(waktu=utcnow() - timedelta(minutes=1)))
+        events = bus.listen()
+        seen: list[str] = []
+
+        async def until_ours() -> None:
+            async for event in events:
+                seen.append(event.nomor)
+                if event.nomor == row["nomor"]:
+                    assert event.langkah == "ajukan"
+                    return
+
+        waiting = asyncio.ensure_future(until_ours())
+        await asyncio.sleep(0)
+        swept = 0
+        while found := await bus.sweep():  # every unpublished row, in batches (other tests' too)
+            swept += found
+        assert swept >= 1
+        await asyncio.wait_for(waiting, 10)
+        async with engine.connect() as connection:
+            published = (await connection.execute(select(history.c.terbit).where(
+                history.c.nomor_aduan == row["nomor"]))).scalar_one()
+        assert row["nomor"] in seen and published is True
+    finally:
+        await bus.close()
+        connection = await nats.connect(nats_url)
+        with contextlib.suppress(Exception):
+            await connection.jetstream().delete_stream(f"TEST_SWEEP_{tag.upper()}")
+        await connection.close()
+        await engine.dispose()
