@@ -42,7 +42,7 @@ class Upstream:
         try:
             connection: ClientConnection = await asyncio.wait_for(connect(
                 self.url, subprotocols=[PROTOCOL], additional_headers=self.headers,  # type: ignore[list-item]
-                open_timeout=self.timeout, max_size=4 * 1024 * 1024,
+                open_timeout=self.timeout, close_timeout=1.0, max_size=4 * 1024 * 1024,
             ), self.timeout)
             self.connection = connection
             await connection.send(orjson.dumps({"type": "connection_init", "payload": {}}).decode())

@@ -230,3 +230,74 @@ async def test_a_nik_the_registry_does_not_know_is_answered_with_its_number(live
     assert [e["path"] for e in body.get("errors", [])] in ([], [["ajukanAduan", "pelapor", "nama"]])
     plain = await live.post(0, "mutation($a: AduanBaru!) { ajukanAduan(aduan: $a) { nomor status } }", stranger, a=NEW)
     assert "errors" not in plain and plain["data"]["ajukanAduan"]["nomor"].startswith("ADU-")
+
+
+async def test_a_subgraph_that_cannot_be_reached_ends_the_subscription_with_a_clear_error() -> None:
+    from federation.gateway import Gateway
+    from federation.http.app import create_app as create_gateway
+    from federation.supergraph import Supergraph
+    from subgraphs.serve import Servers
+    from tests.subgraphs.conftest import free_port
+
+    dead = f"http://127.0.0.1:{free_port()}/graphql"
+    gateway = Gateway(Supergraph.from_sdl(SUPERGRAPH), propagate_headers=[HEADER], subgraph_urls={"aduan": dead})
+    servers = Servers()
+    port = free_port()
+    await servers.start_asgi(create_gateway(SUPERGRAPH, gateway=gateway), "127.0.0.1", port)
+    try:
+        received: list[dict[str, Any]] = []
+        await asyncio.wait_for(sse(f"http://127.0.0.1:{port}/graphql", ONE, CITIZEN, received, asyncio.Event(),
+                                   n="ADU-20260101-AAAAAAAAAA"), 10)
+    finally:
+        await servers.stop()
+    assert len(received) == 1 and received[0]["errors"][0]["extensions"] == {
+        "code": "SUBREQUEST_HTTP_ERROR", "serviceName": "aduan"}
+    assert "traceback" not in json.dumps(received).lower()
+
+
+async def test_two_gateway_worker_processes_serve_one_stream(live: Live, tmp_path: Any) -> None:
+    import subprocess
+    import sys
+
+    from tests.subgraphs.conftest import free_port
+
+    supergraph = tmp_path / "supergraph.graphql"
+    supergraph.write_text(SUPERGRAPH)
+    port = free_port()
+    kependudukan = str(live.gateway(0).subgraph_urls["kependudukan"])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "federation.cli", "gateway", "--supergraph", str(supergraph), "--port", str(port),
+         "--workers", "2", "--propagate-header", HEADER, "--subgraph-url", f"aduan={live.aduan_urls[1]}",
+         "--subgraph-url", f"kependudukan={kependudukan}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/graphql"
+    try:
+        async with httpx.AsyncClient() as http:
+            for _ in range(200):
+                try:
+                    if (await http.get(url.replace("/graphql", "/health"))).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.1)
+        nomor = await _file(live)
+        streams: list[list[dict[str, Any]]] = [[] for _ in range(6)]
+        tasks = [asyncio.create_task(sse(url, ONE, CITIZEN, got, asyncio.Event(), n=nomor)) for got in streams]
+        try:
+            for got in streams:
+                await wait_for(got, 1)
+            await _step(live, 0, nomor, "verifikasi")  # on the other aduan replica
+            for got in streams:
+                await wait_for(got, 2)
+        finally:
+            await _cancel(*tasks)
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+    assert all(got[1]["data"]["aduanBerubah"]["status"] == "DIVERIFIKASI" for got in streams)
+    assert all(got[1]["data"]["aduanBerubah"]["pelapor"]["nama"] == "Hasnah Saleh" for got in streams)
