@@ -72,7 +72,9 @@ class Connection:
             await self.handle(first)
             while not self.closed:
                 await self.handle(await self.websocket.receive_text())
-        except (WebSocketDisconnect, RuntimeError, KeyError):
+        except KeyError:  # a binary frame: the protocol speaks text only
+            await self.close(4400, "Invalid message")
+        except (WebSocketDisconnect, RuntimeError):
             pass  # the client went away
         finally:
             self.closed = True

@@ -125,6 +125,14 @@ async def test_the_protocols_close_codes(live: Live, messages: list[dict[str, An
     assert closed == code
 
 
+async def test_a_binary_frame_closes_with_4400(live: Live) -> None:
+    async with connect(live.ws(0), subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        await ws.send(b'{"type":"connection_init"}')
+        with pytest.raises(ConnectionClosed):
+            await asyncio.wait_for(ws.recv(), 5)
+        assert ws.close_code == 4400
+
+
 async def test_a_duplicate_subscription_id_closes_with_4409(live: Live) -> None:
     nomor = await _file(live)
     subscribe = {"id": "a", "type": "subscribe", "payload": {"query": ONE, "variables": {"n": nomor}}}
