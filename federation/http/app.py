@@ -25,10 +25,12 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
 from federation.gateway import Gateway, GraphQLRequest, RequestError
+from federation.open311 import open311_app
+from federation.subscriptions import GraphQLWebSocket, Subscriptions, with_event_stream
 from federation.supergraph import Supergraph
 from federation.trail.http import history_endpoint
 
@@ -534,13 +536,18 @@ def create_app(
                 max_age=cors.max_age,
             )
         )
+    # Subscriptions (federation.subscriptions): graphql-ws on the WebSocket, graphql-sse on POST.
+    subscriptions = Subscriptions(gateway)
+    graphql = with_event_stream(endpoint, subscriptions)
     app = Starlette(
         routes=[
-            Route("/graphql", endpoint, methods=["GET", "POST"]),
-            Route("/", endpoint, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", GraphQLWebSocket(subscriptions)),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/", graphql, methods=["GET", "POST"]),
             Route("/graphiql/assets/{name}", asset, methods=["GET"]),
             Route("/health", health, methods=["GET"]),
             Route("/ready", ready, methods=["GET"]),
+            Mount("/open311/v2", open311_app(gateway)),
             Route("/trail/me", history_endpoint(gateway), methods=["GET"]),
         ],
         middleware=middleware,
@@ -548,4 +555,5 @@ def create_app(
     )
     app.state.gateway = gateway
     app.state.endpoint = endpoint
+    app.state.subscriptions = subscriptions
     return app
