@@ -392,8 +392,6 @@ class Gateway:
             if not found:
                 raise OperationNotChosen.of(f"Unknown operation named '{request.operation_name}'.")
             operation = found[0]
-        if operation.operation is OperationType.SUBSCRIPTION:
-            raise OperationNotChosen.of("Subscriptions are not supported by this gateway.")
         key = (request.query, request.operation_name)
         return Prepared(document, operation, skip_include_variables(document), supergraph, key)
 
@@ -475,6 +473,10 @@ class Gateway:
         prepared = prepared or request.prepared
         if prepared is None or prepared.supergraph is not schema.supergraph:  # none, or from before a reload
             prepared = self.prepare(request, schema)
+        if prepared.kind is OperationType.SUBSCRIPTION:
+            # federation.subscriptions serves them; a plain request cannot carry a stream.
+            raise OperationNotChosen.of("Subscriptions are served over WebSocket (graphql-transport-ws) "
+                                        "or Server-Sent Events (POST with Accept: text/event-stream).")
         coerced = self.coerce_variables(prepared, request, schema)
         try:
             operation, plan = self.plan_for(prepared, coerced, schema, principal)

@@ -25,10 +25,12 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from federation.gateway import Gateway, GraphQLRequest, RequestError
+from federation.open311 import open311_app
+from federation.subscriptions import GraphQLWebSocket, Subscriptions, with_event_stream
 from federation.supergraph import Supergraph
 from federation.trail.http import history_endpoint
 
@@ -472,7 +474,7 @@ class GatewayApp(Starlette):
     router and Starlette's error middlewares, which cost a deduplicated request about a
     third of its time; every other path takes Starlette's usual way."""
 
-    def __init__(self, endpoint: GraphQLEndpoint, middleware: list[Middleware], **kwargs: Any) -> None:
+    def __init__(self, endpoint: ASGIApp, middleware: list[Middleware], **kwargs: Any) -> None:
         self.endpoint = endpoint
         self.outer_middleware = middleware
         super().__init__(**kwargs)
@@ -564,19 +566,25 @@ def create_app(
                 max_age=cors.max_age,
             )
         )
+    # Subscriptions (federation.subscriptions): graphql-ws on the WebSocket, graphql-sse on POST.
+    subscriptions = Subscriptions(gateway)
+    graphql = with_event_stream(endpoint, subscriptions)
     app = GatewayApp(
-        endpoint,
+        graphql,
         middleware,
         routes=[
-            Route("/graphql", endpoint, methods=["GET", "POST"]),
-            Route("/", endpoint, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", GraphQLWebSocket(subscriptions)),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/", graphql, methods=["GET", "POST"]),
             Route("/graphiql/assets/{name}", asset, methods=["GET"]),
             Route("/health", health, methods=["GET"]),
             Route("/ready", ready, methods=["GET"]),
+            Mount("/open311/v2", open311_app(gateway)),
             Route("/trail/me", history_endpoint(gateway), methods=["GET"]),
         ],
         lifespan=lifespan,
     )
     app.state.gateway = gateway
     app.state.endpoint = endpoint
+    app.state.subscriptions = subscriptions
     return app
