@@ -401,7 +401,7 @@ class Gateway:
             return {}
         coerced = get_variable_values(schema.supergraph.api_schema, definitions, request.variables or {})
         if isinstance(coerced, list):
-            raise VariablesInvalid([dict(e.formatted) for e in coerced])
+            raise VariablesInvalid([_error(e, "BAD_USER_INPUT") for e in coerced])
         # graphql-core 3.3 wraps the values with their sources; 3.2 returns them bare
         values: dict[str, Any] = getattr(coerced, "coerced", coerced)  # type: ignore[arg-type]
         return dict(values)
