@@ -10,16 +10,25 @@ city's identity provider (`--jwks-url`) and a clients file instead.
 
 from __future__ import annotations
 
+import os
 import secrets
 import time
 from pathlib import Path
 from typing import Any
 
 import jwt
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from federation.security.authenticate import Authenticator
 from federation.security.clients import ClientRegistry
 from federation.security.jwt import JwtAuthenticator
+from federation.security.signing import RequestSigner
+from federation.trail.chain import SigningKey
+from federation.trail.store import TrailWriter
+from subgraphs.kit.signing import ENV_KEYS, parse_keys
 
 ISSUER = "https://sso.demo.splp.makassarkota.go.id"
 AUDIENCE = "splp-gateway"
@@ -104,3 +113,65 @@ class DemoIdentity:
             clients=ClientRegistry.from_dict(CLIENTS),
             require_auth=require_auth,
         )
+
+
+def demo_routes(identity: DemoIdentity, sample_nik: str | None = None) -> list[Route]:
+    """`/demo/roles` and `/demo/token`, which GraphiQL's role picker uses. Demo only: anyone who
+    can reach them can become anyone."""
+
+    async def roles(request: Request) -> Response:
+        return JSONResponse({"roles": list(ROLES), "opds": list(SCOPE_OF_OPD), "sample_nik": sample_nik})
+
+    async def token(request: Request) -> Response:
+        role = request.query_params.get("role", "")
+        nik = request.query_params.get("nik") or None
+        opd = request.query_params.get("opd") or None
+        try:
+            issued = identity.token(role, nik=nik if role == "warga" else None,
+                                    opd=opd if role == "operator" else None)
+        except ValueError as e:
+            return JSONResponse({"error": str(e)[:200]}, status_code=400)
+        return JSONResponse({"token": issued, "purpose": identity.purpose(role, opd)})
+
+    return [Route("/demo/roles", roles, methods=["GET"]), Route("/demo/token", token, methods=["GET"])]
+
+
+class DemoSecurity:
+    """Everything the demo needs to run as production would, with keys kept in its data folder:
+    the token secret, the gateway's request-signing key (given to the subgraphs through
+    SPLP_SIGNING_KEYS), and the access trail in SQLite with its checkpoint key."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.identity = DemoIdentity.in_folder(folder)
+        keys = folder / "signing.keys"
+        if not keys.exists():
+            keys.write_text(f"demo-{secrets.token_hex(4)}:{secrets.token_urlsafe(32)}\n")
+            keys.chmod(0o600)
+        self.signing_keys = parse_keys(keys.read_text())
+        # The subgraphs the demo starts in this process read it: they answer only the gateway.
+        os.environ[ENV_KEYS] = keys.read_text().strip()
+        private, self.trail_public = folder / "trail.key", folder / "trail.pub"
+        if not private.exists():
+            key = SigningKey.generate()
+            private.write_bytes(key.private_pem())
+            private.chmod(0o600)
+            self.trail_public.write_bytes(key.public_pem())
+        self.trail_key = SigningKey.load(str(private))
+        self.trail_url = f"sqlite:///{(folder / 'trail.db').resolve()}"
+
+    def gateway_app(self, supergraph_sdl: str, sample_nik: str | None = None) -> Starlette:
+        from federation.gateway import Gateway
+        from federation.http.app import create_app
+        from federation.supergraph import Supergraph
+
+        gateway = Gateway(
+            Supergraph.from_sdl(supergraph_sdl),
+            authenticator=self.identity.authenticator(),
+            signer=RequestSigner.from_keys(self.signing_keys),
+            trail=TrailWriter(self.trail_url, key=self.trail_key, writer="demo-gateway"),
+            require_purpose=True,
+        )
+        app = create_app(gateway.supergraph, gateway=gateway)
+        app.router.routes[:0] = demo_routes(self.identity, sample_nik)
+        return app

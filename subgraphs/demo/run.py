@@ -13,9 +13,11 @@ import signal
 from pathlib import Path
 
 from sqlalchemy import select
+from starlette.applications import Starlette
 
 from federation.compose import SubgraphSource, compose
 from federation.http.app import create_app as create_gateway
+from federation.security.demo import DemoSecurity
 from subgraphs.aduan.tables import aduan
 from subgraphs.kesehatan.tables import kunjungan
 from subgraphs.kit.sql import create_engine
@@ -108,7 +110,7 @@ async def sample_nik(urls: dict[str, str]) -> str:
 
 
 async def start_all(servers: Servers, urls: dict[str, str], supergraph_sdl: str, host: str = HOST,
-                    gateway_port: int = GATEWAY_PORT) -> None:
+                    gateway_port: int = GATEWAY_PORT, gateway: Starlette | None = None) -> None:
     for name, (port, create) in STANDINS.items():
         await servers.start_aiohttp(create(urls[name]), host, port)
     sources = {
@@ -121,7 +123,7 @@ async def start_all(servers: Servers, urls: dict[str, str], supergraph_sdl: str,
     }
     for name, opd in OPDS.items():
         await servers.start_asgi(opd.create_app(sources[name]), host, opd.port)
-    await servers.start_asgi(create_gateway(supergraph_sdl), host, gateway_port)
+    await servers.start_asgi(gateway or create_gateway(supergraph_sdl), host, gateway_port)
 
 
 async def run_demo(folder: Path, citizens: int, seed: int, *, reseed: bool = False) -> int:
@@ -130,6 +132,8 @@ async def run_demo(folder: Path, citizens: int, seed: int, *, reseed: bool = Fal
     supergraph_sdl = await compose_supergraph()
     (folder / "supergraph.graphql").write_text(supergraph_sdl)
     nik = await sample_nik(urls)
+    # Tokens per role, signed subgraph requests, the access trail (federation.security.demo).
+    security = DemoSecurity(folder)
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -137,7 +141,7 @@ async def run_demo(folder: Path, citizens: int, seed: int, *, reseed: bool = Fal
         loop.add_signal_handler(sig, stop.set)
     servers = Servers()
     try:
-        await start_all(servers, urls, supergraph_sdl)
+        await start_all(servers, urls, supergraph_sdl, gateway=security.gateway_app(supergraph_sdl, nik))
         address = f"http://{HOST}:{GATEWAY_PORT}/graphql"
         body = json.dumps({"query": CITIZEN_QUERY, "variables": {"nik": nik}})
         print(f"""
@@ -146,11 +150,19 @@ SPLP demo is running.
   Subgraphs:          {', '.join(f'{name} :{opd.port}' for name, opd in OPDS.items())}
   Stand-ins (not part of the product): BPJS :{STANDINS['bpjs'][0]}, permits :{STANDINS['perizinan'][0]}
 
-A citizen across all six OPDs (paste into GraphiQL, variables {{"nik": "{nik}"}}):
+Personal data needs a token and a purpose: pick a role in GraphiQL's bar (a citizen, an
+operator of an OPD, the complaint desk, the DPO…), or `splp demo token ROLE [--nik NIK]`.
+Anonymous requests get no personal value.
+
+A citizen across all six OPDs (role "warga" with NIK {nik}, variables {{"nik": "{nik}"}}):
 
 {CITIZEN_QUERY}
 
-or: curl -s {address} -H 'content-type: application/json' -d '{body}'
+or: curl -s {address} -H 'content-type: application/json' -H 'x-splp-purpose: layanan_publik' \\
+      -H "authorization: Bearer $(splp demo token warga --nik {nik})" -d '{body}'
+
+Their processing history: curl -s http://{HOST}:{GATEWAY_PORT}/trail/me -H "authorization: Bearer ..."
+The access trail: splp trail verify --database {security.trail_url} --public-key {security.trail_public}
 
 Ctrl-C stops everything.""", flush=True)
         await stop.wait()
