@@ -58,15 +58,23 @@ class FetchGroup:
 
 @dataclass(frozen=True)
 class Anchor:
-    """The nearest entity above a position of a fetch: where to jump back to, by key, when a
-    field of a value type below it is not resolvable where the value came from (e.g. under a
-    partial @provides). `chain` is the fields from the entity down to the position."""
+    """The nearest entity (or the root) above a position of a fetch: where to enter another
+    subgraph, by key (or at its root), when a field below it is not resolvable where the
+    value came from, nor by a key of the value itself (e.g. under a partial @provides, or a
+    value type only another subgraph returns). `chain` is the fields (and type conditions)
+    from the entity down to the position; `parent` is the anchor above the entity, tried
+    next: the key path may go through an ancestor."""
 
     group: FetchGroup
     sub: SubSelection
     entity_type: str
     path: tuple[str, ...]
-    chain: tuple[FieldSelection, ...] = ()
+    chain: tuple[FieldSelection | str, ...] = ()
+    parent: Anchor | None = None
+    is_root: bool = False
+
+    def below(self, link: FieldSelection | str) -> Anchor:
+        return Anchor(self.group, self.sub, self.entity_type, self.path, (*self.chain, link), self.parent, self.is_root)
 
 
 class _Planner:
@@ -80,6 +88,7 @@ class _Planner:
         self.touch_stack: list[set[int]] = []
         self.unsafe_keys = _client_keys_unsafe_for_internal_fields(operation.selections)
         self.anchors: dict[int, Anchor] = {}  # by id of a SubSelection
+        self.root_groups: dict[str, FetchGroup] = {}  # of a query, by subgraph
 
     def internal_key(self, field_name: str) -> str:
         """The response key of a field the plan needs but the client may not have asked for.
@@ -94,6 +103,12 @@ class _Planner:
     def new_group(self, graph: str, path: tuple[str, ...], entity_type: str | None) -> FetchGroup:
         group = FetchGroup(id=len(self.groups), graph=graph, path=path, entity_type=entity_type)
         self.groups.append(group)
+        return group
+
+    def new_root_group(self, graph: str) -> FetchGroup:
+        group = self.root_groups[graph] = self.new_group(graph, (), None)
+        root = self.operation.root_type.name
+        self.anchors[id(group.selection)] = Anchor(group, group.selection, root, (), is_root=True)
         return group
 
     def touch(self, group: FetchGroup) -> None:
@@ -111,7 +126,7 @@ class _Planner:
         root = self.operation.root_type.name
         fields = _flatten_root(self.operation.selections)
         is_mutation = self.operation.kind is OperationType.MUTATION
-        root_groups: dict[str, FetchGroup] = {}
+        root_groups = self.root_groups
         last: FetchGroup | None = None
         for f in fields:
             if f.name == "__typename" or f.is_introspection or f.denied:
@@ -130,13 +145,36 @@ class _Planner:
                     group.depends_on = {g.id for g in self.groups if g is not group}
                     last = group
             else:
-                graph = next((g for g in graphs if g in root_groups), None) or self.best_graph(graphs, root, f)
-                group = root_groups.get(graph) or root_groups.setdefault(graph, self.new_group(graph, (), None))
+                graph = self.best_root_graph(graphs, f, root_groups)
+                group = root_groups.get(graph) or self.new_root_group(graph)
             self.add_local(group, group.selection, root, f, (), None)
             if is_mutation:
                 # later root fields wait for this one's whole subtree
                 assert last is not None
         return self.groups
+
+    def best_root_graph(self, graphs: list[str], f: FieldSelection, used: dict[str, FetchGroup]) -> str:
+        """Among the subgraphs sharing a root field, the one whose plan of the field's whole
+        selection needs the fewest fetches (a subgraph it cannot be planned from at all is
+        never chosen); on a tie, one already fetched from, then the first."""
+        if len(graphs) == 1:
+            return graphs[0]
+        best: tuple[int, int, int] | None = None
+        chosen = graphs[0]
+        for index, graph in enumerate(graphs):
+            trial = _Planner(self.supergraph, self.operation, self.labels, self.budget)
+            trial.unsafe_keys = self.unsafe_keys
+            group = trial.new_group(graph, (), None)
+            try:
+                trial.add_local(group, group.selection, self.operation.root_type.name, f, (), None)
+                fetches = len(trial.groups)
+            except PlanningError:
+                fetches = 1 << 30
+            self.budget = min(self.budget, trial.budget)
+            cost = (fetches, 0 if graph in used else 1, index)
+            if best is None or cost < best:
+                best, chosen = cost, graph
+        return chosen
 
     def best_graph(self, graphs: list[str], parent_type: str, f: FieldSelection) -> str:
         """Among several subgraphs resolving `f`, the one resolving most of its selection."""
@@ -207,8 +245,10 @@ class _Planner:
                     provided,
                 )
             return
-        if self.supergraph.type_in_graph(condition, group.graph) and not self.supergraph.is_interface_object(
-            condition, group.graph
+        if (
+            self.supergraph.type_in_graph(condition, group.graph)
+            and not self.supergraph.is_interface_object(condition, group.graph)
+            and self.same_runtime_types(condition, possible_here, group.graph)
         ):
             self.plan_selections(
                 group, self.fragment_sub(group, sub, condition, path), condition, fragment.selections, path, provided
@@ -219,6 +259,13 @@ class _Planner:
                 self.plan_selections(
                     group, self.fragment_sub(group, sub, runtime, path), runtime, fragment.selections, path, provided
                 )
+
+    def same_runtime_types(self, condition: str, possible_here: list[str], graph: str) -> bool:
+        """Whether `graph` knows every object type of `possible_here` that is a `condition` in
+        the supergraph as a `condition` too: otherwise a fragment on `condition` sent to it
+        would miss some (e.g. an implementation it does not declare), and is expanded instead."""
+        in_graph = self.supergraph.possible_types_in_graph(condition, graph)
+        return all(t in in_graph for t in self.supergraph.possible_types(condition) if t in possible_here)
 
     def plan_field(
         self,
@@ -244,7 +291,9 @@ class _Planner:
             return
         if f.is_introspection:
             return
-        if self.can_resolve(group.graph, parent_type, f.name, provided):
+        if self.can_resolve(group.graph, parent_type, f.name, provided) and self.interface_field_safe(
+            group.graph, parent_type, f.name, provided
+        ):
             if self.requires_of(group.graph, parent_type, f.name) is None:
                 self.add_local(group, sub, parent_type, f, path, provided)
             else:
@@ -260,8 +309,49 @@ class _Planner:
             return
         self.plan_jump(group, sub, parent_type, f, path)
 
+    def interface_field_safe(
+        self, graph: str, parent_type: str, field_name: str, provided: SelectionSetNode | None
+    ) -> bool:
+        """Whether a field of an abstract type may be read on the abstract type in `graph`.
+
+        Only when every implementation `graph` knows resolves the field itself there (not
+        @external, not @requires, not overridden away): otherwise a subgraph would answer for
+        an implementation whose field belongs elsewhere (Apollo's `isDirectlyProvidedByType`),
+        and the field is planned per implementation instead.
+        """
+        if self.supergraph.types[parent_type].kind == "object" or self.supergraph.is_interface_object(
+            parent_type, graph
+        ):
+            return True
+        if provided is not None and self.provided_child(provided, parent_type, field_name) is not False:
+            return True
+        for runtime in self.supergraph.possible_types_in_graph(parent_type, graph):
+            if graph not in self.supergraph.field_graphs(runtime, field_name, self.labels):
+                return False
+            if self.requires_of(graph, runtime, field_name) is not None:
+                return False
+        return True
+
+    def provided_child(
+        self, provided: SelectionSetNode, parent_type: str, field_name: str
+    ) -> SelectionSetNode | bool | None:
+        """The provided sub-selection of `field_name` on `parent_type`, None if provided as a
+        leaf, False if not provided. A fragment of the @provides counts only on its own type
+        condition and that condition's implementations."""
+        for node in provided.selections:
+            if isinstance(node, FieldNode) and node.name.value == field_name:
+                return node.selection_set
+            if isinstance(node, InlineFragmentNode):
+                condition = node.type_condition.name.value if node.type_condition else parent_type
+                if condition != parent_type and parent_type not in self.supergraph.possible_types(condition):
+                    continue
+                found = self.provided_child(node.selection_set, parent_type, field_name)
+                if found is not False:
+                    return found
+        return False
+
     def can_resolve(self, graph: str, parent_type: str, field_name: str, provided: SelectionSetNode | None) -> bool:
-        if provided is not None and _provided_child(provided, field_name) is not False:
+        if provided is not None and self.provided_child(provided, parent_type, field_name) is not False:
             return True
         return graph in self.supergraph.field_graphs(parent_type, field_name, self.labels)
 
@@ -289,7 +379,7 @@ class _Planner:
         if join is not None and join.provides is not None:
             child_provided = join.provides
         elif provided is not None:
-            found = _provided_child(provided, f.name)
+            found = self.provided_child(provided, parent_type, f.name)
             child_provided = found if isinstance(found, SelectionSetNode) else None
         self.anchor_child(sub, sub_field.selection, group, f, child_path)
         child_type = self.supergraph.types[f.type_name]
@@ -304,7 +394,15 @@ class _Planner:
                 self.plan_field(group, sub_field.selection, f.type_name, typename, child_path, child_provided)
             else:
                 sub_field.selection.add_field("__typename", None, "", False)
-        self.plan_selections(group, sub_field.selection, f.type_name, f.selections, child_path, child_provided)
+        # The subgraph's own type for the field (`@join__field(type:)`) decides which fragments
+        # its schema accepts below it: a field that is a union in the supergraph may be a
+        # single member there.
+        own_type = f.type_name
+        if join is not None and join.type is not None:
+            named = join.type.strip("[]!")
+            if named in self.supergraph.types and named != own_type:
+                own_type = named
+        self.plan_selections(group, sub_field.selection, own_type, f.selections, child_path, child_provided)
 
     def is_entity(self, type_name: str) -> bool:
         return any(jt.keys for jt in self.supergraph.types[type_name].graphs.values())
@@ -314,50 +412,107 @@ class _Planner:
     ) -> None:
         if id(child) in self.anchors:
             return
-        if self.is_entity(f.type_name):
-            self.anchors[id(child)] = Anchor(group, child, f.type_name, path)
-            return
         parent = self.anchors.get(id(sub))
-        if parent is not None:
-            self.anchors[id(child)] = Anchor(
-                parent.group, parent.sub, parent.entity_type, parent.path, (*parent.chain, f)
-            )
+        if self.is_entity(f.type_name):
+            above = parent.below(f) if parent is not None else None
+            self.anchors[id(child)] = Anchor(group, child, f.type_name, path, parent=above)
+        elif parent is not None:
+            self.anchors[id(child)] = parent.below(f)
 
     def fragment_sub(self, group: FetchGroup, sub: SubSelection, condition: str, path: tuple[str, ...]) -> SubSelection:
         child = sub.fragment(condition)
         if id(child) not in self.anchors:
+            parent = self.anchors.get(id(sub))
             if self.is_entity(condition):
-                self.anchors[id(child)] = Anchor(group, child, condition, path)
-            elif id(sub) in self.anchors:
-                self.anchors[id(child)] = self.anchors[id(sub)]
+                above = parent.below(condition) if parent is not None else None
+                self.anchors[id(child)] = Anchor(group, child, condition, path, parent=above)
+            elif parent is not None:
+                self.anchors[id(child)] = parent.below(condition)
         return child
 
-    def plan_from_anchor(self, anchor: Anchor, value_type: str, f: FieldSelection, path: tuple[str, ...]) -> None:
-        """Fetch `f` of a value type through the entity above it: `_entities` on that entity,
-        then the chain of fields down to the value, then `f`."""
-        for graph in self.supergraph.field_graphs(value_type, f.name, self.labels):
-            if not self.chain_resolvable(graph, anchor):
+    def plan_from_anchor(self, anchor: Anchor, value_type: str, f: FieldSelection, path: tuple[str, ...]) -> bool:
+        """Plan `f` by entering another subgraph at `anchor` or an anchor above it, then the
+        chain of fields down to `f`'s parent. Prefers a subgraph resolving `f` there, then one
+        that can reach it by a key from there. False when no anchor allows it."""
+        current: Anchor | None = anchor
+        chain: tuple[FieldSelection | str, ...] = ()
+        candidates: list[tuple[Anchor, str, Key | None, str]] = []
+        while current is not None:
+            # `parent` is the anchor of the entity's own position: its chain leads there.
+            chain = (*current.chain, *chain)
+            # Not below a type condition: the implementations of an abstract position are
+            # planned together, from one subgraph (Apollo's simultaneous paths).
+            if chain and not any(isinstance(link, str) for link in chain):
+                entry = Anchor(
+                    current.group, current.sub, current.entity_type, current.path, chain, None, current.is_root
+                )
+                candidates.extend(self.anchor_entries(entry))
+            current = current.parent
+        for direct in (True, False):
+            for entry, graph, key, entity_type in candidates:
+                if direct:
+                    if not self.can_resolve(graph, value_type, f.name, None) or not self.interface_field_safe(
+                        graph, value_type, f.name, None
+                    ):
+                        continue
+                elif not self.jump_targets(graph, value_type, f.name):
+                    continue
+                target, target_sub = self.enter_anchor(entry, graph, key, entity_type)
+                self.plan_field(target, target_sub, value_type, f, path, None)
+                return True
+        return False
+
+    def anchor_entries(self, anchor: Anchor) -> list[tuple[Anchor, str, Key | None, str]]:
+        """The subgraphs (other than the anchor's) that resolve the anchor's whole chain and can
+        be entered at the anchor: by a key the anchor's subgraph can return, or at the root."""
+        result: list[tuple[Anchor, str, Key | None, str]] = []
+        if anchor.is_root:
+            if self.operation.kind is not OperationType.QUERY:
+                return result
+            for graph in self.supergraph.graph_names_of(anchor.entity_type):
+                if graph != anchor.group.graph and self.chain_resolvable(graph, anchor):
+                    result.append((anchor, graph, None, anchor.entity_type))
+            return result
+        for graph in self.supergraph.graph_names_of(anchor.entity_type):
+            if graph == anchor.group.graph or not self.chain_resolvable(graph, anchor):
                 continue
             for key, entity_type in self.keys_into(graph, anchor.entity_type):
-                if not self.can_fetch_key(anchor.group.graph, anchor.entity_type, key):
-                    continue
-                target, target_sub = self.entity_group(anchor.group, anchor.sub, entity_type, graph, key, anchor.path)
-                for link in anchor.chain:
-                    for arg in link.arguments:
-                        _collect_variables(arg.value, target.variables)
-                    step = target_sub.add_field(link.name, _alias(link), _print_arguments(link.arguments), True)
-                    assert step.selection is not None
-                    target_sub = step.selection
-                self.add_local(target, target_sub, value_type, f, path, None)
-                return
-        raise PlanningError(
-            f"cannot plan {value_type}.{f.name}: no subgraph resolving it can be entered through "
-            f"{anchor.entity_type}, the nearest entity above it"
-        )
+                if self.can_fetch_key(anchor.group.graph, anchor.entity_type, key):
+                    result.append((anchor, graph, key, entity_type))
+                    break
+        return result
+
+    def enter_anchor(
+        self, anchor: Anchor, graph: str, key: Key | None, entity_type: str
+    ) -> tuple[FetchGroup, SubSelection]:
+        if key is None:
+            target = self.root_groups.get(graph) or self.new_root_group(graph)
+            target_sub = target.selection
+        else:
+            target, target_sub = self.entity_group(anchor.group, anchor.sub, entity_type, graph, key, anchor.path)
+        for link in anchor.chain:
+            if isinstance(link, str):
+                target_sub = self.fragment_sub(target, target_sub, link, anchor.path)
+                continue
+            for arg in link.arguments:
+                _collect_variables(arg.value, target.variables)
+            step = target_sub.add_field(link.name, _alias(link), _print_arguments(link.arguments), True)
+            assert step.selection is not None
+            if self.supergraph.types[link.type_name].kind != "object":
+                step.selection.add_field("__typename", None, "", False)
+            self.anchor_child(target_sub, step.selection, target, link, anchor.path)
+            target_sub = step.selection
+        self.touch(target)
+        return target, target_sub
 
     def chain_resolvable(self, graph: str, anchor: Anchor) -> bool:
         parent = anchor.entity_type
         for link in anchor.chain:
+            if isinstance(link, str):
+                if not self.supergraph.type_in_graph(link, graph):
+                    return False
+                parent = link
+                continue
             if graph not in self.supergraph.field_graphs(parent, link.name, self.labels):
                 return False
             parent = link.type_name
@@ -408,7 +563,15 @@ class _Planner:
             "no subgraph owning the interface can be entered by a key"
         )
 
-    def can_fetch_key(self, graph: str, type_name: str, key: Key) -> bool:
+    def is_external(self, graph: str, type_name: str, field_name: str) -> bool:
+        sfield = self.supergraph.types[type_name].fields.get(field_name)
+        join = sfield.joins.get(graph) if sfield is not None else None
+        return join is not None and join.external
+
+    def can_fetch_key(self, graph: str, type_name: str, key: Key, provided: SelectionSetNode | None = None) -> bool:
+        """Whether `graph` can return the fields of `key` at this position: its own fields, or
+        fields provided here by a parent's @provides. A key field @external in `graph` cannot
+        (its value would be whatever the subgraph makes up)."""
         join_type = self.supergraph.types[type_name].graphs.get(graph)
         own_keys = {
             sel.name.value
@@ -420,9 +583,9 @@ class _Planner:
             if not isinstance(sel, FieldNode):
                 return False
             name = sel.name.value
-            if name in own_keys:
+            if name in own_keys and not self.is_external(graph, type_name, name):
                 continue
-            if not self.can_resolve(graph, type_name, name, None):
+            if not self.can_resolve(graph, type_name, name, provided):
                 return False
         return True
 
@@ -501,9 +664,8 @@ class _Planner:
                 hops = self.route(group.graph, parent_type, f.name)
             except PlanningError:
                 anchor = self.anchors.get(id(sub))
-                if anchor is None or not anchor.chain:
+                if anchor is None or not self.plan_from_anchor(anchor, parent_type, f, path):
                     raise
-                self.plan_from_anchor(anchor, parent_type, f, path)
                 return
         current, current_sub = group, sub
         for graph, key, entity_type in hops[:-1]:
@@ -544,7 +706,9 @@ class _Planner:
             if self.supergraph.is_interface_object(entity_type, graph):
                 group.representation_typename = entity_type
             self.entity_groups[group_key] = group
-            self.anchors[id(group.selection)] = Anchor(group, group.selection, entity_type, path)
+            self.anchors[id(group.selection)] = Anchor(
+                group, group.selection, entity_type, path, parent=self.anchors.get(id(source_sub))
+            )
         assert group.requires is not None
         self.add_internal_fields(source_sub, group.requires, key.selection)
         return group, group.selection
@@ -620,18 +784,6 @@ def _flatten_root(selections: list[Selection]) -> list[FieldSelection]:
         elif not sel.denied:
             result.extend(_flatten_root(sel.selections))
     return result
-
-
-def _provided_child(provided: SelectionSetNode, field_name: str) -> SelectionSetNode | bool | None:
-    """The provided sub-selection of `field_name`, None if provided as a leaf, False if not provided."""
-    for node in provided.selections:
-        if isinstance(node, FieldNode) and node.name.value == field_name:
-            return node.selection_set
-        if isinstance(node, InlineFragmentNode):
-            found = _provided_child(node.selection_set, field_name)
-            if found is not False:
-                return found
-    return False
 
 
 def _add_read_fields(requires: SubSelection, selection_set: SelectionSetNode, key_of: Callable[[str], str]) -> None:
