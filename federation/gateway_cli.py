@@ -82,6 +82,11 @@ def add_commands(subparsers: Any) -> None:
         help="`kid:secret` lines; the first signs every subgraph request (default: $SPLP_SIGNING_KEYS_FILE "
         "or $SPLP_SIGNING_KEYS)",
     )
+    auth.add_argument("--introspection", action="store_true",
+                      help="answer __schema/__type queries (off by default; GraphiQL's docs need it)")
+    auth.add_argument("--expose-subgraph-errors", action="store_true",
+                      help="send subgraph error messages to every client (default: only to tokens with the "
+                      "splp:debug scope; others get 'Unexpected error' with the code)")
     trail = gateway.add_argument_group("access trail", "one hash-chained record per personal-data request")
     trail.add_argument("--trail-database", metavar="URL", help="postgresql://… or sqlite:///… (enables the trail)")
     trail.add_argument("--trail-key", metavar="FILE", help="Ed25519 private key signing the trail's checkpoints")
@@ -221,6 +226,8 @@ def gateway_app(supergraph: Supergraph, config: dict[str, Any]) -> tuple[Gateway
         trail=_trail(config),
         # with registered clients, every personal-data request states a purpose they allow
         require_purpose=authenticator is not None and authenticator.clients is not None,
+        mask_errors=not config.get("expose_subgraph_errors", False),
+        introspection=bool(config.get("introspection", False)),
     )
     return gateway, create_app(supergraph, gateway=gateway, dedupe_requests=dedupe)
 
@@ -270,6 +277,8 @@ def run_gateway(args: argparse.Namespace) -> int:
         "trail_database": args.trail_database,
         "trail_key": args.trail_key,
         "trail_fail_open": args.trail_fail_open,
+        "introspection": args.introspection,
+        "expose_subgraph_errors": args.expose_subgraph_errors,
     }
     if args.registry:
         from federation.registry.gateway_app import run_registry_gateway

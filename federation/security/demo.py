@@ -171,6 +171,8 @@ class DemoSecurity:
             signer=RequestSigner.from_keys(self.signing_keys),
             trail=TrailWriter(self.trail_url, key=self.trail_key, writer="demo-gateway"),
             require_purpose=True,
+            mask_errors=True,  # a token with the splp:debug scope sees subgraph messages
+            introspection=True,  # GraphiQL's docs and completion
         )
         app = create_app(gateway.supergraph, gateway=gateway)
         app.router.routes[:0] = demo_routes(self.identity, sample_nik)
