@@ -65,6 +65,20 @@ ROLES: dict[str, tuple[str, tuple[str, ...], str]] = {
 }
 
 
+# Lontara Plus's staff belong to an OPD of the complaint workflow (subgraphs.aduan).
+COMPLAINT_STAFF = frozenset({"koordinator", "petugas_lapangan", "kepala_opd"})
+DEMO_COMPLAINT_OPD = "DINAS_PU"
+# The people of one demo complaint (as subgraphs.aduan.demo names them): role → (subject, name).
+PEOPLE = {
+    "warga": (None, "Warga Demo"),
+    "meja_aduan": ("meja-1", "Nurul Hidayah"),
+    "koordinator": ("koord-pu", "Syamsul Bahri"),
+    "petugas_lapangan": ("petugas-dinas_pu-1", "Petugas PU"),
+    "kepala_opd": ("kepala-pu", "Kepala Dinas PU"),
+    "admin_kota": ("admin-kota", "Admin Kota"),
+}
+
+
 class DemoIdentity:
     def __init__(self, secret: str) -> None:
         self.secret = secret
@@ -80,12 +94,14 @@ class DemoIdentity:
         return cls(path.read_text().strip())
 
     def token(self, role: str, *, nik: str | None = None, opd: str | None = None, name: str | None = None,
-              hours: float = 8.0) -> str:
+              subject: str | None = None, hours: float = 8.0) -> str:
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
         if role == "warga" and not nik:
             raise ValueError("a citizen's token needs --nik")
         client, scopes, _ = ROLES[role]
+        if role in COMPLAINT_STAFF and not opd:
+            opd = DEMO_COMPLAINT_OPD
         if role == "operator":
             opd = opd or "kependudukan"
             if opd not in SCOPE_OF_OPD:
@@ -94,7 +110,7 @@ class DemoIdentity:
                       *(("pendapatan:bayar",) if opd == "pendapatan" else ()))
         now = int(time.time())
         claims: dict[str, Any] = {
-            "iss": ISSUER, "aud": AUDIENCE, "sub": f"demo-{role}" + (f"-{nik}" if nik else ""),
+            "iss": ISSUER, "aud": AUDIENCE, "sub": subject or f"demo-{role}" + (f"-{nik}" if nik else ""),
             "client_id": client, "role": role, "scope": " ".join(scopes), "iat": now, "exp": now + int(hours * 3600),
         }
         for claim, value in (("nik", nik), ("opd", opd), ("name", name)):
@@ -177,3 +193,13 @@ class DemoSecurity:
         app = create_app(gateway.supergraph, gateway=gateway)
         app.router.routes[:0] = demo_routes(self.identity, sample_nik)
         return app
+
+
+def people_tokens(identity: DemoIdentity, nik: str) -> dict[str, str]:
+    """A token for each person of one demo complaint: the citizen `nik`, the desk, DINAS_PU's
+    coordinator, field officer and head, and the city."""
+    return {
+        role: identity.token(role, nik=nik if role == "warga" else None, name=name,
+                             subject=subject or f"warga-{nik}")
+        for role, (subject, name) in PEOPLE.items()
+    }

@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import os
 import signal
+import socket
 from pathlib import Path
 
 from sqlalchemy import select
@@ -17,7 +19,7 @@ from starlette.applications import Starlette
 
 from federation.compose import SubgraphSource, compose
 from federation.http.app import create_app as create_gateway
-from federation.security.demo import DemoSecurity
+from federation.security.demo import DemoSecurity, people_tokens
 from subgraphs.aduan.tables import aduan
 from subgraphs.kesehatan.tables import kunjungan
 from subgraphs.kit.sql import create_engine
@@ -109,6 +111,14 @@ async def sample_nik(urls: dict[str, str]) -> str:
     return min(counts, key=lambda nik: (-counts[nik], nik))
 
 
+def _answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
 async def start_all(servers: Servers, urls: dict[str, str], supergraph_sdl: str, host: str = HOST,
                     gateway_port: int = GATEWAY_PORT, gateway: Starlette | None = None) -> None:
     for name, (port, create) in STANDINS.items():
@@ -123,6 +133,8 @@ async def start_all(servers: Servers, urls: dict[str, str], supergraph_sdl: str,
     }
     for name, opd in OPDS.items():
         await servers.start_asgi(opd.create_app(sources[name]), host, opd.port)
+    # Who is asking, signed subgraph requests and the access trail: federation.security.demo
+    # (`gateway`); without it, a plain gateway.
     await servers.start_asgi(gateway or create_gateway(supergraph_sdl), host, gateway_port)
 
 
@@ -140,10 +152,13 @@ async def run_demo(folder: Path, citizens: int, seed: int, *, reseed: bool = Fal
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     servers = Servers()
+    if _answers(HOST, 4222):  # live complaint status and notifications when NATS runs here
+        os.environ.setdefault("SPLP_NATS_URL", f"nats://{HOST}:4222")
     try:
         await start_all(servers, urls, supergraph_sdl, gateway=security.gateway_app(supergraph_sdl, nik))
         address = f"http://{HOST}:{GATEWAY_PORT}/graphql"
         body = json.dumps({"query": CITIZEN_QUERY, "variables": {"nik": nik}})
+        tokens = people_tokens(security.identity, nik)
         print(f"""
 SPLP demo is running.
   Gateway + GraphiQL: {address}
@@ -163,6 +178,13 @@ or: curl -s {address} -H 'content-type: application/json' -H 'x-splp-purpose: la
 
 Their processing history: curl -s http://{HOST}:{GATEWAY_PORT}/trail/me -H "authorization: Bearer ..."
 The access trail: splp trail verify --database {security.trail_url} --public-key {security.trail_public}
+
+Lontara Plus, one complaint from the citizen to the field officer and back: pick a role by
+sending its headers (README, "Lontara Plus"); tokens for 8 hours, each with
+X-SPLP-Purpose: penanganan_aduan (the citizen: layanan_publik):
+{chr(10).join(f"  {role:17} Authorization: Bearer {value}" for role, value in tokens.items())}
+Subscriptions: ws://{HOST}:{GATEWAY_PORT}/graphql (graphql-transport-ws) or POST with Accept: text/event-stream.
+Open311 GeoReport v2: http://{HOST}:{GATEWAY_PORT}/open311/v2/services.json
 
 Ctrl-C stops everything.""", flush=True)
         await stop.wait()

@@ -19,9 +19,10 @@ from tests.security import world
 
 @pytest.fixture
 def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, DemoSecurity]]:
-    monkeypatch.delenv(ENV_KEYS, raising=False)
+    monkeypatch.setenv(ENV_KEYS, "")  # restored (absent) after the test
     security = DemoSecurity(tmp_path)
-    monkeypatch.delenv(ENV_KEYS)  # the demo hands its key to the subgraphs it starts; these get it directly
+    # the demo hands its key to the subgraphs it starts through the environment; these get it directly
+    monkeypatch.setenv(ENV_KEYS, "")
     subgraphs = {"penduduk": Server(world.penduduk_app(security.signing_keys)).start(),
                  "kesehatan": Server(world.kesehatan_app(security.signing_keys)).start()}
     sdl = world.supergraph({name: server.url + "/graphql" for name, server in subgraphs.items()})
