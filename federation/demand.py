@@ -19,9 +19,11 @@ lists the subgraphs really returned) is measured and exported in /health.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -49,7 +51,7 @@ from graphql import (
     value_from_ast_untyped,
 )
 
-from federation.gateway import GraphQLRequest, RequestError
+from federation.gateway import GraphQLRequest, Prepared, RequestError
 from federation.http.app import RequestGuard
 from federation.supergraph import Supergraph
 
@@ -233,14 +235,13 @@ def _unwrapped_is_list(type_: Any) -> bool:
     return is_list_type(type_.of_type) if is_non_null_type(type_) else is_list_type(type_)
 
 
-def actual_cost(data: Any) -> int:
-    """The cost of an answer as it came: 1 per object in it (lists counted item by item),
-    which is what the static estimate bounds for fields of the default weights."""
-    if isinstance(data, dict):
-        return sum(1 + actual_cost(v) if isinstance(v, dict) else actual_cost(v) for v in data.values())
-    if isinstance(data, list):
-        return sum(1 + actual_cost(v) if isinstance(v, dict) else actual_cost(v) for v in data)
-    return 0
+def actual_cost(payload: bytes) -> int:
+    """The cost of an answer as it came: one per object in it (lists counted item by item),
+    what the static estimate bounds for fields of the default weights. Counted on the
+    serialized answer, as its `{` less the response's and `data`'s own: a C-speed count
+    rather than a walk of every value (which cost 3 ms on an 87 KB answer); a `{` inside
+    a string value is counted too, an overestimate only."""
+    return max(0, payload.count(b"{") - 2)
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,7 @@ class DemandControl(RequestGuard):
         self.limits = limits or DemandLimits()
         self.budgets = dict(self.limits.client_budgets)
         self._estimators: dict[int, tuple[Supergraph, CostEstimator]] = {}
+        self._costs: weakref.WeakKeyDictionary[Prepared, dict[bytes, int]] = weakref.WeakKeyDictionary()
         self.estimated_total = 0
         self.actual_total = 0
         self.actual_max = 0
@@ -286,7 +288,18 @@ class DemandControl(RequestGuard):
         budget = self.budget_for(request)
         if prepared is None or budget <= 0:
             return
-        cost = self.estimator(prepared.supergraph).estimate(prepared.document, prepared.operation, request.variables)
+        # once per document and variable values (slicing arguments may come from variables)
+        costs = self._costs.get(prepared)
+        if costs is None:
+            costs = self._costs[prepared] = {}
+        key = orjson.dumps(request.variables, option=orjson.OPT_SORT_KEYS) if request.variables else b""
+        cost = costs.get(key)
+        if cost is None:
+            cost = self.estimator(prepared.supergraph).estimate(
+                prepared.document, prepared.operation, request.variables
+            )
+            if len(costs) < 64:
+                costs[key] = cost
         if cost > budget:
             self.refused += 1
             raise CostTooHigh.of(
@@ -297,8 +310,8 @@ class DemandControl(RequestGuard):
             )
         self.estimated_total += cost
 
-    async def completed(self, request: GraphQLRequest, response: dict[str, Any]) -> None:
-        cost = actual_cost(response.get("data"))
+    async def completed(self, request: GraphQLRequest, response: dict[str, Any], payload: bytes) -> None:
+        cost = actual_cost(payload)
         self.measured += 1
         self.actual_total += cost
         self.actual_max = max(self.actual_max, cost)

@@ -155,6 +155,7 @@ class RateLimitGuard(RequestGuard):
             RedisBuckets(self.limits.redis_url) if self.limits.redis_url else MemoryBuckets()
         )
         self.proxies = [ipaddress.ip_network(p, strict=False) for p in self.limits.trusted_proxies]
+        self._trusted_cache: dict[str, bool] = {}
 
     def client_address(self, request: GraphQLRequest) -> str | None:
         """The outside client's address, or None for traffic of a trusted proxy itself."""
@@ -168,11 +169,18 @@ class RateLimitGuard(RequestGuard):
         return None
 
     def _trusted(self, address: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(address)
-        except ValueError:
-            return False
-        return any(ip in network for network in self.proxies)
+        found = self._trusted_cache.get(address)
+        if found is None:
+            try:
+                ip = ipaddress.ip_address(address)
+            except ValueError:
+                found = False
+            else:
+                found = any(ip in network for network in self.proxies)
+            if len(self._trusted_cache) > 4096:  # addresses repeat: parsing each costs 10 us
+                self._trusted_cache.clear()
+            self._trusted_cache[address] = found
+        return found
 
     async def _take(self, scope: str, key: str, rate: Rate) -> None:
         digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # bounded key length, no raw values

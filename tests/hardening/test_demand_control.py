@@ -77,4 +77,7 @@ def test_the_benchmark_query_is_within_the_default_budget() -> None:
 
 
 def test_the_actual_cost_counts_the_objects_answered() -> None:
-    assert actual_cost({"a": [{"b": 1}, {"b": 2}], "c": {"d": None}, "e": 3}) == 3
+    import orjson
+
+    response = {"data": {"a": [{"b": 1}, {"b": 2}], "c": {"d": None}, "e": 3}}
+    assert actual_cost(orjson.dumps(response)) == 3
