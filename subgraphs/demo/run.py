@@ -9,13 +9,19 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import os
 import signal
+import socket
 from pathlib import Path
 
 from sqlalchemy import select
 
 from federation.compose import SubgraphSource, compose
+from federation.gateway import Gateway
 from federation.http.app import create_app as create_gateway
+from federation.security.jwt import JwtAuthenticator
+from federation.supergraph import Supergraph
+from subgraphs.aduan.demo import DEMO_SECRET, demo_tokens
 from subgraphs.aduan.tables import aduan
 from subgraphs.kesehatan.tables import kunjungan
 from subgraphs.kit.sql import create_engine
@@ -107,6 +113,14 @@ async def sample_nik(urls: dict[str, str]) -> str:
     return min(counts, key=lambda nik: (-counts[nik], nik))
 
 
+def _answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
 async def start_all(servers: Servers, urls: dict[str, str], supergraph_sdl: str, host: str = HOST,
                     gateway_port: int = GATEWAY_PORT) -> None:
     for name, (port, create) in STANDINS.items():
@@ -121,7 +135,9 @@ async def start_all(servers: Servers, urls: dict[str, str], supergraph_sdl: str,
     }
     for name, opd in OPDS.items():
         await servers.start_asgi(opd.create_app(sources[name]), host, opd.port)
-    await servers.start_asgi(create_gateway(supergraph_sdl), host, gateway_port)
+    # Lontara Plus needs who is asking: demo tokens per role (subgraphs.aduan.demo) verified here.
+    gateway = Gateway(Supergraph.from_sdl(supergraph_sdl), authenticator=JwtAuthenticator(secret=DEMO_SECRET))
+    await servers.start_asgi(create_gateway(supergraph_sdl, gateway=gateway), host, gateway_port)
 
 
 async def run_demo(folder: Path, citizens: int, seed: int, *, reseed: bool = False) -> int:
@@ -136,6 +152,8 @@ async def run_demo(folder: Path, citizens: int, seed: int, *, reseed: bool = Fal
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     servers = Servers()
+    if _answers(HOST, 4222):  # live complaint status and notifications when NATS runs here
+        os.environ.setdefault("SPLP_NATS_URL", f"nats://{HOST}:4222")
     try:
         await start_all(servers, urls, supergraph_sdl)
         address = f"http://{HOST}:{GATEWAY_PORT}/graphql"
@@ -151,6 +169,12 @@ A citizen across all six OPDs (paste into GraphiQL, variables {{"nik": "{nik}"}}
 {CITIZEN_QUERY}
 
 or: curl -s {address} -H 'content-type: application/json' -d '{body}'
+
+Lontara Plus, one complaint from the citizen to the field officer and back: pick a role by
+sending its header (README, "Lontara Plus"); tokens for 12 hours:
+{chr(10).join(f"  {role:17} Authorization: Bearer {value}" for role, value in demo_tokens(nik).items())}
+Subscriptions: ws://{HOST}:{GATEWAY_PORT}/graphql (graphql-transport-ws) or POST with Accept: text/event-stream.
+Open311 GeoReport v2: http://{HOST}:{GATEWAY_PORT}/open311/v2/services.json
 
 Ctrl-C stops everything.""", flush=True)
         await stop.wait()
