@@ -92,6 +92,8 @@ class _Planner:
         self.anchors: dict[int, Anchor] = {}  # by id of a SubSelection
         self.root_groups: dict[str, FetchGroup] = {}  # of a query, by subgraph
         self.argument_aliases: dict[tuple[str, str], str] = {}  # (field, printed arguments) -> alias
+        # id of the selection of a shared abstract field -> the object types all its subgraphs return
+        self.shared_members: dict[int, set[str]] = {}
 
     def internal_key(self, field_name: str) -> str:
         """The response key of a field the plan needs but the client may not have asked for.
@@ -225,6 +227,13 @@ class _Planner:
             return
         condition = fragment.type_condition
         types = self.supergraph.types
+        shared = self.shared_members.get(id(sub))
+        if shared is not None and types[condition].kind == "object" and condition not in shared:
+            # Apollo's reading of a union (or interface) field shared by subgraphs that know
+            # different members: only the members every one of them returns are selected; an
+            # object of another member keeps its __typename and its fields are null. The
+            # public audit (partial-union-complex) follows it, so do we.
+            return
         if condition != parent_type and self.supergraph.is_interface_object(parent_type, group.graph):
             # Implementations are unknown here: read the fragment where the interface is owned.
             owner, owner_sub = self.enter_interface_owner(group, sub, parent_type, path)
@@ -390,6 +399,13 @@ class _Planner:
         self.anchor_child(sub, sub_field.selection, group, f, child_path)
         child_type = self.supergraph.types[f.type_name]
         if child_type.kind != "object":
+            graphs = self.reaching_graphs(group, sub, parent_type, f)
+            if len(graphs) > 1:
+                members = [set(self.supergraph.possible_types_in_graph(f.type_name, g)) for g in graphs]
+                common = set.intersection(*members)
+                if any(m != common for m in members):
+                    self.shared_members[id(sub_field.selection)] = common
+        if child_type.kind != "object":
             # Shaping an abstract position needs the runtime type. A subgraph seeing the
             # interface as an @interfaceObject answers the interface's name, which is enough
             # unless the client asks for the concrete type.
@@ -409,6 +425,21 @@ class _Planner:
             if named in self.supergraph.types and named != own_type:
                 own_type = named
         self.plan_selections(group, sub_field.selection, own_type, f.selections, child_path, child_provided)
+
+    def reaching_graphs(self, group: FetchGroup, sub: SubSelection, parent_type: str, f: FieldSelection) -> list[str]:
+        """The subgraphs that could answer `f` at this position: this one, and those resolving
+        the chain of fields from the entity (or root) above, which can be entered there."""
+        graphs = self.supergraph.field_graphs(parent_type, f.name, self.labels)
+        anchor = self.anchors.get(id(sub))
+        result = []
+        for graph in graphs:
+            if graph == group.graph or (
+                anchor is not None
+                and self.chain_resolvable(graph, anchor.below(f))
+                and (anchor.is_root or self.keys_into(graph, anchor.entity_type))
+            ):
+                result.append(graph)
+        return result
 
     def is_entity(self, type_name: str) -> bool:
         return any(jt.keys for jt in self.supergraph.types[type_name].graphs.values())
