@@ -486,8 +486,10 @@ class Gateway:
             prepared = self.prepare(request, schema)
         if prepared.kind is OperationType.SUBSCRIPTION:
             # federation.subscriptions serves them; a plain request cannot carry a stream.
-            raise OperationNotChosen.of("Subscriptions are served over WebSocket (graphql-transport-ws) "
-                                        "or Server-Sent Events (POST with Accept: text/event-stream).")
+            raise OperationNotChosen.of(
+                "Subscriptions are served over WebSocket (graphql-transport-ws) "
+                "or Server-Sent Events (POST with Accept: text/event-stream)."
+            )
         coerced = self.coerce_variables(prepared, request, schema)
         try:
             operation, plan = self.plan_for(prepared, coerced, schema, principal)

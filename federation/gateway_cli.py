@@ -114,6 +114,9 @@ def add_commands(subparsers: Any) -> None:
     plan.add_argument("query_file")
     plan.add_argument("--operation-name")
     plan.add_argument("--variables", help="JSON object of variables (they decide @skip/@include)")
+    plan.add_argument(
+        "--json", action="store_true", help="print the plan as data, in the shape of Apollo's QueryPlan JSON"
+    )
     plan.set_defaults(func=run_plan)
 
 
@@ -138,7 +141,7 @@ def run_plan(args: argparse.Namespace) -> int:
         for error in e.errors:
             print(f"error: {error['message']}", file=sys.stderr)
         return 1
-    print(plan.print())
+    print(json.dumps(plan.to_json(), indent=2) if args.json else plan.print())
     return 0
 
 
