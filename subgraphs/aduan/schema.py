@@ -713,7 +713,7 @@ class Subscription:
         opd = opd_of_claim(viewer.opd)
         if viewer.role not in OPD_STAFF or opd is None:
             raise refuse("An OPD's queue is for its staff", "FORBIDDEN", role=viewer.role)
-        async for item in _events(info, lambda _v, e: e.opd == opd.value):
+        async for item in _events(info, lambda _v, e: opd.value in (e.opd, e.opd_sebelum)):
             yield item
 
     @strawberry.subscription(description="Changes to the complaints assigned to the calling field officer")
@@ -722,7 +722,7 @@ class Subscription:
         require_identity(viewer)
         if viewer.role != "petugas_lapangan":
             raise refuse("An officer's queue is for field officers", "FORBIDDEN", role=viewer.role)
-        async for item in _events(info, lambda v, e: e.petugas_sub == v.subject):
+        async for item in _events(info, lambda v, e: v.subject in (e.petugas_sub, e.petugas_sebelum)):
             yield item
 
 
