@@ -47,6 +47,7 @@ from federation.cache import WeightedLRU
 from federation.executor.fetch import SubgraphClient
 from federation.executor.run import Execution
 from federation.executor.shape import Shaper
+from federation.executor.traffic import ShapedSubgraphClient, TrafficPolicy
 from federation.planner.build import PlanningError, build_plan
 from federation.planner.operation import (
     FieldSelection,
@@ -62,7 +63,7 @@ from federation.security.guard import Guard, build_guard
 from federation.security.jwt import AuthenticationError
 from federation.security.policies import PolicyRegistry
 from federation.security.principal_header import principal_header
-from federation.supergraph import Supergraph
+from federation.supergraph import Supergraph, SupergraphError
 
 # Bytes the caches may hold (estimated: a parsed document is about ten times its text).
 DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
@@ -71,6 +72,8 @@ AST_BYTES_PER_CHAR = 10
 PLAN_BYTES_PER_CHAR = 20  # a plan and its normalized operation, by the document's length
 PLANS_PER_DOCUMENT = 16  # variants by @skip/@include values, labels and access decision
 MAX_QUERY_BYTES = 1_000_000
+# The city's supergraph is about 100 KB; a file of this size is not one (a stray dump).
+MAX_SUPERGRAPH_BYTES = 32 * 1024 * 1024
 # Parser limit (Apollo Router's default is of the same order).
 MAX_TOKENS = 15_000
 MAX_DEPTH = limits.OperationLimits().max_depth
@@ -214,6 +217,7 @@ class Gateway:
         trail: Any = None,
         require_purpose: bool = False,
         operation_limits: limits.OperationLimits | None = None,
+        traffic: TrafficPolicy | None = None,
         client_factory: Callable[[dict[str, str]], SubgraphClient] | None = None,
     ) -> None:
         self.subgraph_urls = dict(subgraph_urls or {})
@@ -234,6 +238,7 @@ class Gateway:
         self.require_purpose = require_purpose
         self.limits = operation_limits or limits.OperationLimits()
         self.client_factory = client_factory
+        self.traffic = traffic or TrafficPolicy(timeout=subgraph_timeout)
         self.usage_listeners: list[Callable[[str, frozenset[str]], None]] = []
         self.current = self._schema_for(supergraph)
         self._retired: list[SubgraphClient] = []
@@ -246,7 +251,7 @@ class Gateway:
         if self.client_factory is not None:
             client = self.client_factory(urls)
         else:
-            client = SubgraphClient(urls, timeout=self.subgraph_timeout, dedupe=self.dedupe)
+            client = ShapedSubgraphClient(urls, self.traffic, dedupe=self.dedupe)
         if self.signer is not None:
             client.signer = self.signer
         return Schema(supergraph, client, WeightedLRU(self.cache_bytes))
@@ -262,12 +267,20 @@ class Gateway:
         """
         self.swap(Supergraph.from_sdl(sdl))
 
+    async def reload_in_worker(self, sdl: str) -> None:
+        """`reload`, with the supergraph read in a worker thread so that serving goes on meanwhile
+        (a large supergraph takes seconds to read). Raises `SupergraphError` as `reload` does,
+        also for a supergraph over `MAX_SUPERGRAPH_BYTES`."""
+        if len(sdl) > MAX_SUPERGRAPH_BYTES:
+            raise SupergraphError(f"the supergraph is larger than {MAX_SUPERGRAPH_BYTES} bytes")
+        self.swap(await asyncio.to_thread(Supergraph.from_sdl, sdl))
+
     def swap(self, supergraph: Supergraph) -> None:
         """Serve an already read supergraph (read off the event loop by the caller)."""
         new = self._schema_for(supergraph)
         old, self.current = self.current, new
         self._retired.append(old.client)
-        asyncio.get_event_loop().call_later(max(self.subgraph_timeout, 1.0) + 5.0, self._close_retired)
+        asyncio.get_event_loop().call_later(max(self.traffic.timeout, 1.0) + 5.0, self._close_retired)
 
     def _close_retired(self) -> None:
         retired, self._retired = self._retired, []

@@ -44,6 +44,7 @@ class SubgraphClient:
         # Adds the gateway's signature headers to one request (federation.security.signing).
         self.signer: Callable[[str, bytes, dict[str, str] | None], dict[str, str]] | None = None
         self._in_flight: dict[tuple[str, bytes, tuple[tuple[str, str], ...]], asyncio.Future[dict[str, Any]]] = {}
+        self._waiters: dict[asyncio.Future[dict[str, Any]], int] = {}
 
     def pool(self, service: str) -> Pool:
         pool = self._pools.get(service)
@@ -74,8 +75,20 @@ class SubgraphClient:
             # A task of its own: a cancelled caller must not cancel the others' answer.
             shared = asyncio.ensure_future(self._send(service, body, headers, retry=True))
             self._in_flight[key] = shared
+            self._waiters[shared] = 0
             shared.add_done_callback(lambda _: self._in_flight.pop(key, None))
-        return await asyncio.shield(shared)
+            shared.add_done_callback(self._waiters.pop)
+        self._waiters[shared] += 1
+        try:
+            return await asyncio.shield(shared)
+        except asyncio.CancelledError:
+            # the last caller gone (its client hung up): cancel the fetch, which closes its
+            # connection, so the subgraph learns nobody waits for the answer
+            if shared in self._waiters:
+                self._waiters[shared] -= 1
+                if self._waiters[shared] == 0:
+                    shared.cancel()
+            raise
 
     async def _send(self, service: str, body: bytes, headers: dict[str, str] | None, retry: bool) -> dict[str, Any]:
         pool = self.pool(service)

@@ -73,6 +73,8 @@ class Execution:
             return
         data = response.get("data")
         if isinstance(data, dict):
+            if fetch.renames is not None:
+                fetch.renames.apply(data, self.supergraph)
             merge(self.data, data)
         for error in _errors(response):
             self.errors.append(_with_service(error, fetch.service, error.get("path")))
@@ -104,6 +106,9 @@ class Execution:
             results = data.get(alias) if isinstance(data, dict) else None
             if not isinstance(results, list):
                 continue
+            renames = fetches[i].renames
+            if renames is not None:
+                renames.apply(results, self.supergraph)
             for index, result in enumerate(results[: len(places)]):
                 if isinstance(result, dict):
                     for obj in places[index]:

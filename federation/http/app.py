@@ -104,7 +104,10 @@ def _json_response(
 
 def _read_params(params: dict[str, Any]) -> GraphQLRequest:
     query = params.get("query")
-    persisted = isinstance(params.get("extensions"), dict) and "persistedQuery" in params["extensions"]
+    if isinstance(params.get("documentId"), str):  # a trusted document by id (GraphQL over HTTP proposal)
+        params["extensions"] = {**(params.get("extensions") or {}), "documentId": params["documentId"]}
+    extensions_sent = params.get("extensions")
+    persisted = isinstance(extensions_sent, dict) and bool({"persistedQuery", "documentId"} & extensions_sent.keys())
     if query is None and persisted:
         query = ""  # the gateway looks the text up by its hash
     elif not isinstance(query, str) or not query.strip():
@@ -199,6 +202,7 @@ class GraphQLEndpoint:
         self.in_flight = 0
         self.guards: list[RequestGuard] = []
         self._in_flight: dict[tuple[Any, ...], asyncio.Future[tuple[int, bytes]]] = {}
+        self._waiters: dict[asyncio.Future[tuple[int, bytes]], int] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = scope["method"]
@@ -227,10 +231,21 @@ class GraphQLEndpoint:
                 if body is None:
                     return  # the client went away
             client = scope.get("client")
+            work = asyncio.ensure_future(
+                self.respond(method, headers, body, scope.get("query_string", b""), client[0] if client else "")
+            )
+            # A client that goes away cancels its work: the subgraph requests it was waiting
+            # for are cancelled, closing their connections, so the subgraphs see it too.
+            gone = asyncio.ensure_future(_disconnected(receive))
             try:
-                reply = await self.respond(
-                    method, headers, body, scope.get("query_string", b""), client[0] if client else ""
-                )
+                await asyncio.wait((work, gone), return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                gone.cancel()
+            if not work.done():
+                work.cancel()
+                return
+            try:
+                reply = work.result()
             except Exception:
                 log.exception("unexpected error answering a GraphQL request")
                 reply = Reply(500, b'{"errors":[{"message":"Internal server error"}]}', JSON)
@@ -322,7 +337,10 @@ class GraphQLEndpoint:
 
     async def _execute(self, graphql_request: GraphQLRequest, media_type: str) -> tuple[int, bytes]:
         try:
-            return 200, orjson.dumps(await self.gateway.execute(graphql_request))
+            response = await self.gateway.execute(graphql_request)
+            for guard in self.guards:
+                await guard.completed(graphql_request, response)
+            return 200, orjson.dumps(response)
         except RequestError as e:
             return _request_error_status(e, media_type), orjson.dumps({"errors": e.errors})
 
@@ -343,8 +361,19 @@ class GraphQLEndpoint:
             # A task of its own, so that the first client going away cancels nobody's answer.
             shared = asyncio.ensure_future(self._execute(graphql_request, media_type))
             self._in_flight[key] = shared
+            self._waiters[shared] = 0
             shared.add_done_callback(lambda _: self._in_flight.pop(key, None))
-        return await asyncio.shield(shared)
+            shared.add_done_callback(self._waiters.pop)
+        self._waiters[shared] += 1
+        try:
+            return await asyncio.shield(shared)
+        except asyncio.CancelledError:
+            # the last client waiting for it went away: nobody needs the work any more
+            if shared in self._waiters:
+                self._waiters[shared] -= 1
+                if self._waiters[shared] == 0:
+                    shared.cancel()
+            raise
 
 
 class RequestGuard:
@@ -357,6 +386,19 @@ class RequestGuard:
 
     async def prepared(self, request: GraphQLRequest) -> None:
         return None
+
+    async def completed(self, request: GraphQLRequest, response: dict[str, Any]) -> None:
+        """After execution, with the response about to be sent (e.g. to measure it)."""
+        return None
+
+    def health(self) -> dict[str, Any]:
+        """What /health reports of this guard (nothing by default)."""
+        return {}
+
+
+async def _disconnected(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 async def _send(send: Send, reply: Reply) -> None:
@@ -463,7 +505,9 @@ def create_app(
     async def health(request: Request) -> Response:
         body: dict[str, Any] = {"status": "UP"}
         report = getattr(gw.current.client, "health", None)
-        details = report() if report else None
+        details: dict[str, Any] = dict(report() if report else {})
+        for guard in endpoint.guards:
+            details.update(guard.health())
         if details:
             body["details"] = details
         return _json_response(body, 200, JSON)

@@ -31,6 +31,7 @@ from graphql import (
     print_ast,
 )
 
+from federation.planner.aliases import Rename, alias_conflicts
 from federation.planner.operation import FieldSelection, FragmentSelection, Operation, Selection
 from federation.planner.plan import BatchFetch, Fetch, Parallel, QueryPlan, Sequence, SubSelection
 from federation.supergraph import Key, Supergraph
@@ -54,6 +55,7 @@ class FetchGroup:
     variables: set[str] = field(default_factory=set)
     representation_typename: str | None = None
     only_type: str | None = None
+    renames: Rename | None = None
 
 
 @dataclass(frozen=True)
@@ -84,11 +86,12 @@ class _Planner:
         self.labels = labels
         self.budget = budget
         self.groups: list[FetchGroup] = []
-        self.entity_groups: dict[tuple[str, tuple[str, ...], int, str], FetchGroup] = {}
+        self.entity_groups: dict[tuple[str, tuple[str, ...], int, str, int], FetchGroup] = {}
         self.touch_stack: list[set[int]] = []
         self.unsafe_keys = _client_keys_unsafe_for_internal_fields(operation.selections)
         self.anchors: dict[int, Anchor] = {}  # by id of a SubSelection
         self.root_groups: dict[str, FetchGroup] = {}  # of a query, by subgraph
+        self.argument_aliases: dict[tuple[str, str], str] = {}  # (field, printed arguments) -> alias
 
     def internal_key(self, field_name: str) -> str:
         """The response key of a field the plan needs but the client may not have asked for.
@@ -302,12 +305,15 @@ class _Planner:
                 self.plan_self_jump(group, sub, parent_type, f, path)
             return
         parent = self.supergraph.types[parent_type]
-        if parent.kind != "object" and not self.jump_targets(group.graph, parent_type, f.name):
+        runtimes = self.supergraph.possible_types_in_graph(parent_type, group.graph)
+        if parent.kind != "object" and runtimes and not self.jump_targets(group.graph, parent_type, f.name, provided):
             # Not every implementation is resolvable the same way: plan per object type.
-            for runtime in self.supergraph.possible_types_in_graph(parent_type, group.graph):
+            for runtime in runtimes:
                 self.plan_field(group, self.fragment_sub(group, sub, runtime, path), runtime, f, path, provided)
             return
-        self.plan_jump(group, sub, parent_type, f, path)
+        # (An abstract type with no implementation here cannot be planned as nothing: the
+        # field must be reachable some other way, or the operation is refused.)
+        self.plan_jump(group, sub, parent_type, f, path, provided)
 
     def interface_field_safe(
         self, graph: str, parent_type: str, field_name: str, provided: SelectionSetNode | None
@@ -534,14 +540,17 @@ class _Planner:
                 keys.extend((k, interface) for k in self.supergraph.resolvable_keys(interface, graph))
         return keys
 
-    def jump_targets(self, from_graph: str, parent_type: str, field_name: str) -> list[Jump]:
-        """Subgraphs resolving the field that `from_graph` can enter directly by a key."""
+    def jump_targets(
+        self, from_graph: str, parent_type: str, field_name: str, provided: SelectionSetNode | None = None
+    ) -> list[Jump]:
+        """Subgraphs resolving the field that `from_graph` can enter directly by a key (whose
+        fields it resolves, or returns here because a parent field @provides them)."""
         result = []
         for graph in self.supergraph.field_graphs(parent_type, field_name, self.labels):
             if graph == from_graph:
                 continue
             for key, entity_type in self.keys_into(graph, parent_type):
-                if self.can_fetch_key(from_graph, parent_type, key):
+                if self.can_fetch_key(from_graph, parent_type, key, provided):
                     result.append((graph, key, entity_type))
                     break
         return result
@@ -635,8 +644,9 @@ class _Planner:
                 requires = self.requires_of(group.graph, parent_type, f.name)
                 assert requires is not None
                 only_type = parent_type if entity_type != parent_type else None
-                target, target_sub = self.entity_group(group, sub, entity_type, group.graph, key, path, only_type)
-                self.plan_requires(group, sub, target, parent_type, requires, path)
+                target, target_sub = self.requires_target(
+                    group, sub, entity_type, group.graph, key, path, only_type, parent_type, requires
+                )
                 self.add_local(target, target_sub, parent_type, f, path, None)
                 return
         raise PlanningError(
@@ -645,13 +655,19 @@ class _Planner:
         )
 
     def plan_jump(
-        self, group: FetchGroup, sub: SubSelection, parent_type: str, f: FieldSelection, path: tuple[str, ...]
+        self,
+        group: FetchGroup,
+        sub: SubSelection,
+        parent_type: str,
+        f: FieldSelection,
+        path: tuple[str, ...],
+        provided: SelectionSetNode | None = None,
     ) -> None:
-        direct = self.jump_targets(group.graph, parent_type, f.name)
+        direct = self.jump_targets(group.graph, parent_type, f.name, provided)
         if direct:
             # Prefer a subgraph we already jump to from here: one fetch instead of two.
             chosen = next(
-                (t for t in direct if (t[0], path, group.id, t[2]) in self.entity_groups),
+                (t for t in direct if (t[0], path, group.id, t[2], 0) in self.entity_groups),
                 None,
             )
             if chosen is None:
@@ -672,10 +688,13 @@ class _Planner:
             current, current_sub = self.entity_group(current, current_sub, entity_type, graph, key, path)
         graph, key, entity_type = hops[-1]
         requires = self.requires_of(graph, parent_type, f.name)
-        only_type = parent_type if requires is not None and entity_type != parent_type else None
-        target, target_sub = self.entity_group(current, current_sub, entity_type, graph, key, path, only_type)
-        if requires is not None:
-            self.plan_requires(current, current_sub, target, parent_type, requires, path)
+        if requires is None:
+            target, target_sub = self.entity_group(current, current_sub, entity_type, graph, key, path)
+        else:
+            only_type = parent_type if entity_type != parent_type else None
+            target, target_sub = self.requires_target(
+                current, current_sub, entity_type, graph, key, path, only_type, parent_type, requires
+            )
         self.add_local(target, target_sub, parent_type, f, path, None)
 
     def entity_group(
@@ -687,15 +706,19 @@ class _Planner:
         key: Key,
         path: tuple[str, ...],
         only_type: str | None = None,
+        variant: int = 0,
     ) -> tuple[FetchGroup, SubSelection]:
         """The fetch into `graph` at `path` entered from `source` (made on first use).
 
         `only_type` limits it to objects of one implementation of the entity interface: a
         field's @requires, read under a type condition, exists only on those objects.
+        `variant` tells apart fetches of one place whose representations cannot be one (see
+        `requires_target`).
         """
         source_sub.add_field("__typename", None, "", False)
         self.touch(source)
-        group_key = (graph, path, source.id, entity_type if only_type is None else f"{entity_type}/{only_type}")
+        type_key = entity_type if only_type is None else f"{entity_type}/{only_type}"
+        group_key = (graph, path, source.id, type_key, variant)
         group = self.entity_groups.get(group_key)
         if group is None:
             group = self.new_group(graph, path, entity_type)
@@ -732,15 +755,30 @@ class _Planner:
                 condition = node.type_condition.name.value
                 self.add_internal_fields(source.fragment(condition), requires.fragment(condition), node.selection_set)
 
-    def plan_requires(
+    def requires_target(
         self,
         source: FetchGroup,
         source_sub: SubSelection,
-        target: FetchGroup,
+        entity_type: str,
+        graph: str,
+        key: Key,
+        path: tuple[str, ...],
+        only_type: str | None,
         parent_type: str,
         requires: SelectionSetNode,
-        path: tuple[str, ...],
-    ) -> None:
+    ) -> tuple[FetchGroup, SubSelection]:
+        """The entity fetch of a field with @requires, after planning the required fields.
+
+        Its representations carry the required fields, so it depends on every fetch that
+        returns them. It is the usual fetch of that place unless that one cannot be: when the
+        requirements themselves pass through it (a chain back and forth between subgraphs:
+        using it would be a cycle), or when it already carries a field of the same name with
+        other arguments (one representation cannot hold both). Then it is another fetch of
+        the same place.
+        """
+        # The key first, as Apollo prints it: the fetch returns __typename and key, then the rest.
+        source_sub.add_field("__typename", None, "", False)
+        self.add_internal_fields(source_sub, SubSelection(), key.selection)
         touched: set[int] = set()
         self.touch_stack.append(touched)
         try:
@@ -748,10 +786,51 @@ class _Planner:
             self.plan_selections(source, source_sub, parent_type, selections, path, None)
         finally:
             self.touch_stack.pop()
+        variant = 0
+        while True:
+            target, target_sub = self.entity_group(
+                source, source_sub, entity_type, graph, key, path, only_type, variant
+            )
+            assert target.requires is not None
+            if not self.would_cycle(target, touched) and not _read_conflicts(
+                target.requires, requires, self.required_key
+            ):
+                break
+            variant += 1
         touched.discard(target.id)
         target.depends_on.update(touched)
-        assert target.requires is not None
-        _add_read_fields(target.requires, requires, self.internal_key)
+        _add_read_fields(target.requires, requires, self.required_key)
+        return target, target_sub
+
+    def would_cycle(self, target: FetchGroup, touched: set[int]) -> bool:
+        """Whether `target` depending on the `touched` fetches closes a cycle."""
+        if target.id in touched:
+            return True
+        by_id = self.groups
+        stack = list(touched)
+        seen: set[int] = set()
+        while stack:
+            gid = stack.pop()
+            if gid == target.id:
+                return True
+            if gid in seen:
+                continue
+            seen.add(gid)
+            stack.extend(by_id[gid].depends_on)
+        return False
+
+    def required_key(self, node: FieldNode) -> str:
+        """The response key a required field is fetched under. A field with arguments gets an
+        alias of its own per distinct arguments: the client may select the same field with
+        other arguments under its name (and two requirements may differ in arguments)."""
+        name = node.name.value
+        if not node.arguments:
+            return self.internal_key(name)
+        printed = _print_arguments(tuple(node.arguments))
+        alias = self.argument_aliases.get((name, printed))
+        if alias is None:
+            alias = self.argument_aliases[(name, printed)] = f"_splp_{name}_{len(self.argument_aliases)}"
+        return alias
 
     def internal_selections(self, parent_type: str, selection_set: SelectionSetNode) -> list[Selection]:
         """A field set (from @requires) as selections the planner can plan like a client's."""
@@ -761,8 +840,9 @@ class _Planner:
                 sfield = self.supergraph.types[parent_type].fields.get(node.name.value)
                 type_name = sfield.type_name if sfield else "String"
                 children = self.internal_selections(type_name, node.selection_set) if node.selection_set else None
-                key = self.internal_key(node.name.value)
-                result.append(FieldSelection(key, node.name.value, (), None, type_name, children))
+                key = self.required_key(node)
+                arguments = tuple(node.arguments or ())
+                result.append(FieldSelection(key, node.name.value, arguments, None, type_name, children))
             elif isinstance(node, InlineFragmentNode) and node.type_condition is not None:
                 condition = node.type_condition.name.value
                 result.append(FragmentSelection(condition, self.internal_selections(condition, node.selection_set)))
@@ -786,16 +866,42 @@ def _flatten_root(selections: list[Selection]) -> list[FieldSelection]:
     return result
 
 
-def _add_read_fields(requires: SubSelection, selection_set: SelectionSetNode, key_of: Callable[[str], str]) -> None:
+def _add_read_fields(
+    requires: SubSelection, selection_set: SelectionSetNode, key_of: Callable[[FieldNode], str]
+) -> None:
     """Read @requires fields (fetched under their internal keys) into representations."""
     for node in selection_set.selections:
         if isinstance(node, FieldNode):
             read = requires.add_field(node.name.value, None, "", node.selection_set is not None)
-            read.source_key = key_of(node.name.value)
+            read.source_key = key_of(node)
             if node.selection_set is not None and read.selection is not None:
                 _add_read_fields(read.selection, node.selection_set, key_of)
         elif isinstance(node, InlineFragmentNode) and node.type_condition is not None:
             _add_read_fields(requires.fragment(node.type_condition.name.value), node.selection_set, key_of)
+
+
+def _read_conflicts(
+    requires: SubSelection, selection_set: SelectionSetNode, key_of: Callable[[FieldNode], str]
+) -> bool:
+    """Whether reading `selection_set` into `requires` would put two values under one name."""
+    for node in selection_set.selections:
+        if isinstance(node, FieldNode):
+            read = requires.fields.get(node.name.value)
+            if read is None:
+                continue
+            if (read.source_key or read.name) != key_of(node):
+                return True
+            if (
+                node.selection_set is not None
+                and read.selection is not None
+                and _read_conflicts(read.selection, node.selection_set, key_of)
+            ):
+                return True
+        elif isinstance(node, InlineFragmentNode) and node.type_condition is not None:
+            sub = requires.fragments.get(node.type_condition.name.value)
+            if sub is not None and _read_conflicts(sub, node.selection_set, key_of):
+                return True
+    return False
 
 
 def _needs_concrete_type(selections: list[Selection], interface: str) -> bool:
@@ -904,6 +1010,7 @@ def _to_fetch(operation: Operation, group: FetchGroup, index: int) -> Fetch:
         representation_typename=group.representation_typename,
         only_type=group.only_type,
         id=group.id,
+        renames=group.renames,
     )
 
 
@@ -931,6 +1038,9 @@ def build_plan(
     budget: int = DEFAULT_BUDGET,
 ) -> QueryPlan:
     groups = _Planner(supergraph, operation, override_labels, budget).plan()
+    for g in groups:
+        parent_type = g.entity_type or operation.root_type.name
+        g.renames = alias_conflicts(supergraph, g.graph, g.selection, parent_type)
     levels = _levels(groups)
     steps: list[Fetch | BatchFetch | Sequence | Parallel] = []
     index = 0

@@ -14,6 +14,7 @@ fetch's `path`, kept on the fetch itself so that the executor needs no separate 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(eq=False)
@@ -100,6 +101,8 @@ class Fetch:
     # Only objects of this type (an implementation of `entity_type`) are sent.
     only_type: str | None = None
     id: int = 0
+    # How to rename aliased fields of the answer back (federation.planner.aliases.Rename), or None.
+    renames: Any = None
 
 
 @dataclass(eq=False)

@@ -371,6 +371,14 @@ class RegistryStore:
         nothing changes. Publishing what is already current changes nothing either and
         answers with the current version.
         """
+        # Composed before the write lock, on the subgraphs as they are now; under the lock the
+        # result is used only if nobody changed them meanwhile (else composed again there), so
+        # the lock is held to commit, not for a composition that can take seconds.
+        composed: tuple[list[tuple[str, str, str]], CompositionResult] | None = None
+        before = await self.subgraphs()
+        if not any(s.name == name and s.url == url and s.sdl == sdl for s in before):
+            probe = _replace(before, StoredSubgraph(name=name, url=url, sdl=sdl, owner=actor, updated_at=_now()))
+            composed = (_identity(before), await self.compose(probe))
         async with self._write_lock, self._write_transaction() as conn:
             current = [
                 _subgraph_from_row(row)
@@ -385,7 +393,10 @@ class RegistryStore:
                 name=name, url=url, sdl=sdl, owner=existing.owner if existing else actor, updated_at=now
             )
             candidate = _replace(current, published)
-            result = await self.compose(candidate)
+            if composed is not None and composed[0] == _identity(current):
+                result = composed[1]
+            else:
+                result = await self.compose(candidate)  # someone published meanwhile
             refusals = result.errors if result.supergraph_sdl is None else await self._review(conn, review, result)
             if refusals:
                 await conn.rollback()
@@ -628,3 +639,8 @@ def _upsert_usage(dialect: str) -> Any:
         my = mysql_insert(u)
         return my.on_duplicate_key_update(operations=u.c.operations + my.inserted.operations)
     raise StoreError(f"the registry does not support the {dialect} database")
+
+
+def _identity(subgraphs: Sequence[StoredSubgraph]) -> list[tuple[str, str, str]]:
+    """What composition depends on: each subgraph's name, URL and SDL."""
+    return sorted((s.name, s.url, s.sdl) for s in subgraphs)

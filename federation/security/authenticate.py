@@ -53,12 +53,11 @@ class Authenticator:
         purpose = headers.get(PURPOSE_HEADER, "").strip() or None
         if purpose is not None:
             client = self.clients.get(principal.client) if self.clients else None
-            if len(purpose) > MAX_PURPOSE_LENGTH or (self.clients is not None and (
-                client is None or purpose not in client.purposes
-            )):
+            if len(purpose) > MAX_PURPOSE_LENGTH or (
+                self.clients is not None and (client is None or purpose not in client.purposes)
+            ):
                 raise PurposeError(
-                    f"the purpose {purpose[:MAX_PURPOSE_LENGTH]!r} is not one client "
-                    f"{principal.client!r} may state"
+                    f"the purpose {purpose[:MAX_PURPOSE_LENGTH]!r} is not one client {principal.client!r} may state"
                 )
         principal = dataclasses.replace(principal, purpose=purpose)
         granted = self.policies.granted(principal)
@@ -71,8 +70,12 @@ class Authenticator:
             if client is None:
                 raise AuthenticationError("the API key is not one a registered client holds")
             return Principal(
-                authenticated=True, scopes=client.scopes, subject=f"client:{client.id}", client=client.id,
-                role=client.role, opd=client.opd,
+                authenticated=True,
+                scopes=client.scopes,
+                subject=f"client:{client.id}",
+                client=client.id,
+                role=client.role,
+                opd=client.opd,
             )
         raw = headers.get("authorization")
         if not raw:

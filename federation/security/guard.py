@@ -55,13 +55,31 @@ class Guard:
     ) -> Returned:
         returned = Returned()
         if self.active:
-            self._walk(schema, operation, operation.root_type.name, operation.selections, data, [], principal,
-                       policies, errors, returned)
+            self._walk(
+                schema,
+                operation,
+                operation.root_type.name,
+                operation.selections,
+                data,
+                [],
+                principal,
+                policies,
+                errors,
+                returned,
+            )
         return returned
 
     def _walk(
-        self, schema: GraphQLSchema, operation: Operation, static: str, selections: list[Selection], obj: Any,
-        path: list[str | int], principal: Principal, policies: PolicyRegistry, errors: list[dict[str, Any]],
+        self,
+        schema: GraphQLSchema,
+        operation: Operation,
+        static: str,
+        selections: list[Selection],
+        obj: Any,
+        path: list[str | int],
+        principal: Principal,
+        policies: PolicyRegistry,
+        errors: list[dict[str, Any]],
         returned: Returned,
     ) -> None:
         if not isinstance(obj, dict):
@@ -94,11 +112,31 @@ class Guard:
             if children:
                 if isinstance(value, list):
                     for i, item in enumerate(value):
-                        self._walk(schema, operation, f.type_name, children, item, [*path, key, i], principal,
-                                   policies, errors, returned)
+                        self._walk(
+                            schema,
+                            operation,
+                            f.type_name,
+                            children,
+                            item,
+                            [*path, key, i],
+                            principal,
+                            policies,
+                            errors,
+                            returned,
+                        )
                 else:
-                    self._walk(schema, operation, f.type_name, children, value, [*path, key], principal, policies,
-                               errors, returned)
+                    self._walk(
+                        schema,
+                        operation,
+                        f.type_name,
+                        children,
+                        value,
+                        [*path, key],
+                        principal,
+                        policies,
+                        errors,
+                        returned,
+                    )
         if personal_here:
             nik = obj.get(HIDDEN_PREFIX + SUBJECT_FIELD, obj.get(SUBJECT_FIELD))
             if isinstance(nik, str):
@@ -109,7 +147,7 @@ def _entity(obj: dict[str, Any]) -> dict[str, Any]:
     entity = {k: v for k, v in obj.items() if not isinstance(v, dict | list)}
     for k, v in obj.items():
         if k.startswith(HIDDEN_PREFIX):
-            entity[k[len(HIDDEN_PREFIX):]] = v
+            entity[k[len(HIDDEN_PREFIX) :]] = v
     return entity
 
 
@@ -173,7 +211,12 @@ def _add_hidden(schema: GraphQLSchema, parent: str, selections: list[Selection],
             continue
         selections.append(
             FieldSelection(
-                response_key=key, name=name, arguments=(), type=field_def.type,
-                type_name=get_named_type(field_def.type).name, selections=None, hidden=True,
+                response_key=key,
+                name=name,
+                arguments=(),
+                type=field_def.type,
+                type_name=get_named_type(field_def.type).name,
+                selections=None,
+                hidden=True,
             )
         )

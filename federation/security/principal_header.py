@@ -19,8 +19,14 @@ def principal_header(principal: Principal) -> dict[str, str]:
         found = {
             HEADER: encode_principal(
                 SubgraphPrincipal(
-                    subject=principal.subject, client=principal.client, role=principal.role, opd=principal.opd,
-                    nik=principal.nik, name=principal.name, scopes=principal.scopes, purpose=principal.purpose,
+                    subject=principal.subject,
+                    client=principal.client,
+                    role=principal.role,
+                    opd=principal.opd,
+                    nik=principal.nik,
+                    name=principal.name,
+                    scopes=principal.scopes,
+                    purpose=principal.purpose,
                 )
             )
         }

@@ -19,14 +19,26 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 GENESIS = "0" * 64
 # The fields of a record that its hash covers, in the table's column order.
 FIELDS = (
-    "seq", "at", "kind", "writer", "client", "subject", "role", "purpose", "operation", "operation_hash",
-    "fields", "niks", "outcome",
+    "seq",
+    "at",
+    "kind",
+    "writer",
+    "client",
+    "subject",
+    "role",
+    "purpose",
+    "operation",
+    "operation_hash",
+    "fields",
+    "niks",
+    "outcome",
 )
 
 
 def canonical(record: dict[str, Any]) -> bytes:
-    return json.dumps({k: record.get(k) for k in FIELDS}, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False).encode()
+    return json.dumps(
+        {k: record.get(k) for k in FIELDS}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode()
 
 
 def record_hash(prev_hash: str, record: dict[str, Any]) -> str:

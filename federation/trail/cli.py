@@ -79,8 +79,12 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         if args.format == "json":
             keep = ("seq", "at", "client", "subject", "role", "purpose", "operation", "fields", "outcome")
-            json.dump({"nik": args.nik, "records": [{k: r.get(k) for k in keep} for r in found]}, out, indent=2,
-                      ensure_ascii=False)
+            json.dump(
+                {"nik": args.nik, "records": [{k: r.get(k) for k in keep} for r in found]},
+                out,
+                indent=2,
+                ensure_ascii=False,
+            )
             out.write("\n")
         else:
             csv.writer(out).writerows(iter_csv_rows(found))

@@ -25,29 +25,60 @@ def history_endpoint(gateway: Gateway) -> Any:
     async def history(request: Request) -> Response:
         trail = gateway.trail
         if trail is None:
-            return _json({"errors": [{"message": "this gateway keeps no access trail",
-                                      "extensions": {"code": "NOT_FOUND"}}]}, 404)
+            return _json(
+                {"errors": [{"message": "this gateway keeps no access trail", "extensions": {"code": "NOT_FOUND"}}]},
+                404,
+            )
         graphql_request = GraphQLRequest(query="", headers={k.lower(): v for k, v in request.headers.items()})
         try:
             principal = await gateway.authenticate(graphql_request)
         except RequestError as e:
             return _json({"errors": e.errors}, e.status)
         if principal.nik is None:
-            return _json({"errors": [{"message": "the processing history is a citizen's own: use a token with a NIK",
-                                      "extensions": {"code": "FORBIDDEN"}}]}, 403)
+            return _json(
+                {
+                    "errors": [
+                        {
+                            "message": "the processing history is a citizen's own: use a token with a NIK",
+                            "extensions": {"code": "FORBIDDEN"},
+                        }
+                    ]
+                },
+                403,
+            )
         if not trail.accepting:
-            return _json({"errors": [{"message": "The access trail is unavailable.",
-                                      "extensions": {"code": "TRAIL_UNAVAILABLE"}}]}, 503)
+            return _json(
+                {
+                    "errors": [
+                        {"message": "The access trail is unavailable.", "extensions": {"code": "TRAIL_UNAVAILABLE"}}
+                    ]
+                },
+                503,
+            )
         try:
             found = await trail.history(principal.nik)
         except Exception:  # the database went away between the check and the read
-            return _json({"errors": [{"message": "The access trail is unavailable.",
-                                      "extensions": {"code": "TRAIL_UNAVAILABLE"}}]}, 503)
-        trail.record({
-            "at": time.time(), "client": principal.client, "subject": principal.subject, "role": principal.role,
-            "purpose": principal.purpose or "riwayat_pemrosesan", "operation": "GET /trail/me",
-            "fields": [HISTORY_FIELD], "niks": [principal.nik], "outcome": "ok",
-        })
+            return _json(
+                {
+                    "errors": [
+                        {"message": "The access trail is unavailable.", "extensions": {"code": "TRAIL_UNAVAILABLE"}}
+                    ]
+                },
+                503,
+            )
+        trail.record(
+            {
+                "at": time.time(),
+                "client": principal.client,
+                "subject": principal.subject,
+                "role": principal.role,
+                "purpose": principal.purpose or "riwayat_pemrosesan",
+                "operation": "GET /trail/me",
+                "fields": [HISTORY_FIELD],
+                "niks": [principal.nik],
+                "outcome": "ok",
+            }
+        )
         return _json({"nik": principal.nik, "records": [{k: r.get(k) for k in SHOWN} for r in found]}, 200)
 
     return history

@@ -49,7 +49,8 @@ log = logging.getLogger("splp.trail")
 
 metadata = MetaData()
 records = Table(
-    "splp_trail", metadata,
+    "splp_trail",
+    metadata,
     Column("seq", Integer, primary_key=True, autoincrement=False),
     Column("at", String(32), nullable=False, index=True),
     Column("kind", String(16), nullable=False),
@@ -67,7 +68,8 @@ records = Table(
     Column("hash", String(64), nullable=False),
 )
 checkpoints = Table(
-    "splp_trail_checkpoint", metadata,
+    "splp_trail_checkpoint",
+    metadata,
     Column("seq", Integer, primary_key=True, autoincrement=False),
     Column("hash", String(64), nullable=False),
     Column("key_id", String(16), nullable=False),
@@ -75,7 +77,8 @@ checkpoints = Table(
     Column("at", String(32), nullable=False),
 )
 head = Table(
-    "splp_trail_head", metadata,
+    "splp_trail_head",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("seq", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
@@ -89,7 +92,7 @@ def database_url(url: str) -> str:
     """An async SQLAlchemy URL for `sqlite:///…`, `postgresql://…` or one already async."""
     for plain, driver in (("sqlite://", "sqlite+aiosqlite://"), ("postgresql://", "postgresql+asyncpg://")):
         if url.startswith(plain):
-            return driver + url[len(plain):]
+            return driver + url[len(plain) :]
     return url
 
 
@@ -132,7 +135,10 @@ def _record(row: Any) -> dict[str, Any]:
 
 
 async def append(
-    conn: AsyncConnection, entries: Sequence[dict[str, Any]], key: SigningKey | None, checkpoint_every: int,
+    conn: AsyncConnection,
+    entries: Sequence[dict[str, Any]],
+    key: SigningKey | None,
+    checkpoint_every: int,
     force_checkpoint: bool = False,
 ) -> int:
     """Chain and insert `entries` in the caller's transaction; returns the last seq."""
@@ -155,8 +161,9 @@ async def append(
         await conn.execute(insert(records), rows)
     if key is not None and seq > checkpoint_seq and (force_checkpoint or seq - checkpoint_seq >= checkpoint_every):
         await conn.execute(
-            insert(checkpoints).values(seq=seq, hash=prev, key_id=key.key_id, signature=key.sign(seq, prev),
-                                       at=now_iso())
+            insert(checkpoints).values(
+                seq=seq, hash=prev, key_id=key.key_id, signature=key.sign(seq, prev), at=now_iso()
+            )
         )
         checkpoint_seq = seq
     await conn.execute(update(head).where(head.c.id == 1).values(seq=seq, hash=prev, checkpoint_seq=checkpoint_seq))
@@ -219,21 +226,30 @@ class TrailWriter:
             self.ready = self.healthy = True
         except (SQLAlchemyError, OSError) as e:
             self.healthy = False
-            log.error("access trail database unavailable (%s): personal-data requests are refused until it answers",
-                      _short(e))
+            log.error(
+                "access trail database unavailable (%s): personal-data requests are refused until it answers", _short(e)
+            )
             return
         self.pending.insert(0, {"kind": "start", "writer": self.writer, "at": time.time()})
 
     async def _say_how_the_last_run_ended(self) -> None:
         async with self.engine.connect() as conn:
-            last = (await conn.execute(
-                select(records.c.kind, records.c.at).where(records.c.writer == self.writer)
-                .where(records.c.kind.in_(("start", "stop"))).order_by(records.c.seq.desc()).limit(1)
-            )).first()
+            last = (
+                await conn.execute(
+                    select(records.c.kind, records.c.at)
+                    .where(records.c.writer == self.writer)
+                    .where(records.c.kind.in_(("start", "stop")))
+                    .order_by(records.c.seq.desc())
+                    .limit(1)
+                )
+            ).first()
             if last is not None and last.kind == "start":
                 log.warning(
                     "access trail: the previous run of writer %r (started %s) ended without closing the trail; "
-                    "records of its last %.1f s batch window may be lost", self.writer, last.at, self.interval,
+                    "records of its last %.1f s batch window may be lost",
+                    self.writer,
+                    last.at,
+                    self.interval,
                 )
 
     async def _run(self) -> None:
@@ -284,9 +300,7 @@ class TrailWriter:
             return [r async for r in _records_about(conn, nik, None, None, limit)]
 
 
-async def _records_about(
-    conn: AsyncConnection, nik: str, start: str | None, end: str | None, limit: int | None
-) -> Any:
+async def _records_about(conn: AsyncConnection, nik: str, start: str | None, end: str | None, limit: int | None) -> Any:
     if not (nik.isascii() and nik.isdigit()):
         return  # a NIK is digits only; anything else would be a LIKE pattern
     query = select(records).where(records.c.niks.like(f'%"{nik}"%')).order_by(records.c.seq.desc())
@@ -341,11 +355,13 @@ async def _verify(conn: AsyncConnection, public_key: Ed25519PublicKey | None) ->
         seq = record["seq"]
         if seq != expected_seq:
             what = "missing (deleted)" if seq > expected_seq else "out of order"
-            return Verdict(False, count, 0, f"record {expected_seq} is {what}; the next one found is {seq}",
-                           expected_seq)
+            return Verdict(
+                False, count, 0, f"record {expected_seq} is {what}; the next one found is {seq}", expected_seq
+            )
         if record["prev_hash"] != prev:
-            return Verdict(False, count, 0, f"record {seq} does not follow record {seq - 1} (reordered or replaced)",
-                           seq)
+            return Verdict(
+                False, count, 0, f"record {seq} does not follow record {seq - 1} (reordered or replaced)", seq
+            )
         if record_hash(prev, record) != record["hash"]:
             return Verdict(False, count, 0, f"record {seq} was changed after it was written", seq)
         prev = record["hash"]
@@ -362,15 +378,24 @@ async def _verify(conn: AsyncConnection, public_key: Ed25519PublicKey | None) ->
             except (InvalidSignature, ValueError):
                 return Verdict(False, count, len(checks), f"checkpoint at {cp.seq} has a bad signature", cp.seq)
         if cp.seq > last:
-            return Verdict(False, count, len(checks),
-                           f"the trail ends at record {last} but a checkpoint covers record {cp.seq} (truncated)",
-                           last + 1)
+            return Verdict(
+                False,
+                count,
+                len(checks),
+                f"the trail ends at record {last} but a checkpoint covers record {cp.seq} (truncated)",
+                last + 1,
+            )
         if hashes.get(cp.seq) != cp.hash:
             return Verdict(False, count, len(checks), f"record {cp.seq} differs from its signed checkpoint", cp.seq)
     top = (await conn.execute(select(head).where(head.c.id == 1))).first()
     if top is not None and (top.seq != last or top.hash != prev):
-        return Verdict(False, count, len(checks),
-                       f"the trail ends at record {last} but its head says {top.seq} (truncated)", last + 1)
+        return Verdict(
+            False,
+            count,
+            len(checks),
+            f"the trail ends at record {last} but its head says {top.seq} (truncated)",
+            last + 1,
+        )
     return Verdict(True, count, len(checks))
 
 
