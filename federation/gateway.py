@@ -149,6 +149,10 @@ class TrailUnavailable(RequestError):
     always = True
 
 
+class IntrospectionDisabled(RequestError):
+    """`__schema` or `__type` asked of a gateway that does not answer introspection."""
+
+
 class PlanningFailed(RequestError):
     """A valid operation the gateway cannot plan: answered with `data: null`, not a client error."""
 
@@ -216,6 +220,8 @@ class Gateway:
         signer: Callable[[str, bytes, dict[str, str] | None], dict[str, str]] | None = None,
         trail: Any = None,
         require_purpose: bool = False,
+        mask_errors: bool = False,
+        introspection: bool = True,
         operation_limits: limits.OperationLimits | None = None,
         traffic: TrafficPolicy | None = None,
         client_factory: Callable[[dict[str, str]], SubgraphClient] | None = None,
@@ -236,6 +242,11 @@ class Gateway:
         self.trail = trail
         # A request reading personal fields must state its purpose (X-SPLP-Purpose).
         self.require_purpose = require_purpose
+        # Subgraph error messages become "Unexpected error" (codes kept) for principals
+        # without the debug scope, as Hive Router's masking; off in the library, on in `splp gateway`.
+        self.mask_errors = mask_errors
+        # `__schema` / `__type` answered; off in `splp gateway` unless configured (`__typename` always).
+        self.introspection = introspection
         self.limits = operation_limits or limits.OperationLimits()
         self.client_factory = client_factory
         self.traffic = traffic or TrafficPolicy(timeout=subgraph_timeout)
@@ -475,14 +486,21 @@ class Gateway:
             prepared = self.prepare(request, schema)
         if prepared.kind is OperationType.SUBSCRIPTION:
             # federation.subscriptions serves them; a plain request cannot carry a stream.
-            raise OperationNotChosen.of("Subscriptions are served over WebSocket (graphql-transport-ws) "
-                                        "or Server-Sent Events (POST with Accept: text/event-stream).")
+            raise OperationNotChosen.of(
+                "Subscriptions are served over WebSocket (graphql-transport-ws) "
+                "or Server-Sent Events (POST with Accept: text/event-stream)."
+            )
         coerced = self.coerce_variables(prepared, request, schema)
         try:
             operation, plan = self.plan_for(prepared, coerced, schema, principal)
         except PlanningFailed as e:
             # The request is valid; the gateway could not serve it: no data, not a client error.
             return {"data": None, "errors": e.errors}
+        if operation.introspection_fields and not self.introspection:
+            raise IntrospectionDisabled.of(
+                "GraphQL introspection is not allowed on this gateway, but the query asked for __schema or __type.",
+                "INTROSPECTION_DISABLED",
+            )
         guard = prepared.guards.get(operation)
         if guard is not None and guard.personal:
             self._admit_personal(request, prepared, principal)
@@ -519,6 +537,8 @@ class Gateway:
                         request, prepared, principal, sorted(returned.coordinates), sorted(returned.niks), outcome
                     )
                 )
+        if errors and self.mask_errors and DEBUG_SCOPE not in principal.scopes:
+            _mask(errors)
         data = Shaper(schema.supergraph.api_schema, operation, errors).shape(execution.data)
         response: dict[str, Any] = {"data": data}
         if errors:
@@ -583,6 +603,20 @@ class Gateway:
             execution.data.update(result.data)
         for error in result.errors or ():
             execution.errors.append(dict(error.formatted))
+
+
+DEBUG_SCOPE = "splp:debug"
+REDACTED_MESSAGE = "Unexpected error"
+UNMASKED_EXTENSIONS = ("code", "serviceName")
+
+
+def _mask(errors: list[dict[str, Any]]) -> None:
+    """Subgraph errors (those carrying `serviceName`) keep their path, code and service only."""
+    for error in errors:
+        extensions = error.get("extensions")
+        if isinstance(extensions, dict) and "serviceName" in extensions:
+            error["message"] = REDACTED_MESSAGE
+            error["extensions"] = {k: extensions[k] for k in UNMASKED_EXTENSIONS if k in extensions}
 
 
 def _error(error: GraphQLError, code: str) -> dict[str, Any]:

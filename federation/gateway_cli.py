@@ -93,6 +93,11 @@ def add_commands(subparsers: Any) -> None:
         help="`kid:secret` lines; the first signs every subgraph request (default: $SPLP_SIGNING_KEYS_FILE "
         "or $SPLP_SIGNING_KEYS)",
     )
+    auth.add_argument("--introspection", action="store_true",
+                      help="answer __schema/__type queries (off by default; GraphiQL's docs need it)")
+    auth.add_argument("--expose-subgraph-errors", action="store_true",
+                      help="send subgraph error messages to every client (default: only to tokens with the "
+                      "splp:debug scope; others get 'Unexpected error' with the code)")
     trail = gateway.add_argument_group("access trail", "one hash-chained record per personal-data request")
     trail.add_argument("--trail-database", metavar="URL", help="postgresql://… or sqlite:///… (enables the trail)")
     trail.add_argument("--trail-key", metavar="FILE", help="Ed25519 private key signing the trail's checkpoints")
@@ -109,6 +114,9 @@ def add_commands(subparsers: Any) -> None:
     plan.add_argument("query_file")
     plan.add_argument("--operation-name")
     plan.add_argument("--variables", help="JSON object of variables (they decide @skip/@include)")
+    plan.add_argument(
+        "--json", action="store_true", help="print the plan as data, in the shape of Apollo's QueryPlan JSON"
+    )
     plan.set_defaults(func=run_plan)
 
 
@@ -133,7 +141,7 @@ def run_plan(args: argparse.Namespace) -> int:
         for error in e.errors:
             print(f"error: {error['message']}", file=sys.stderr)
         return 1
-    print(plan.print())
+    print(json.dumps(plan.to_json(), indent=2) if args.json else plan.print())
     return 0
 
 
@@ -255,6 +263,8 @@ def gateway_app(supergraph: Supergraph, config: dict[str, Any]) -> tuple[Gateway
         trail=_trail(config),
         # with registered clients, every personal-data request states a purpose they allow
         require_purpose=authenticator is not None and authenticator.clients is not None,
+        mask_errors=not config.get("expose_subgraph_errors", False),
+        introspection=bool(config.get("introspection", False)),
         operation_limits=splp_config.operation_limits(settings),
         traffic=splp_config.traffic_policy(settings, subgraph_timeout),
         **{k: limits[k] for k in ("cache_bytes", "persisted_bytes") if k in limits},
@@ -347,6 +357,8 @@ def run_gateway(args: argparse.Namespace) -> int:
         "trail_database": args.trail_database,
         "trail_key": args.trail_key,
         "trail_fail_open": args.trail_fail_open,
+        "introspection": args.introspection,
+        "expose_subgraph_errors": args.expose_subgraph_errors,
     }
     if args.registry:
         from federation.registry.gateway_app import run_registry_gateway

@@ -8,12 +8,15 @@ raises anything else. Identical concurrent requests to the same subgraph share o
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from typing import Any
 
 import orjson
 
 from federation.executor.http11 import HTTPError, Pool
+
+log = logging.getLogger("splp.executor")
 
 JSON_CONTENT_TYPES = ("application/json", "application/graphql-response+json")
 
@@ -108,13 +111,15 @@ def _parse_response(service: str, status: int, raw: bytes) -> dict[str, Any]:
         parsed = orjson.loads(raw)
     except orjson.JSONDecodeError:
         if status >= 400:
-            raise FetchError(service, f"{status}: {_snippet(raw)}") from None
-        raise FetchError(
-            service, f"the response is not JSON: {_snippet(raw)}", "SUBREQUEST_MALFORMED_RESPONSE"
-        ) from None
+            _log_body(service, status, raw)
+            raise FetchError(service, f"{status}") from None
+        # The body is logged, never forwarded: an error page may hold stack traces or SQL.
+        _log_body(service, status, raw)
+        raise FetchError(service, "the response is not JSON", "SUBREQUEST_MALFORMED_RESPONSE") from None
     if not isinstance(parsed, dict) or ("data" not in parsed and "errors" not in parsed):
         if status >= 400:
-            raise FetchError(service, f"{status}: {_snippet(raw)}")
+            _log_body(service, status, raw)
+            raise FetchError(service, f"{status}")
         raise FetchError(
             service, "the response is not a GraphQL response (no data, no errors)", "SUBREQUEST_MALFORMED_RESPONSE"
         )
@@ -122,6 +127,10 @@ def _parse_response(service: str, status: int, raw: bytes) -> dict[str, Any]:
     if status >= 400 and not parsed.get("errors"):
         raise FetchError(service, f"{status}")
     return parsed
+
+
+def _log_body(service: str, status: int, raw: bytes) -> None:
+    log.warning("subgraph %s answered %d, not a GraphQL response: %s", service, status, _snippet(raw))
 
 
 def _snippet(raw: bytes, limit: int = 200) -> str:

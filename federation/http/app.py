@@ -45,6 +45,7 @@ ASSETS = {
     "graphiql.min.css": "text/css",
     "react.production.min.js": "text/javascript",
     "react-dom.production.min.js": "text/javascript",
+    "roles.js": "text/javascript",  # the demo's role picker (federation.security.demo)
 }
 
 
@@ -450,19 +451,19 @@ GRAPHIQL_HTML = """<!doctype html>
 <meta charset="utf-8">
 <title>SPLP GraphiQL</title>
 <link rel="stylesheet" href="/graphiql/assets/graphiql.min.css">
-<style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
+<style>
+body { margin: 0; height: 100vh; display: flex; flex-direction: column; } #graphiql { flex: 1; min-height: 0; }
+#splp-roles { display: none; gap: .5em; padding: .4em .8em; font: 14px sans-serif; align-items: center; }
+</style>
 </head>
 <body>
+<div id="splp-roles">Role: <select id="splp-role"></select>
+<input id="splp-nik" placeholder="NIK" size="18"> <select id="splp-opd"></select></div>
 <div id="graphiql">Loading GraphiQL…</div>
 <script src="/graphiql/assets/react.production.min.js"></script>
 <script src="/graphiql/assets/react-dom.production.min.js"></script>
 <script src="/graphiql/assets/graphiql.min.js"></script>
-<script>
-  const fetcher = GraphiQL.createFetcher({ url: window.location.pathname });
-  ReactDOM.createRoot(document.getElementById('graphiql')).render(
-    React.createElement(GraphiQL, { fetcher, defaultEditorToolsVisibility: true })
-  );
-</script>
+<script src="/graphiql/assets/roles.js"></script>
 </body>
 </html>
 """

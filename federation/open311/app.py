@@ -55,13 +55,26 @@ LIST: Final = f"""query($kategori: KategoriAduan, $terbuka: Boolean, $dari: Wakt
 ONE: Final = f"query($nomor: String!) {{ aduan(nomor: $nomor) {{ {FIELDS} rahasia }} }}"
 FILE: Final = "mutation($a: AduanBaru!) { ajukanAduan(aduan: $a) { nomor batasWaktu } }"
 ATTRIBUTES: Final = [
-    {"variable": True, "code": "rahasia", "datatype": "singlevaluelist", "required": False,
-     "datatype_description": "Laporan rahasia: identitas pelapor hanya untuk meja aduan", "order": 1,
-     "description": "Rahasiakan identitas saya", "values": [{"key": "true", "name": "Ya"},
-                                                            {"key": "false", "name": "Tidak"}]},
-    {"variable": True, "code": "kode_kelurahan", "datatype": "string", "required": False,
-     "datatype_description": "Kode kelurahan Kemendagri, mis. 73.71.13.1010", "order": 2,
-     "description": "Kelurahan", "values": []},
+    {
+        "variable": True,
+        "code": "rahasia",
+        "datatype": "singlevaluelist",
+        "required": False,
+        "datatype_description": "Laporan rahasia: identitas pelapor hanya untuk meja aduan",
+        "order": 1,
+        "description": "Rahasiakan identitas saya",
+        "values": [{"key": "true", "name": "Ya"}, {"key": "false", "name": "Tidak"}],
+    },
+    {
+        "variable": True,
+        "code": "kode_kelurahan",
+        "datatype": "string",
+        "required": False,
+        "datatype_description": "Kode kelurahan Kemendagri, mis. 73.71.13.1010",
+        "order": 2,
+        "description": "Kelurahan",
+        "values": [],
+    },
 ]
 
 
@@ -110,12 +123,23 @@ def _reply(kind: str, root: str, item: str, rows: list[dict[str, Any]], status: 
 def _request(row: dict[str, Any]) -> dict[str, Any]:
     code = row["kategori"]
     return {
-        "service_request_id": row["nomor"], "status": "closed" if row["status"] in CLOSED else "open",
-        "status_notes": row["alasanPenolakan"], "service_name": SERVICES.get(code, (code,))[0], "service_code": code,
-        "description": row["deskripsi"], "agency_responsible": row["opdTujuan"], "service_notice": None,
-        "requested_datetime": row["diterima"], "updated_datetime": row["diperbarui"],
-        "expected_datetime": row["batasWaktu"], "address": row["lokasi"], "address_id": None,
-        "zipcode": None, "lat": row["lintang"], "long": row["bujur"], "media_url": row["fotoUrl"],
+        "service_request_id": row["nomor"],
+        "status": "closed" if row["status"] in CLOSED else "open",
+        "status_notes": row["alasanPenolakan"],
+        "service_name": SERVICES.get(code, (code,))[0],
+        "service_code": code,
+        "description": row["deskripsi"],
+        "agency_responsible": row["opdTujuan"],
+        "service_notice": None,
+        "requested_datetime": row["diterima"],
+        "updated_datetime": row["diperbarui"],
+        "expected_datetime": row["batasWaktu"],
+        "address": row["lokasi"],
+        "address_id": None,
+        "zipcode": None,
+        "lat": row["lintang"],
+        "long": row["bujur"],
+        "media_url": row["fotoUrl"],
     }
 
 
@@ -149,9 +173,18 @@ def open311_app(gateway: Gateway) -> Starlette:
 
     async def services(request: Request) -> Response:
         _, kind = _format(request.path_params["name"])
-        rows = [{"service_code": code, "service_name": name, "description": about, "metadata": True,
-                 "type": "realtime", "keywords": code.lower().replace("_", ","), "group": group}
-                for code, (name, about, group) in SERVICES.items()]
+        rows = [
+            {
+                "service_code": code,
+                "service_name": name,
+                "description": about,
+                "metadata": True,
+                "type": "realtime",
+                "keywords": code.lower().replace("_", ","),
+                "group": group,
+            }
+            for code, (name, about, group) in SERVICES.items()
+        ]
         return _reply(kind, "services", "service", rows)
 
     async def service(request: Request) -> Response:
@@ -180,11 +213,18 @@ def open311_app(gateway: Gateway) -> Starlette:
         status = params.get("status")
         if status not in (None, "open", "closed"):
             raise Open311Error(400, "status is open or closed")
-        data = await run(LIST, {
-            "kategori": code, "terbuka": None if status is None else status == "open",
-            "dari": _date(params.get("start_date"), "start_date"), "sampai": _date(params.get("end_date"), "end_date"),
-            "first": MAX_PAGE, "after": None,
-        }, request)
+        data = await run(
+            LIST,
+            {
+                "kategori": code,
+                "terbuka": None if status is None else status == "open",
+                "dari": _date(params.get("start_date"), "start_date"),
+                "sampai": _date(params.get("end_date"), "end_date"),
+                "first": MAX_PAGE,
+                "after": None,
+            },
+            request,
+        )
         rows = [_request(r) for r in data["aduanPublik"]["nodes"]]
         return _reply(kind, "service_requests", "request", rows)
 
@@ -202,7 +242,7 @@ def open311_app(gateway: Gateway) -> Starlette:
         code = form.get("service_code")
         if code not in SERVICES:
             raise Open311Error(400, "service_code is required and must be one of services.json")
-        attributes = {k[len("attribute["):-1]: v for k, v in form.items() if k.startswith("attribute[")}
+        attributes = {k[len("attribute[") : -1]: v for k, v in form.items() if k.startswith("attribute[")}
         try:
             lat = float(form["lat"]) if form.get("lat") else None
             lon = float(form["long"]) if form.get("long") else None
@@ -212,8 +252,12 @@ def open311_app(gateway: Gateway) -> Starlette:
         if address is None:
             raise Open311Error(400, "a location is required: lat & long or address_string")
         new: dict[str, Any] = {
-            "kategori": code, "lokasi": address, "deskripsi": form.get("description") or SERVICES[code][0],
-            "lintang": lat, "bujur": lon, "rahasia": attributes.get("rahasia") == "true",
+            "kategori": code,
+            "lokasi": address,
+            "deskripsi": form.get("description") or SERVICES[code][0],
+            "lintang": lat,
+            "bujur": lon,
+            "rahasia": attributes.get("rahasia") == "true",
         }
         if form.get("media_url"):
             new["fotoUrl"] = form["media_url"]
@@ -223,8 +267,11 @@ def open311_app(gateway: Gateway) -> Starlette:
             new["teleponPelapor"] = form["phone"]
         data = await run(FILE, {"a": new}, request)
         filed = data["ajukanAduan"]
-        row = {"service_request_id": filed["nomor"], "service_notice": f"Tenggat verifikasi {filed['batasWaktu']}",
-               "account_id": None}
+        row = {
+            "service_request_id": filed["nomor"],
+            "service_notice": f"Tenggat verifikasi {filed['batasWaktu']}",
+            "account_id": None,
+        }
         return _reply(kind, "service_requests", "request", [row], 201)
 
     async def failed(request: Request, error: Exception) -> Response:
@@ -240,8 +287,11 @@ def open311_app(gateway: Gateway) -> Starlette:
             return await requests(request)
         raise Open311Error(404, "GeoReport v2 serves services and requests")
 
-    return Starlette(routes=[
-        Route("/{name:str}", top, methods=["GET", "POST"]),
-        Route("/services/{name:str}", service, methods=["GET"]),
-        Route("/requests/{name:str}", one, methods=["GET"]),
-    ], exception_handlers={Open311Error: failed})
+    return Starlette(
+        routes=[
+            Route("/{name:str}", top, methods=["GET", "POST"]),
+            Route("/services/{name:str}", service, methods=["GET"]),
+            Route("/requests/{name:str}", one, methods=["GET"]),
+        ],
+        exception_handlers={Open311Error: failed},
+    )

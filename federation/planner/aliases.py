@@ -8,9 +8,9 @@ types (`@join__field(type:)`) may differ. The planner then sends the field under
 (`id__alias_0: id`, as Apollo does) and the executor renames it back (`Rename`) before the
 answer is merged, so nothing downstream sees the alias.
 
-Every occurrence of a key whose type is not the first type seen for that key in the fetch
-is aliased, at any depth: the subselections of same-key fields are merged by validation
-too, so a decision per selection set would not be enough.
+The fields validation merges are those of one selection set and its fragments, and, below
+them, the sub-selections of same-key fields taken together; within those, a field whose
+shape differs from the first one's is aliased, with one alias per (key, shape).
 """
 
 from __future__ import annotations
@@ -66,17 +66,57 @@ def _combine(a: object, b: object) -> object:
 
 def alias_conflicts(supergraph: Supergraph, graph: str, selection: SubSelection, parent_type: str) -> Rename | None:
     """Alias the fields of `selection` (sent to `graph`, on `parent_type`) whose response key
-    has another type elsewhere in it. Returns how to rename the answer back, or None when
-    nothing needed an alias."""
-    seen: dict[str, set[str]] = {}
-    _collect(supergraph, graph, selection, parent_type, seen)
-    conflicting = {key: types for key, types in seen.items() if len(types) > 1}
-    if not conflicting:
+    has another shape among the fields validation merges with it. Returns how to rename the
+    answer back, or None when nothing needed an alias."""
+    aliased: dict[int, str] = {}  # id of a SubField -> its alias
+    _find(supergraph, graph, [(selection, parent_type)], aliased, {})
+    if not aliased:
         return None
-    first: dict[str, str] = {}
-    _first_types(supergraph, graph, selection, parent_type, first)
-    aliases: dict[tuple[str, str], str] = {}
-    return _rewrite(supergraph, graph, selection, parent_type, conflicting, first, aliases)
+    return _rewrite(supergraph, graph, selection, parent_type, aliased)
+
+
+def _merged_fields(
+    selections: list[tuple[SubSelection, str]],
+) -> dict[str, list[tuple[SubField, str]]]:
+    """The fields validation merges (FieldsInSetCanMerge), by response key: those of the
+    selection sets and of their fragments, each with its parent type."""
+    result: dict[str, list[tuple[SubField, str]]] = {}
+    stack = list(selections)
+    while stack:
+        selection, parent_type = stack.pop(0)
+        for key, f in selection.fields.items():
+            result.setdefault(key, []).append((f, parent_type))
+        stack.extend((sub, condition) for condition, sub in selection.fragments.items())
+    return result
+
+
+def _find(
+    supergraph: Supergraph,
+    graph: str,
+    selections: list[tuple[SubSelection, str]],
+    aliased: dict[int, str],
+    names: dict[tuple[str, str], str],
+) -> None:
+    for key, fields in _merged_fields(selections).items():
+        first: str | None = None
+        below: list[tuple[SubSelection, str]] = []
+        for f, parent_type in fields:
+            typed = _field_type(supergraph, graph, parent_type, f)
+            if typed is None:
+                continue
+            if first is None:
+                first = typed[0]
+            elif typed[0] != first:
+                aliased[id(f)] = names.get((key, typed[0])) or names.setdefault(
+                    (key, typed[0]), f"{key}__alias_{len(names)}"
+                )
+                if f.selection is not None:
+                    _find(supergraph, graph, [(f.selection, typed[1])], aliased, names)
+                continue
+            if f.selection is not None:
+                below.append((f.selection, typed[1]))
+        if below:
+            _find(supergraph, graph, below, aliased, names)
 
 
 def _field_type(supergraph: Supergraph, graph: str, parent_type: str, f: SubField) -> tuple[str, str] | None:
@@ -103,62 +143,26 @@ def _field_type(supergraph: Supergraph, graph: str, parent_type: str, f: SubFiel
     return printed, named
 
 
-def _collect(
-    supergraph: Supergraph, graph: str, selection: SubSelection, parent_type: str, seen: dict[str, set[str]]
-) -> None:
-    for key, f in selection.fields.items():
-        typed = _field_type(supergraph, graph, parent_type, f)
-        if typed is None:
-            continue
-        seen.setdefault(key, set()).add(typed[0])
-        if f.selection is not None:
-            _collect(supergraph, graph, f.selection, typed[1], seen)
-    for condition, sub in selection.fragments.items():
-        _collect(supergraph, graph, sub, condition, seen)
-
-
-def _first_types(
-    supergraph: Supergraph, graph: str, selection: SubSelection, parent_type: str, first: dict[str, str]
-) -> None:
-    for key, f in selection.fields.items():
-        typed = _field_type(supergraph, graph, parent_type, f)
-        if typed is None:
-            continue
-        first.setdefault(key, typed[0])
-        if f.selection is not None:
-            _first_types(supergraph, graph, f.selection, typed[1], first)
-    for condition, sub in selection.fragments.items():
-        _first_types(supergraph, graph, sub, condition, first)
-
-
 def _rewrite(
-    supergraph: Supergraph,
-    graph: str,
-    selection: SubSelection,
-    parent_type: str,
-    conflicting: dict[str, set[str]],
-    first: dict[str, str],
-    aliases: dict[tuple[str, str], str],
+    supergraph: Supergraph, graph: str, selection: SubSelection, parent_type: str, aliased: dict[int, str]
 ) -> Rename | None:
     rename = Rename()
     fields: dict[str, SubField] = {}
     for key, f in selection.fields.items():
-        typed = _field_type(supergraph, graph, parent_type, f)
         below = None
-        if typed is not None and f.selection is not None:
-            below = _rewrite(supergraph, graph, f.selection, typed[1], conflicting, first, aliases)
-        fetched = key
-        if typed is not None and key in conflicting and typed[0] != first[key]:
-            fetched = aliases.get((key, typed[0])) or aliases.setdefault(
-                (key, typed[0]), f"{key}__alias_{len(aliases)}"
-            )
+        if f.selection is not None:
+            typed = _field_type(supergraph, graph, parent_type, f)
+            named = typed[1] if typed is not None else parent_type
+            below = _rewrite(supergraph, graph, f.selection, named, aliased)
+        fetched = aliased.get(id(f), key)
+        if fetched != key:
             f.alias = fetched
         fields[fetched] = f
         if fetched != key or below is not None:
             rename.fields[fetched] = (key, below)
     selection.fields = fields
     for condition, sub in selection.fragments.items():
-        below = _rewrite(supergraph, graph, sub, condition, conflicting, first, aliases)
+        below = _rewrite(supergraph, graph, sub, condition, aliased)
         if below is not None:
             rename.fragments[condition] = below
     return rename if rename.fields or rename.fragments else None

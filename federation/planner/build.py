@@ -92,6 +92,8 @@ class _Planner:
         self.anchors: dict[int, Anchor] = {}  # by id of a SubSelection
         self.root_groups: dict[str, FetchGroup] = {}  # of a query, by subgraph
         self.argument_aliases: dict[tuple[str, str], str] = {}  # (field, printed arguments) -> alias
+        # id of the selection of a shared abstract field -> the object types all its subgraphs return
+        self.shared_members: dict[int, set[str]] = {}
 
     def internal_key(self, field_name: str) -> str:
         """The response key of a field the plan needs but the client may not have asked for.
@@ -225,6 +227,13 @@ class _Planner:
             return
         condition = fragment.type_condition
         types = self.supergraph.types
+        shared = self.shared_members.get(id(sub))
+        if shared is not None and types[condition].kind == "object" and condition not in shared:
+            # Apollo's reading of a union (or interface) field shared by subgraphs that know
+            # different members: only the members every one of them returns are selected; an
+            # object of another member keeps its __typename and its fields are null. The
+            # public audit (partial-union-complex) follows it, so do we.
+            return
         if condition != parent_type and self.supergraph.is_interface_object(parent_type, group.graph):
             # Implementations are unknown here: read the fragment where the interface is owned.
             owner, owner_sub = self.enter_interface_owner(group, sub, parent_type, path)
@@ -390,6 +399,13 @@ class _Planner:
         self.anchor_child(sub, sub_field.selection, group, f, child_path)
         child_type = self.supergraph.types[f.type_name]
         if child_type.kind != "object":
+            graphs = self.reaching_graphs(group, sub, parent_type, f)
+            if len(graphs) > 1:
+                members = [set(self.supergraph.possible_types_in_graph(f.type_name, g)) for g in graphs]
+                common = set.intersection(*members)
+                if any(m != common for m in members):
+                    self.shared_members[id(sub_field.selection)] = common
+        if child_type.kind != "object":
             # Shaping an abstract position needs the runtime type. A subgraph seeing the
             # interface as an @interfaceObject answers the interface's name, which is enough
             # unless the client asks for the concrete type.
@@ -409,6 +425,21 @@ class _Planner:
             if named in self.supergraph.types and named != own_type:
                 own_type = named
         self.plan_selections(group, sub_field.selection, own_type, f.selections, child_path, child_provided)
+
+    def reaching_graphs(self, group: FetchGroup, sub: SubSelection, parent_type: str, f: FieldSelection) -> list[str]:
+        """The subgraphs that could answer `f` at this position: this one, and those resolving
+        the chain of fields from the entity (or root) above, which can be entered there."""
+        graphs = self.supergraph.field_graphs(parent_type, f.name, self.labels)
+        anchor = self.anchors.get(id(sub))
+        result = []
+        for graph in graphs:
+            if graph == group.graph or (
+                anchor is not None
+                and self.chain_resolvable(graph, anchor.below(f))
+                and (anchor.is_root or self.keys_into(graph, anchor.entity_type))
+            ):
+                result.append(graph)
+        return result
 
     def is_entity(self, type_name: str) -> bool:
         return any(jt.keys for jt in self.supergraph.types[type_name].graphs.values())
@@ -588,14 +619,37 @@ class _Planner:
             for sel in k.selection.selections
             if isinstance(sel, FieldNode)
         }
-        for sel in key.selection.selections:
+        return self.fields_fetchable(graph, type_name, key.selection, own_keys, provided)
+
+    def fields_fetchable(
+        self,
+        graph: str,
+        type_name: str,
+        selection_set: SelectionSetNode,
+        own_keys: set[str],
+        provided: SelectionSetNode | None,
+    ) -> bool:
+        for sel in selection_set.selections:
             if not isinstance(sel, FieldNode):
                 return False
             name = sel.name.value
-            if name in own_keys and not self.is_external(graph, type_name, name):
-                continue
-            if not self.can_resolve(graph, type_name, name, provided):
+            if not (name in own_keys and not self.is_external(graph, type_name, name)) and not self.can_resolve(
+                graph, type_name, name, provided
+            ):
                 return False
+            if sel.selection_set is not None:
+                sfield = self.supergraph.types[type_name].fields.get(name)
+                if sfield is None:
+                    return False
+                child = self.provided_child(provided, type_name, name) if provided is not None else None
+                if not self.fields_fetchable(
+                    graph,
+                    sfield.type_name,
+                    sel.selection_set,
+                    set(),
+                    child if isinstance(child, SelectionSetNode) else None,
+                ):
+                    return False
         return True
 
     def route(self, from_graph: str, parent_type: str, field_name: str) -> list[Jump]:
@@ -679,6 +733,8 @@ class _Planner:
             try:
                 hops = self.route(group.graph, parent_type, f.name)
             except PlanningError:
+                if self.plan_key_as_plan(group, sub, parent_type, f, path):
+                    return
                 anchor = self.anchors.get(id(sub))
                 if anchor is None or not self.plan_from_anchor(anchor, parent_type, f, path):
                     raise
@@ -697,6 +753,62 @@ class _Planner:
             )
         self.add_local(target, target_sub, parent_type, f, path, None)
 
+    def plan_key_as_plan(
+        self, group: FetchGroup, sub: SubSelection, parent_type: str, f: FieldSelection, path: tuple[str, ...]
+    ) -> bool:
+        """Enter a subgraph resolving `f` by a key whose fields no one subgraph returns here:
+        the key is then a condition planned like a @requires (each field from here, or by one
+        key jump from here), and the entity fetch waits for those fetches."""
+        for graph in self.supergraph.field_graphs(parent_type, f.name, self.labels):
+            if graph == group.graph or self.requires_of(graph, parent_type, f.name) is not None:
+                continue
+            for key, entity_type in self.keys_into(graph, parent_type):
+                if not self.key_plannable(group.graph, parent_type, key.selection):
+                    continue
+                sub.add_field("__typename", None, "", False)
+                touched: set[int] = set()
+                self.touch_stack.append(touched)
+                try:
+                    selections = self.internal_selections(parent_type, key.selection)
+                    self.plan_selections(group, sub, parent_type, selections, path, None)
+                finally:
+                    self.touch_stack.pop()
+                variant = 0
+                while True:
+                    target, target_sub = self.entity_group(
+                        group, sub, entity_type, graph, key, path, None, variant, read_key=False
+                    )
+                    if not self.would_cycle(target, touched):
+                        break
+                    variant += 1
+                touched.discard(target.id)
+                target.depends_on.update(touched)
+                assert target.requires is not None
+                _add_read_fields(target.requires, key.selection, self.required_key)
+                self.add_local(target, target_sub, parent_type, f, path, None)
+                return True
+        return False
+
+    def key_plannable(self, graph: str, type_name: str, selection_set: SelectionSetNode) -> bool:
+        """Whether every field of a key can be fetched from `graph` at `type_name`: resolved
+        there, or by one key jump from there; sub-selections likewise."""
+        for node in selection_set.selections:
+            if not isinstance(node, FieldNode):
+                return False
+            name = node.name.value
+            sfield = self.supergraph.types[type_name].fields.get(name)
+            if sfield is None:
+                return False
+            if self.can_resolve(graph, type_name, name, None):
+                if node.selection_set is not None and not self.key_plannable(
+                    graph, sfield.type_name, node.selection_set
+                ):
+                    return False
+                continue
+            if node.selection_set is not None or not self.jump_targets(graph, type_name, name):
+                return False
+        return True
+
     def entity_group(
         self,
         source: FetchGroup,
@@ -707,6 +819,7 @@ class _Planner:
         path: tuple[str, ...],
         only_type: str | None = None,
         variant: int = 0,
+        read_key: bool = True,
     ) -> tuple[FetchGroup, SubSelection]:
         """The fetch into `graph` at `path` entered from `source` (made on first use).
 
@@ -733,7 +846,8 @@ class _Planner:
                 group, group.selection, entity_type, path, parent=self.anchors.get(id(source_sub))
             )
         assert group.requires is not None
-        self.add_internal_fields(source_sub, group.requires, key.selection)
+        if read_key:
+            self.add_internal_fields(source_sub, group.requires, key.selection)
         return group, group.selection
 
     def add_internal_fields(

@@ -38,6 +38,9 @@ def _always(principal: Principal) -> bool:
     return True
 
 
+SCOPE_PREFIX = "scope:"
+
+
 @dataclass(frozen=True)
 class EntityRule:
     check: EntityPolicy
@@ -77,13 +80,15 @@ class PolicyRegistry:
         return frozenset(name for name, rule in self.entities.items() if _safe(rule.possible, principal))
 
     def _free(self, name: str) -> None:
+        if name.startswith(SCOPE_PREFIX):
+            raise ValueError(f"policy names starting with {SCOPE_PREFIX!r} are the built-in scope policies")
         if name in self.requests or (name in self.entities and name != "self"):
             raise ValueError(f"a policy named {name!r} is already registered")
         self.entities.pop(name, None)
 
     def granted(self, principal: Principal) -> frozenset[str]:
         """The request policies `principal` meets. A policy that raises is not met (fail closed)."""
-        found = set()
+        found = {f"{SCOPE_PREFIX}{scope}" for scope in principal.scopes}
         for name, check in self.requests.items():
             try:
                 if check(principal):

@@ -70,8 +70,12 @@ def _split(plan: QueryPlan) -> tuple[Fetch, list[PlanNode]]:
     node = plan.node
     if isinstance(node, Fetch) and node.requires is None:
         return node, []
-    if isinstance(node, Sequence) and node.nodes and isinstance(node.nodes[0], Fetch) \
-            and node.nodes[0].requires is None:
+    if (
+        isinstance(node, Sequence)
+        and node.nodes
+        and isinstance(node.nodes[0], Fetch)
+        and node.nodes[0].requires is None
+    ):
         return node.nodes[0], list(node.nodes[1:])
     raise PlanningFailed.of("This subscription cannot be planned as one subgraph's stream.", "QUERY_PLANNING_FAILED")
 
@@ -117,8 +121,9 @@ class Subscriptions:
         signer = schema.client.signer
         if isinstance(signer, RequestSigner):
             # The upgrade is a GET with no body: signed as such, principal included.
-            headers[SIGNATURE] = sign(signer.kid, signer.key, "GET", signer.path_of(url), b"",
-                                      headers.get(PRINCIPAL_HEADER, ""))
+            headers[SIGNATURE] = sign(
+                signer.kid, signer.key, "GET", signer.path_of(url), b"", headers.get(PRINCIPAL_HEADER, "")
+            )
         return headers
 
     async def results(self, request: GraphQLRequest, client: str) -> AsyncIterator[dict[str, Any]]:
@@ -168,8 +173,10 @@ class Subscriptions:
                     if isinstance(replanned, dict):
                         yield replanned
                         return
-                    if (replanned.root.service, replanned.root.operation) != (planned.root.service,
-                                                                               planned.root.operation):
+                    if (replanned.root.service, replanned.root.operation) != (
+                        planned.root.service,
+                        planned.root.operation,
+                    ):
                         pending.cancel()
                         with contextlib.suppress(BaseException):
                             await pending
@@ -212,13 +219,20 @@ class Subscriptions:
             return await self._plan(request, self.gateway.current)
         except RequestError as e:
             reason = "; ".join(str(err.get("message")) for err in e.errors)
-            return {"errors": [{"message": "The supergraph was reloaded and no longer serves this subscription: "
-                                           f"{reason}", "extensions": {"code": "SUBSCRIPTION_ENDED_BY_RELOAD"}}]}
+            return {
+                "errors": [
+                    {
+                        "message": f"The supergraph was reloaded and no longer serves this subscription: {reason}",
+                        "extensions": {"code": "SUBSCRIPTION_ENDED_BY_RELOAD"},
+                    }
+                ]
+            }
 
     async def _complete(self, request: GraphQLRequest, planned: _Planned, payload: dict[str, Any]) -> dict[str, Any]:
         schema = planned.schema
-        execution = Execution(schema.supergraph, schema.client, request.variables or {},
-                              headers=self._headers(request) or None)
+        execution = Execution(
+            schema.supergraph, schema.client, request.variables or {}, headers=self._headers(request) or None
+        )
         data = payload.get("data")
         if isinstance(data, dict):
             merge(execution.data, data)
@@ -229,7 +243,8 @@ class Subscriptions:
             await execution.run_node(node)
         errors = execution.errors
         shaped = Shaper(schema.supergraph.api_schema, planned.operation, errors).shape(
-            execution.data if isinstance(data, dict) else None)
+            execution.data if isinstance(data, dict) else None
+        )
         result: dict[str, Any] = {"data": shaped}
         if errors:
             result["errors"] = errors
@@ -243,5 +258,11 @@ def _with_service(error: dict[str, Any], service: str) -> dict[str, Any]:
 
 
 def _upstream_error(service: str, reason: str) -> dict[str, Any]:
-    return {"errors": [{"message": f"The subscription's subgraph '{service}' is unavailable: {reason}",
-                        "extensions": {"code": "SUBREQUEST_HTTP_ERROR", "serviceName": service}}]}
+    return {
+        "errors": [
+            {
+                "message": f"The subscription's subgraph '{service}' is unavailable: {reason}",
+                "extensions": {"code": "SUBREQUEST_HTTP_ERROR", "serviceName": service},
+            }
+        ]
+    }

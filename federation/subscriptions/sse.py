@@ -77,10 +77,17 @@ class EventStream:
         except RequestError as e:
             await _reply(send, e.status, {"errors": e.errors})
             return
-        await send({"type": "http.response.start", "status": 200, "headers": [
-            (b"content-type", b"text/event-stream; charset=utf-8"), (b"cache-control", b"no-cache"),
-            (b"x-accel-buffering", b"no"),
-        ]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-type", b"text/event-stream; charset=utf-8"),
+                    (b"cache-control", b"no-cache"),
+                    (b"x-accel-buffering", b"no"),
+                ],
+            }
+        )
         disconnected = asyncio.Event()
 
         async def watch() -> None:
@@ -111,8 +118,9 @@ class EventStream:
             while True:
                 step = asyncio.ensure_future(results.__anext__())
                 while True:
-                    done, _ = await asyncio.wait({step, ended}, timeout=self.keep_alive,
-                                                 return_when=asyncio.FIRST_COMPLETED)
+                    done, _ = await asyncio.wait(
+                        {step, ended}, timeout=self.keep_alive, return_when=asyncio.FIRST_COMPLETED
+                    )
                     if ended in done:
                         step.cancel()
                         with contextlib.suppress(BaseException):
@@ -141,20 +149,35 @@ def _read(body: bytes, headers: dict[str, str]) -> GraphQLRequest:
     name, extensions = params.get("operationName"), params.get("extensions")
     if not isinstance(query, str) or not query.strip():
         raise ValueError("A GraphQL request must have a `query` string.")
-    if not isinstance(variables, dict | None) or not isinstance(name, str | None) \
-            or not isinstance(extensions, dict | None):
+    if (
+        not isinstance(variables, dict | None)
+        or not isinstance(name, str | None)
+        or not isinstance(extensions, dict | None)
+    ):
         raise ValueError("`variables` and `extensions` must be objects, `operationName` a string.")
-    return GraphQLRequest(query=query, operation_name=name, variables=variables, extensions=extensions,
-                          headers=headers)
+    return GraphQLRequest(query=query, operation_name=name, variables=variables, extensions=extensions, headers=headers)
 
 
 async def _event(send: Send, event: str, data: dict[str, Any]) -> None:
-    await send({"type": "http.response.body", "body": b"event: " + event.encode() + b"\ndata: "
-                + orjson.dumps(data) + b"\n\n", "more_body": True})
+    await send(
+        {
+            "type": "http.response.body",
+            "body": b"event: " + event.encode() + b"\ndata: " + orjson.dumps(data) + b"\n\n",
+            "more_body": True,
+        }
+    )
 
 
 async def _reply(send: Send, status: int, body: dict[str, Any]) -> None:
     payload = orjson.dumps(body)
-    await send({"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(payload)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json; charset=utf-8"),
+                (b"content-length", str(len(payload)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": payload})

@@ -20,17 +20,18 @@ class UpstreamError(Exception):
 
 def websocket_url(http_url: str) -> str:
     if http_url.startswith("https://"):
-        return "wss://" + http_url[len("https://"):]
+        return "wss://" + http_url[len("https://") :]
     if http_url.startswith("http://"):
-        return "ws://" + http_url[len("http://"):]
+        return "ws://" + http_url[len("http://") :]
     return http_url
 
 
 class Upstream:
     """One subscription on one subgraph connection: `events()` yields each `next` payload."""
 
-    def __init__(self, url: str, query: str, variables: dict[str, Any], headers: dict[str, str],
-                 timeout: float = 10.0) -> None:
+    def __init__(
+        self, url: str, query: str, variables: dict[str, Any], headers: dict[str, str], timeout: float = 10.0
+    ) -> None:
         self.url = websocket_url(url)
         self.query = query
         self.variables = variables
@@ -40,10 +41,17 @@ class Upstream:
 
     async def open(self) -> None:
         try:
-            connection: ClientConnection = await asyncio.wait_for(connect(
-                self.url, subprotocols=[PROTOCOL], additional_headers=self.headers,  # type: ignore[list-item]
-                open_timeout=self.timeout, close_timeout=1.0, max_size=4 * 1024 * 1024,
-            ), self.timeout)
+            connection: ClientConnection = await asyncio.wait_for(
+                connect(
+                    self.url,
+                    subprotocols=[PROTOCOL],
+                    additional_headers=self.headers,  # type: ignore[list-item]
+                    open_timeout=self.timeout,
+                    close_timeout=1.0,
+                    max_size=4 * 1024 * 1024,
+                ),
+                self.timeout,
+            )
             self.connection = connection
             await connection.send(orjson.dumps({"type": "connection_init", "payload": {}}).decode())
             while True:

@@ -138,16 +138,26 @@ class Connection:
             return
         query, variables = payload.get("query"), payload.get("variables")
         name, extensions = payload.get("operationName"), payload.get("extensions")
-        if not isinstance(query, str) or not isinstance(variables, dict | None) \
-                or not isinstance(name, str | None) or not isinstance(extensions, dict | None):
+        if (
+            not isinstance(query, str)
+            or not isinstance(variables, dict | None)
+            or not isinstance(name, str | None)
+            or not isinstance(extensions, dict | None)
+        ):
             await self.close(4400, "Invalid subscribe payload")
             return
-        request = GraphQLRequest(query=query, operation_name=name, variables=variables, extensions=extensions,
-                                 headers=dict(self.headers))
+        request = GraphQLRequest(
+            query=query, operation_name=name, variables=variables, extensions=extensions, headers=dict(self.headers)
+        )
         limit = self.server.subscriptions.limits.per_connection
         if len(self.tasks) >= limit:
-            await self.send({"id": sub_id, "type": "error", "payload": LimitExceeded(
-                f"Too many subscriptions on this connection (limit {limit}).").errors})
+            await self.send(
+                {
+                    "id": sub_id,
+                    "type": "error",
+                    "payload": LimitExceeded(f"Too many subscriptions on this connection (limit {limit}).").errors,
+                }
+            )
             return
         self.tasks[sub_id] = asyncio.create_task(self.operate(sub_id, request))
 

@@ -80,6 +80,7 @@ class LangkahAduan:
     foto: list[str]
     lintang: float | None
     bujur: float | None
+    libur: strawberry.Private[frozenset[date]] = frozenset()
 
     @strawberry.field(description="How long the state this entry began lasted (so far), in clock hours")
     def durasi_jam(self) -> float | None:
@@ -88,6 +89,12 @@ class LangkahAduan:
         end = self.berakhir or utcnow()
         return round((end - self.waktu).total_seconds() / 3600, 2)
 
+    @strawberry.field(description="The same in working hours (Mon-Fri 08:00-16:00 WITA, holidays excluded)")
+    def durasi_jam_kerja(self) -> float | None:
+        if self.durasi_jam() is None:
+            return None
+        return round(tenggat.working_hours_between(self.waktu, self.berakhir or utcnow(), self.libur), 2)
+
     @strawberry.field(description="Whether that state outlived its deadline")
     def terlambat(self) -> bool | None:
         if self.batas_waktu is None:
@@ -95,12 +102,12 @@ class LangkahAduan:
         return (self.berakhir or utcnow()) > self.batas_waktu
 
 
-def _history(row: RowMapping) -> LangkahAduan:
+def _history(row: RowMapping, libur: frozenset[date] = frozenset()) -> LangkahAduan:
     data = json.loads(row["data"]) if row["data"] else {}
     return LangkahAduan(
         status=StatusAduan(row["status"]), langkah=row["langkah"], waktu=row["waktu"], petugas=row["petugas"],
         peran=row["peran"], catatan=row["catatan"], batas_waktu=row["batas"], berakhir=row["berakhir"],
-        foto=list(data.get("foto", [])), lintang=data.get("lintang"), bujur=data.get("bujur"),
+        foto=list(data.get("foto", [])), lintang=data.get("lintang"), bujur=data.get("bujur"), libur=libur,
     )
 
 
@@ -242,7 +249,8 @@ class Aduan:
         async with _engine(info).connect() as connection:
             rows = (await connection.execute(select(history).where(history.c.nomor_aduan == self.row["nomor"])
                                              .order_by(history.c.waktu, history.c.id))).mappings().all()
-        entries = [_history(r) for r in rows]
+            libur = await tenggat.holidays(connection, rows[0]["waktu"]) if rows else frozenset()
+        entries = [_history(r, libur) for r in rows]
         if not can_see(self.viewer, self.row):
             for entry in entries:  # the public sees that steps happened, not who took them
                 entry.petugas = "Lontara Plus"
@@ -705,7 +713,7 @@ class Subscription:
         opd = opd_of_claim(viewer.opd)
         if viewer.role not in OPD_STAFF or opd is None:
             raise refuse("An OPD's queue is for its staff", "FORBIDDEN", role=viewer.role)
-        async for item in _events(info, lambda _v, e: e.opd == opd.value):
+        async for item in _events(info, lambda _v, e: opd.value in (e.opd, e.opd_sebelum)):
             yield item
 
     @strawberry.subscription(description="Changes to the complaints assigned to the calling field officer")
@@ -714,7 +722,7 @@ class Subscription:
         require_identity(viewer)
         if viewer.role != "petugas_lapangan":
             raise refuse("An officer's queue is for field officers", "FORBIDDEN", role=viewer.role)
-        async for item in _events(info, lambda v, e: e.petugas_sub == v.subject):
+        async for item in _events(info, lambda v, e: v.subject in (e.petugas_sub, e.petugas_sebelum)):
             yield item
 
 

@@ -51,6 +51,24 @@ def test_time_outside_working_hours_does_not_count() -> None:
     assert deadline(saturday_night, 2, Satuan.HARI, NYEPI) == utc(2026, 3, 30, 21, 0)
 
 
+async def test_each_state_shows_how_long_it_took_in_clock_and_working_hours(aduan: AduanClient) -> None:
+    nomor = (await aduan.file())["nomor"]
+    engine = create_engine(aduan.database_url)
+    history = tables.riwayat_aduan
+    async with engine.begin() as connection:  # filed on Friday 20 March 2026 (Idulfitri), 15:00 WITA
+        await connection.execute(update(history).where(history.c.nomor_aduan == nomor)
+                                 .values(waktu=utc(2026, 3, 20, 15, 0)))
+    await engine.dispose()
+    await aduan.step(nomor, "verifikasi")
+    async with engine.begin() as connection:  # verified on Wednesday 25 March, 10:00
+        await connection.execute(update(history).where(history.c.nomor_aduan == nomor, history.c.langkah == "ajukan")
+                                 .values(berakhir=utc(2026, 3, 25, 10, 0)))
+    await engine.dispose()
+    first = (await aduan.read(nomor, DESK, "riwayat { langkah durasiJam durasiJamKerja }"))["riwayat"][0]
+    # 115 clock hours; working: only Wednesday 08-10 (Friday was Idulfitri, Monday and Tuesday cuti bersama).
+    assert first == {"langkah": "ajukan", "durasiJam": 115.0, "durasiJamKerja": 2.0}
+
+
 async def test_the_city_edits_deadlines_without_code(aduan: AduanClient) -> None:
     refused = await aduan.errors("mutation { aturTenggat(status: DITERIMA, jumlah: 2, satuan: JAM) { jumlah } }",
                                  DESK)

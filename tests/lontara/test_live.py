@@ -309,3 +309,34 @@ async def test_two_gateway_worker_processes_serve_one_stream(live: Live, tmp_pat
             raise
     assert all(got[1]["data"]["aduanBerubah"]["status"] == "DIVERIFIKASI" for got in streams)
     assert all(got[1]["data"]["aduanBerubah"]["pelapor"]["nama"] == "Hasnah Saleh" for got in streams)
+
+
+async def test_an_opds_and_an_officers_queues_hear_what_enters_and_leaves_them(live: Live) -> None:
+    from tests.lontara.client import KOORDINATOR_PU, PETUGAS_PU
+
+    opd: list[dict[str, Any]] = []
+    officer: list[dict[str, Any]] = []
+    ready = [asyncio.Event(), asyncio.Event()]
+    tasks = [
+        asyncio.create_task(graphql_ws(live.ws(0), "subscription { antrianOpdBerubah { nomor status opdTujuan } }",
+                                       KOORDINATOR_PU, opd, ready[0])),
+        asyncio.create_task(graphql_ws(live.ws(1), "subscription { antrianPetugasBerubah { nomor status } }",
+                                       PETUGAS_PU, officer, ready[1])),
+    ]
+    try:
+        await asyncio.gather(*(r.wait() for r in ready))
+        await asyncio.sleep(1.0)
+        nomor = await _file(live)
+        for step in ["verifikasi", "disposisi", "tugaskan"]:
+            await _step(live, 1, nomor, step)
+        await wait_for(officer, 1)
+        second = await _file(live)
+        for step in ["verifikasi", "disposisi", "kembalikan"]:
+            await _step(live, 0, second, step)
+        await wait_for(opd, 4)
+    finally:
+        await _cancel(*tasks)
+    seen = [(e["data"]["antrianOpdBerubah"]["nomor"], e["data"]["antrianOpdBerubah"]["status"]) for e in opd]
+    assert seen == [(nomor, "DIDISPOSISIKAN"), (nomor, "DITUGASKAN"), (second, "DIDISPOSISIKAN"),
+                    (second, "DIVERIFIKASI")]
+    assert officer == [{"data": {"antrianPetugasBerubah": {"nomor": nomor, "status": "DITUGASKAN"}}}]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import secrets
 import time
 from collections.abc import AsyncIterator
@@ -36,9 +37,10 @@ SECRET = "lontara-test-secret-" + "x" * 16
 KEYS = {"k1": b"lontara-signing-key-0123456789"}
 
 
-def token(**claims: Any) -> str:
+def token(lifetime: int = 600, **claims: Any) -> str:
     now = int(time.time())
-    return jwt.encode({"sub": "warga-hasnah", "iat": now, "exp": now + 600, **claims}, SECRET, algorithm="HS256")
+    return jwt.encode({"sub": "warga-hasnah", "iat": now, "exp": now + lifetime, **claims}, SECRET,
+                      algorithm="HS256")
 
 
 @pytest.fixture
@@ -54,7 +56,7 @@ async def signed(postgresql_aduan: str, world_sqlite: str, nats_url: str) -> Asy
     await servers.start_asgi(create_kependudukan(world_sqlite), "127.0.0.1", ports[1])
     urls = {"aduan": f"http://127.0.0.1:{ports[0]}/graphql", "kependudukan": f"http://127.0.0.1:{ports[1]}/graphql"}
     gateway = Gateway(Supergraph.from_sdl(SUPERGRAPH), subgraph_urls=urls, authenticator=JwtAuthenticator(
-        secret=SECRET), signer=RequestSigner.from_keys(KEYS))
+        secret=SECRET, leeway=0), signer=RequestSigner.from_keys(KEYS))
     await servers.start_asgi(create_gateway(SUPERGRAPH, gateway=gateway), "127.0.0.1", ports[2])
     try:
         yield {**urls, "gateway": f"http://127.0.0.1:{ports[2]}/graphql"}
@@ -95,3 +97,35 @@ async def test_the_subgraph_refuses_an_unsigned_subscription(signed: dict[str, s
                            additional_headers={"x-splp-principal": forged}):
             pass
     assert refused.value.response.status_code == 403
+
+
+async def test_a_token_that_expires_ends_the_subscription_at_the_next_event(signed: dict[str, str]) -> None:
+    citizen = {"authorization": "Bearer " + token(lifetime=3, role="warga", nik=w.HASNAH)}
+    desk = {"authorization": "Bearer " + token(sub="meja-1", role="meja_aduan", name="Nurul")}
+    async with httpx.AsyncClient(timeout=20) as http:
+        filed = (await http.post(signed["gateway"], headers=citizen, json={"query": (
+            'mutation { ajukanAduan(aduan: {kategori: SAMPAH, lokasi: "Pasar Terong", deskripsi: "Sampah"}) '
+            "{ nomor } }")})).json()
+        nomor = filed["data"]["ajukanAduan"]["nomor"]
+        events: list[tuple[str, str]] = []
+
+        async def follow() -> None:
+            async with aconnect_sse(http, "POST", signed["gateway"], headers=citizen, json={
+                "query": "subscription($n: String) { aduanBerubah(nomor: $n) { status } }",
+                "variables": {"n": nomor}}) as source:
+                async for event in source.aiter_sse():
+                    events.append((event.event, event.data))
+                    if event.event == "complete":
+                        return
+
+        following = asyncio.create_task(follow())
+        while not events:
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(3.5)  # the citizen's token expires
+        verified = await http.post(signed["gateway"], headers=desk, json={
+            "query": "mutation($n: String!) { verifikasiAduan(nomor: $n) { status } }", "variables": {"n": nomor}})
+        assert "errors" not in verified.json(), verified.text
+        await asyncio.wait_for(following, 10)
+    assert events[0] == ("next", '{"data":{"aduanBerubah":{"status":"DITERIMA"}}}')
+    assert json.loads(events[1][1])["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert events[2][0] == "complete" and len(events) == 3
