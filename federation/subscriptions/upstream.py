@@ -44,8 +44,8 @@ class Upstream:
             connection: ClientConnection = await asyncio.wait_for(
                 connect(
                     self.url,
-                    subprotocols=[PROTOCOL],
-                    additional_headers=self.headers,  # type: ignore[list-item]
+                    subprotocols=[PROTOCOL],  # type: ignore[list-item]
+                    additional_headers=self.headers,
                     open_timeout=self.timeout,
                     close_timeout=1.0,
                     max_size=4 * 1024 * 1024,

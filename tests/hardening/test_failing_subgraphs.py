@@ -46,7 +46,8 @@ async def test_an_html_500_is_a_clear_error(setup: tuple[faulty.FaultySubgraph, 
     subgraph.mode = "html500"
     status, body, _ = await post(url, {"query": "{ value }"})
     assert status == 200 and body["data"] == {"value": None}
-    assert body["errors"][0]["extensions"]["reason"].startswith("500: <html>")
+    # the status only: a subgraph's page may carry anything, it is logged, not sent to the client
+    assert body["errors"][0]["extensions"]["reason"] == "500"
 
 
 async def test_a_client_going_away_closes_the_subgraph_connection(setup: tuple[faulty.FaultySubgraph, str]) -> None:
