@@ -69,3 +69,49 @@ def test_the_gateway_refuses_to_start_on_a_wrong_file(tmp_path: Path) -> None:
     assert completed.returncode == 2
     assert completed.stderr.strip() == f"error: {path}: limits.max_depht: unknown key; did you mean max_depth?"
     assert "Traceback" not in completed.stderr
+
+
+async def test_the_gateway_serves_with_the_file_s_limits_and_flags_override(tmp_path: Path) -> None:
+    import asyncio
+    import time
+
+    import aiohttp
+
+    from tests.gateway import slow_subgraph
+    from tests.gateway.servers import Server, free_port
+
+    subgraph = Server(slow_subgraph.app()).start()
+    supergraph = tmp_path / "supergraph.graphql"
+    supergraph.write_text(slow_subgraph.supergraph(subgraph.url + "/graphql"))
+    path = tmp_path / "splp.yaml"
+    path.write_text(f"supergraph: {supergraph}\nport: 1\nlimits: {{max_aliases: 2}}\n")
+    port = free_port()  # the flag wins over the file's port
+    log = tmp_path / "gateway.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "federation.cli", "gateway", "--config", str(path), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        async with aiohttp.ClientSession() as http:
+            deadline = time.monotonic() + 30
+            while True:
+                assert process.poll() is None, log.read_text()
+                try:
+                    async with http.get(url + "/health") as r:
+                        health = await r.json()
+                        break
+                except aiohttp.ClientError:
+                    assert time.monotonic() < deadline, log.read_text()
+                    await asyncio.sleep(0.1)
+            assert health["details"]["subgraphs"]["slow"]["state"] == "closed"
+            assert health["details"]["demand_control"]["max_cost"] == 50_000
+            query = {"query": "{ a: __typename b: __typename c: __typename }"}
+            async with http.post(url + "/graphql", json=query) as r:
+                body = await r.json()
+            assert body["errors"][0]["extensions"] == {"code": "MAX_ALIASES_LIMIT", "limit": 2, "measured": 3}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        subgraph.stop()
