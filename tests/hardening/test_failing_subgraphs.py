@@ -59,3 +59,35 @@ async def test_a_client_going_away_closes_the_subgraph_connection(setup: tuple[f
             await asyncio.sleep(0.02)
         request.cancel()  # the client hangs up
     await asyncio.wait_for(subgraph.closed_by_client.wait(), 3)
+
+
+async def test_a_subgraph_that_is_down_is_a_clear_error_quickly() -> None:
+    from tests.gateway.servers import free_port
+
+    supergraph = Supergraph.from_sdl(faulty.supergraph(f"http://127.0.0.1:{free_port()}/graphql"))  # nobody there
+    server = Server(create_app(supergraph, gateway=Gateway(supergraph))).start()
+    try:
+        status, body, _ = await post(server.url + "/graphql", {"query": "{ value }"})
+    finally:
+        await asyncio.to_thread(server.stop)
+    assert status == 200 and body["data"] == {"value": None}
+    assert "cannot connect" in body["errors"][0]["extensions"]["reason"]
+
+
+async def test_the_breaker_opens_on_a_failing_subgraph_and_health_shows_it() -> None:
+    subgraph = await faulty.FaultySubgraph().start()
+    subgraph.mode = "html500"
+    supergraph = Supergraph.from_sdl(faulty.supergraph(subgraph.url))
+    policy = TrafficPolicy(failure_threshold=3, open_seconds=60)
+    server = Server(create_app(supergraph, gateway=Gateway(supergraph, traffic=policy))).start()
+    try:
+        for _ in range(5):
+            _status, body, _ = await post(server.url + "/graphql", {"query": "{ value }"})
+        async with aiohttp.ClientSession() as http, http.get(server.url + "/health") as r:
+            health = await r.json()
+    finally:
+        await asyncio.to_thread(server.stop)
+        await subgraph.stop()
+    assert body["errors"][0]["extensions"]["code"] == "SUBREQUEST_CIRCUIT_OPEN"
+    assert subgraph.requests == 3  # the last two never reached it
+    assert health["details"]["subgraphs"]["faulty"]["state"] == "open"
