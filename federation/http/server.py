@@ -75,8 +75,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def _expire(self, status: bytes) -> None:
         self._deadline = None
-        if self.transport.is_closing():
-            return
+        if self.transport.is_closing() or self.transport.get_protocol() is not self:
+            return  # closed, or upgraded to a WebSocket, which has its own pings and timeouts
         cycle = self.cycle
         if self._in_head:
             # a half-sent head gets its 408; an idle keep-alive connection is just closed, as a
@@ -124,7 +124,10 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             self.transport.close()
             return
         self._served += 1
-        self._arm(self.limits.body_timeout, _status(408, "Request Timeout", "The request body came too slowly."))
+        if self.parser.should_upgrade():
+            self._disarm()  # a WebSocket handshake: the connection leaves HTTP
+        else:
+            self._arm(self.limits.body_timeout, _status(408, "Request Timeout", "The request body came too slowly."))
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:

@@ -140,3 +140,26 @@ async def test_a_request_head_over_the_cap_is_431(gateway_url: str) -> None:
     head = request_head(gateway_url, "X-Big: " + "b" * (SERVER_LIMITS.max_header_bytes + 100) + "\r\n\r\n")
     answer = await raw_exchange(gateway_url, head)
     assert answer.startswith(b"HTTP/1.1 431 ")
+
+
+async def test_a_websocket_outlives_the_request_deadlines() -> None:
+    from starlette.applications import Starlette
+    from starlette.routing import WebSocketRoute
+    from starlette.websockets import WebSocket
+
+    from federation.http.server import GuardedHttpToolsProtocol
+    from tests.gateway.servers import Server
+
+    async def echo(websocket: WebSocket) -> None:
+        await websocket.accept()
+        while True:
+            await websocket.send_text(await websocket.receive_text())
+
+    server = Server(Starlette(routes=[WebSocketRoute("/ws", echo)]), http=GuardedHttpToolsProtocol).start()
+    try:
+        async with aiohttp.ClientSession() as http, http.ws_connect(server.url.replace("http", "ws") + "/ws") as ws:
+            await asyncio.sleep(SERVER_LIMITS.header_timeout + SERVER_LIMITS.body_timeout + 0.5)
+            await ws.send_str("still here")
+            assert (await ws.receive(timeout=5)).data == "still here"
+    finally:
+        await asyncio.to_thread(server.stop)
