@@ -15,7 +15,8 @@ from typing import Any
 
 import orjson
 
-from federation.executor.fetch import FetchError, SubgraphClient
+from federation.executor.fetch import FetchError
+from federation.executor.transport import Transport
 from federation.planner.plan import BatchFetch, Fetch, Parallel, QueryPlan, Sequence, SubSelection
 from federation.supergraph import Supergraph
 
@@ -26,7 +27,7 @@ class Execution:
     def __init__(
         self,
         supergraph: Supergraph,
-        client: SubgraphClient,
+        client: Transport,
         variables: dict[str, Any],
         headers: dict[str, str] | None = None,
         is_mutation: bool = False,
@@ -38,6 +39,9 @@ class Execution:
         self.is_mutation = is_mutation
         self.data: dict[str, Any] = {}
         self.errors: list[dict[str, Any]] = []
+        # Root fields a subgraph answered `data: null` for, with its errors: their errors are
+        # the subgraph's, and shaping adds no "Cannot return null" of its own below them.
+        self.explained: list[tuple[str | int, ...]] = []
 
     async def run(self, plan: QueryPlan) -> None:
         if plan.node is not None:
@@ -76,7 +80,10 @@ class Execution:
             if fetch.renames is not None:
                 fetch.renames.apply(data, self.supergraph)
             merge(self.data, data)
-        for error in _errors(response):
+        errors = _errors(response)
+        if data is None and errors:
+            self.explained.extend((key,) for key in fetch.selection.fields)
+        for error in errors:
             self.errors.append(_with_service(error, fetch.service, error.get("path")))
 
     async def entity_fetch(self, node: Fetch | BatchFetch) -> None:
