@@ -9,11 +9,17 @@ pajak    Usaha.omzet(tahun:) @external; pajak @requires(omzet(tahun: 2025)) and 
          @requires(omzet(tahun: 2024)): a required field with arguments (the client may select
          the same field with other arguments), and two requirements of one field name with
          different arguments (one representation cannot carry both).
+izin     Query.daftarIzin: Izin @key(id) with pemohon: Pemohon @key(id) (nama); Query.berkas: a
+         union of Surat @key(id) (kode: String!) and Foto (kode: String).
+arsip    Izin @key(id) with pemohon (@shareable), where Pemohon has no key and only `jumlahBerkas`:
+         reachable only through the key of its parent Izin. Surat.kode: String here, so the
+         supergraph's Surat.kode is String, and izin's own types conflict (String! vs String)
+         in `... on Surat { kode } ... on Foto { kode }`: the planner must alias one.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.federation import Schema
@@ -116,9 +122,113 @@ class PajakQuery:
         return 10
 
 
+# ---------------------------------------------------------------- izin
+
+IZIN: list[dict[str, Any]] = [{"id": "z1", "pemohon": "p1"}, {"id": "z2", "pemohon": "p2"}]
+PEMOHON: dict[str, dict[str, Any]] = {"p1": {"nama": "Andi", "berkas": 3}, "p2": {"nama": "Sitti", "berkas": 1}}
+
+
+@strawberry.federation.type(name="Pemohon", keys=["id"])
+class IzinPemohon:
+    id: strawberry.ID
+
+    @strawberry.field
+    def nama(self) -> str:
+        return str(PEMOHON[str(self.id)]["nama"])
+
+    @classmethod
+    def resolve_reference(cls, id: str) -> IzinPemohon:
+        return cls(id=strawberry.ID(id))
+
+
+@strawberry.federation.type(name="Izin", keys=["id"])
+class IzinIzin:
+    id: strawberry.ID
+    pemohon_id: strawberry.Private[str]
+
+    @strawberry.federation.field(shareable=True)
+    def pemohon(self) -> IzinPemohon:
+        return IzinPemohon(id=strawberry.ID(self.pemohon_id))
+
+    @classmethod
+    def resolve_reference(cls, id: str) -> IzinIzin:
+        row = next(z for z in IZIN if z["id"] == id)
+        return cls(id=strawberry.ID(id), pemohon_id=row["pemohon"])
+
+
+@strawberry.federation.type(name="Surat", keys=["id"])
+class IzinSurat:
+    id: strawberry.ID
+    kode: str = strawberry.federation.field(shareable=True)
+
+
+@strawberry.type(name="Foto")
+class IzinFoto:
+    kode: str | None
+
+
+Berkas = Annotated[IzinSurat | IzinFoto, strawberry.union("Berkas")]
+
+
+@strawberry.type(name="Query")
+class IzinQuery:
+    @strawberry.field
+    def daftar_izin(self) -> list[IzinIzin]:
+        return [IzinIzin(id=strawberry.ID(z["id"]), pemohon_id=z["pemohon"]) for z in IZIN]
+
+    @strawberry.field
+    def berkas(self) -> list[Berkas]:
+        return [IzinSurat(id=strawberry.ID("s1"), kode="SK-1"), IzinFoto(kode=None), IzinFoto(kode="F-2")]
+
+
+# ---------------------------------------------------------------- arsip
+
+
+@strawberry.type(name="Pemohon")
+class ArsipPemohon:
+    pemohon_id: strawberry.Private[str]
+
+    @strawberry.field
+    def jumlah_berkas(self) -> int:
+        return int(PEMOHON[self.pemohon_id]["berkas"])
+
+
+@strawberry.federation.type(name="Izin", keys=["id"])
+class ArsipIzin:
+    id: strawberry.ID
+
+    @strawberry.federation.field(shareable=True)
+    def pemohon(self) -> ArsipPemohon:
+        row = next(z for z in IZIN if z["id"] == str(self.id))
+        return ArsipPemohon(pemohon_id=row["pemohon"])
+
+    @classmethod
+    def resolve_reference(cls, id: str) -> ArsipIzin:
+        return cls(id=strawberry.ID(id))
+
+
+@strawberry.federation.type(name="Surat", keys=["id"])
+class ArsipSurat:
+    id: strawberry.ID
+    kode: str | None = strawberry.federation.field(shareable=True)
+
+    @classmethod
+    def resolve_reference(cls, id: str) -> ArsipSurat:
+        return cls(id=strawberry.ID(id), kode="SK-1")
+
+
+@strawberry.type(name="Query")
+class ArsipQuery:
+    @strawberry.field
+    def rak(self) -> int:
+        return 12
+
+
 SUBGRAPHS: dict[str, Schema] = {
     "wilayah": Schema(query=WilayahQuery),
     "layanan": Schema(query=LayananQuery),
     "usaha": Schema(query=UsahaQuery, types=[UsahaUsaha]),
     "pajak": Schema(query=PajakQuery, types=[PajakUsaha]),
+    "izin": Schema(query=IzinQuery, types=[IzinIzin, IzinPemohon, IzinSurat, IzinFoto]),
+    "arsip": Schema(query=ArsipQuery, types=[ArsipIzin, ArsipSurat]),
 }

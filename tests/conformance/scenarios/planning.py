@@ -2,7 +2,9 @@
 
 Data (apps/planning.py): Kecamatan "Ujung Pandang" (luas 3 in wilayah, 2 puskesmas in layanan);
 usaha u1 "Warung Coto" (omzet 2024: 100, 2025: 200), u2 "Toko Kain" (50, 80); pajak is a tenth
-of the omzet the representation carries: 2025's for `pajak`, 2024's for `pajakLalu`.
+of the omzet the representation carries: 2025's for `pajak`, 2024's for `pajakLalu`;
+izin z1 -> pemohon p1 "Andi" (3 berkas in arsip), z2 -> p2 "Sitti" (1); berkas: Surat s1
+"SK-1", Foto without kode, Foto "F-2".
 """
 
 from __future__ import annotations
@@ -39,5 +41,25 @@ SCENARIOS = [
         query="{ daftarUsaha { pajak pajakLalu } }",
         expected={"data": {"daftarUsaha": [{"pajak": 20, "pajakLalu": 10}, {"pajak": 8, "pajakLalu": 5}]}},
         fetches={"usaha": 1, "pajak": 1},
+    ),
+    S(
+        # Pemohon has no key in arsip: its `jumlahBerkas` is reached through the key of the
+        # entity above it, Izin, and the chain `pemohon { jumlahBerkas }` in arsip.
+        name="a_field_reached_through_the_key_of_the_parent_entity",
+        query="{ daftarIzin { pemohon { nama jumlahBerkas } } }",
+        expected={"data": {"daftarIzin": [
+            {"pemohon": {"nama": "Andi", "jumlahBerkas": 3}},
+            {"pemohon": {"nama": "Sitti", "jumlahBerkas": 1}},
+        ]}},
+        fetches={"izin": 1, "arsip": 1},
+    ),
+    S(
+        # Valid against the supergraph (both `kode` are String there), but in izin Surat.kode is
+        # String! and Foto.kode String: sent as is, izin would reject the operation
+        # (FieldsInSetCanMerge). The planner aliases one and the client never sees the alias.
+        name="fields_of_one_key_with_two_types_in_the_subgraph_are_aliased",
+        query="{ berkas { ... on Surat { kode } ... on Foto { kode } } }",
+        expected={"data": {"berkas": [{"kode": "SK-1"}, {"kode": None}, {"kode": "F-2"}]}},
+        fetches={"izin": 1},
     ),
 ]
