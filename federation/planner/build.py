@@ -15,6 +15,7 @@ groups of one level that go to the same subgraph share one request (`BatchFetch`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -425,6 +426,10 @@ class _Planner:
             if named in self.supergraph.types and named != own_type:
                 own_type = named
         self.plan_selections(group, sub_field.selection, own_type, f.selections, child_path, child_provided)
+        if sub_field.selection.is_empty():
+            # Every field below was skipped (@skip/@include), denied, or is fetched elsewhere:
+            # `x {}` is not GraphQL, and the object itself must still come back (as Apollo does).
+            sub_field.selection.add_field("__typename", None, "", False)
 
     def reaching_graphs(self, group: FetchGroup, sub: SubSelection, parent_type: str, f: FieldSelection) -> list[str]:
         """The subgraphs that could answer `f` at this position: this one, and those resolving
@@ -1096,7 +1101,8 @@ def _variable_definitions(operation: Operation, names: set[str] | tuple[str, ...
 def _operation_name(operation: Operation, service: str, index: int) -> str:
     if not operation.name:
         return ""
-    return f" {operation.name}__{service}__{index}"
+    # A subgraph's name may be anything (`my-service`); a GraphQL name is [_A-Za-z][_0-9A-Za-z]*.
+    return f" {operation.name}__{re.sub(r'[^_0-9A-Za-z]', '_', service)}__{index}"
 
 
 def _entity_body(group: FetchGroup, variable: str, alias: str | None) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from graphql import parse
+
 from federation.executor.fetch import FetchError
 from federation.executor.transport import InProcessTransport
 from federation.gateway import Gateway, GraphQLRequest
@@ -108,3 +110,30 @@ async def test_independent_entity_fetches_share_one_request_per_subgraph() -> No
     response = await run(transport, "{ a: people { score } b: people { rank } }")
     assert response == {"data": {"a": [{"score": 1}, {"score": 1}], "b": [{"rank": 2}, {"rank": 2}]}}
     assert [service for service, _ in transport.requests] == ["people", "scores"]
+
+
+async def test_subgraph_operations_are_valid_graphql_whatever_the_subgraph_is_named() -> None:
+    # A subgraph called `my-scores`: the operation name built from it must still be a GraphQL name.
+    sdl = SUPERGRAPH.replace('name: "scores"', 'name: "my-scores"')
+
+    def scores(payload: dict[str, Any]) -> dict[str, Any]:
+        parse(payload["query"])
+        return {"data": {"_entities": [{"score": 7}] * len(payload["variables"]["representations"])}}
+
+    transport = InProcessTransport({"people": people, "my-scores": scores})
+    gateway = Gateway(Supergraph.from_sdl(sdl), client_factory=lambda urls: transport)  # type: ignore[arg-type,return-value]
+    response = await gateway.execute(GraphQLRequest("query Skor { people { score } }", "Skor", None))
+    assert response == {"data": {"people": [{"score": 7}, {"score": 7}]}}
+    assert "Skor__my_scores__" in transport.requests[1][1]["query"]
+
+
+async def test_a_selection_whose_fields_are_all_skipped_is_not_sent_empty() -> None:
+    def strict_people(payload: dict[str, Any]) -> dict[str, Any]:
+        parse(payload["query"])  # `people {}` would not parse
+        return {"data": {"people": [{"__typename": "Person"}, {"__typename": "Person"}]}}
+
+    transport = InProcessTransport({"people": strict_people})
+    gateway = Gateway(Supergraph.from_sdl(SUPERGRAPH), client_factory=lambda urls: transport)  # type: ignore[arg-type,return-value]
+    query = "query ($yes: Boolean!) { people { name @include(if: $yes) } }"
+    response = await gateway.execute(GraphQLRequest(query, None, {"yes": False}))
+    assert response == {"data": {"people": [{}, {}]}}
