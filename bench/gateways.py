@@ -96,6 +96,15 @@ def peer_gateways() -> list[Gateway]:
             env=NODE_ENV,
         ),
         Gateway(
+            "hive-router",
+            "Hive Gateway 2 with Hive Router's Rust query planner (@graphql-hive/router-runtime)",
+            (*HIVE_COMMAND, "-c", "hive-gateway.router.mjs"),
+            "/graphql",
+            PEERS_DIR,
+            False,
+            env=NODE_ENV,
+        ),
+        Gateway(
             "hive-dedup",
             "Hive Gateway 2, inboundInflightRequestDeduplication",
             (*HIVE_COMMAND, "-c", "hive-gateway.dedup.mjs"),

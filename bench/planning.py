@@ -1,5 +1,7 @@
 """`python -m bench.planning`: cold planning time and plan-cache memory for operations of
-10, 100 and 1,000 fields over generated supergraphs of 5, 20 and 50 subgraphs.
+10, 100 and 1,000 fields over generated supergraphs of 5, 20 and 50 subgraphs; first, cold
+planning time of the benchmark query and of the five largest audit queries in the planner's
+golden cases (tests/gateway/planner_cases).
 
 The supergraphs form a ring: entity `T{i}` (key `id`) is owned by subgraph `s{i}` (its
 `a` fields and `next: T{i+1}`), extended by `s{i+1}` (its `b` fields) and referenced by
@@ -26,6 +28,7 @@ import time
 import tracemalloc
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from bench.install import RESULTS_DIR
@@ -177,6 +180,48 @@ def measure(subgraphs: int, fields: int, repeats: int) -> Measurement:
     )
 
 
+REPO = Path(__file__).resolve().parent.parent
+AUDIT_CASES = REPO / "tests" / "gateway" / "planner_cases"  # the audit's supergraphs and queries (MIT)
+
+
+def named_operations() -> list[tuple[str, str, str]]:
+    """(name, supergraph SDL, query): the benchmark query, then the five largest audit queries
+    of the planner's golden cases that plan."""
+    found = [
+        (
+            "benchmark query",
+            (REPO / "bench" / "scenario" / "supergraph.upstream.graphql").read_text(),
+            (REPO / "bench" / "scenario" / "query.graphql").read_text(),
+        )
+    ]
+    cases = [c for c in json.loads((AUDIT_CASES / "cases.json").read_text()) if "plan" in c]
+    cases.sort(key=lambda c: len(c["query"]), reverse=True)
+    for case in cases[:5]:
+        found.append((f"audit {case['name']}", (AUDIT_CASES / case["supergraph"]).read_text(), case["query"]))
+    return found
+
+
+def measure_named(sdl: str, query: str, repeats: int) -> tuple[float, float, int]:
+    """Cold planning of one operation (parse + validate + normalize + plan, plan cache emptied):
+    median CPU ms, the first run's ms, and the plan's fetch count."""
+    from federation.gateway import Gateway, GraphQLRequest
+    from federation.supergraph import Supergraph
+
+    gateway = Gateway(Supergraph.from_sdl(sdl))
+    request = GraphQLRequest(query, None)
+    runs = []
+    fetches = 0
+    for _ in range(repeats + 1):
+        gateway.current.prepared.clear()
+        started = time.process_time()
+        prepared = gateway.prepare(request)
+        coerced = gateway.coerce_variables(prepared, request, gateway.current)
+        _, plan = gateway.plan_for(prepared, coerced, gateway.current)
+        runs.append((time.process_time() - started) * 1000)
+        fetches = plan.fetch_count
+    return statistics.median(runs[1:]), runs[0], fetches
+
+
 def _exponent(small: float, large: float, factor: float) -> str:
     """Growth as an exponent: time ~ size**k between two sizes `factor` apart."""
     if small <= 0 or large <= 0:
@@ -236,6 +281,12 @@ def main(argv: list[str] | None = None) -> int:
     # One throwaway cell, so that the first measured one does not pay for imports and the
     # interpreter's warm-up.
     measure(sizes[0], field_counts[-1], 1)
+    print("Cold planning of named operations, CPU ms (parse + validate + normalize + plan; median)\n")
+    print(f"{'operation':<48} {'fetches':>7} {'first ms':>9} {'cold ms':>8}")
+    for name, sdl, query in named_operations():
+        cold_ms, first_ms, fetches = measure_named(sdl, query, args.repeats)
+        print(f"{name:<48} {fetches:7d} {first_ms:9.2f} {cold_ms:8.2f}")
+    print()
     results = []
     for n in sizes:
         for fields in field_counts:

@@ -1,5 +1,6 @@
-"""`python -m bench.run`: SPLP's gateway against Apollo Gateway and Hive Gateway on the
-public gateway benchmark scenario (bench/scenario/, a copy of the public scenario), in one run.
+"""`python -m bench.run`: SPLP's gateway against Apollo Gateway and Hive Gateway (with its own
+planner, and with Hive Router's Rust query planner) on the public gateway benchmark scenario
+(bench/scenario/, a copy of the public scenario), in one run.
 
 Fairness on a 2-core machine: every gateway is pinned to core 0, the subgraphs and the
 load generator to core 1. All gateways run side by side (idle ones cost nothing) and are

@@ -539,7 +539,7 @@ class Gateway:
                 )
         if errors and self.mask_errors and DEBUG_SCOPE not in principal.scopes:
             _mask(errors)
-        data = Shaper(schema.supergraph.api_schema, operation, errors).shape(execution.data)
+        data = Shaper(schema.supergraph.api_schema, operation, errors, execution.explained).shape(execution.data)
         response: dict[str, Any] = {"data": data}
         if errors:
             response["errors"] = errors

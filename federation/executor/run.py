@@ -15,7 +15,8 @@ from typing import Any
 
 import orjson
 
-from federation.executor.fetch import FetchError, SubgraphClient
+from federation.executor.fetch import FetchError
+from federation.executor.transport import Transport
 from federation.planner.plan import BatchFetch, Fetch, Parallel, QueryPlan, Sequence, SubSelection
 from federation.supergraph import Supergraph
 
@@ -26,7 +27,7 @@ class Execution:
     def __init__(
         self,
         supergraph: Supergraph,
-        client: SubgraphClient,
+        client: Transport,
         variables: dict[str, Any],
         headers: dict[str, str] | None = None,
         is_mutation: bool = False,
@@ -38,6 +39,9 @@ class Execution:
         self.is_mutation = is_mutation
         self.data: dict[str, Any] = {}
         self.errors: list[dict[str, Any]] = []
+        # Root fields a subgraph answered `data: null` for, with its errors: their errors are
+        # the subgraph's, and shaping adds no "Cannot return null" of its own below them.
+        self.explained: list[tuple[str | int, ...]] = []
 
     async def run(self, plan: QueryPlan) -> None:
         if plan.node is not None:
@@ -76,7 +80,10 @@ class Execution:
             if fetch.renames is not None:
                 fetch.renames.apply(data, self.supergraph)
             merge(self.data, data)
-        for error in _errors(response):
+        errors = _errors(response)
+        if data is None and errors:
+            self.explained.extend((key,) for key in fetch.selection.fields)
+        for error in errors:
             self.errors.append(_with_service(error, fetch.service, error.get("path")))
 
     async def entity_fetch(self, node: Fetch | BatchFetch) -> None:
@@ -97,8 +104,7 @@ class Execution:
             response = await self.client.fetch(service, body, self.headers)
         except FetchError as e:
             for fetch, places in zip(fetches, all_places, strict=True):
-                for path in self.client_paths(fetch, [obj for objects in places for obj in objects]):
-                    self.errors.append(e.to_graphql_error(list(path)))
+                self.field_errors(fetch, [obj for objects in places for obj in objects], e.to_graphql_error)
             return
         data = response.get("data")
         for i, places in enumerate(all_places):
@@ -106,11 +112,23 @@ class Execution:
             results = data.get(alias) if isinstance(data, dict) else None
             if not isinstance(results, list):
                 continue
-            renames = fetches[i].renames
+            fetch = fetches[i]
+            if len(results) != len(places):
+                # Items are matched to representations by position: with one missing or extra,
+                # every later one would land on the wrong object. Nothing of it is used.
+                message = f"Expected data.{alias} to contain {len(places)} elements, got {len(results)}"
+                self.field_errors(fetch, [obj for objects in places for obj in objects], _malformed(service, message))
+                continue
+            renames = fetch.renames
             if renames is not None:
                 renames.apply(results, self.supergraph)
-            for index, result in enumerate(results[: len(places)]):
+            for index, result in enumerate(results):
                 if isinstance(result, dict):
+                    typename = result.get("__typename")
+                    if typename is not None and not self.same_entity(fetch, places[index][0], typename):
+                        message = f"data.{alias}[{index}] is a {typename!r}, not what its representation asked for"
+                        self.field_errors(fetch, places[index], _malformed(service, message))
+                        continue
                     for obj in places[index]:
                         merge(obj, result)
         for error in _errors(response):
@@ -123,6 +141,28 @@ class Execution:
                         self.errors.append(_with_service(error, service, [*path, *error_path[2:]]))
                     continue
             self.errors.append(_with_service(error, service, None))
+
+    def same_entity(self, fetch: Fetch, obj: dict[str, Any], typename: object) -> bool:
+        """Whether an `_entities` item of `typename` answers the representation made of `obj`."""
+        asked = fetch.representation_typename or obj.get("__typename")
+        if typename == asked or not isinstance(typename, str) or not isinstance(asked, str):
+            return True
+        return self.supergraph.fragment_applies(asked, typename) or self.supergraph.fragment_applies(typename, asked)
+
+    def field_errors(
+        self,
+        fetch: Fetch,
+        objects: list[dict[str, Any]],
+        error_at: Callable[[list[str | int]], dict[str, Any]],
+    ) -> None:
+        """One error per field path the fetch could not fill: each object's path, then each
+        field it was to return (not the plan's own __typename and internal aliases)."""
+        keys = _filled_keys(fetch.selection)
+        for path in self.client_paths(fetch, objects):
+            if not keys:
+                self.errors.append(error_at(list(path)))
+            for key in keys:
+                self.errors.append(error_at([*path, key]))
 
     def client_paths(self, fetch: Fetch, objects: list[dict[str, Any]]) -> list[Path]:
         """The response paths of `objects` (found at the fetch's path), each once."""
@@ -165,6 +205,29 @@ class Execution:
                 places.append([])
             places[index].append(obj)
         return representations, places
+
+
+def _filled_keys(selection: SubSelection) -> list[str]:
+    keys: list[str] = []
+    for key in selection.fields:
+        if key != "__typename" and not key.startswith("_splp_") and key not in keys:
+            keys.append(key)
+    for sub in selection.fragments.values():
+        for key in _filled_keys(sub):
+            if key not in keys:
+                keys.append(key)
+    return keys
+
+
+def _malformed(service: str, message: str) -> Callable[[list[str | int]], dict[str, Any]]:
+    def error_at(path: list[str | int]) -> dict[str, Any]:
+        return {
+            "message": message,
+            "path": path,
+            "extensions": {"code": "SUBREQUEST_MALFORMED_RESPONSE", "serviceName": service},
+        }
+
+    return error_at
 
 
 def _batch_index(alias: object) -> int | None:

@@ -222,10 +222,19 @@ def root_shape(schema: GraphQLSchema, operation: Operation) -> ObjectShape:
 
 
 class Shaper:
-    def __init__(self, schema: GraphQLSchema, operation: Operation, errors: list[dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        operation: Operation,
+        errors: list[dict[str, Any]],
+        explained: list[tuple[str | int, ...]] | None = None,
+    ) -> None:
         self.schema = schema
         self.operation = operation
         self.errors = errors
+        # Paths whose nulls errors already explain though no error names them (see
+        # Execution.explained).
+        self.explained = explained or []
         self._error_paths: set[tuple[Any, ...]] | None = None
         self._error_prefixes: set[tuple[Any, ...]] | None = None
 
@@ -238,8 +247,8 @@ class Shaper:
     # -- errors ---------------------------------------------------------------------------
 
     def _index_errors(self) -> None:
-        self._error_paths = set()
-        self._error_prefixes = set()
+        self._error_paths = set(self.explained)
+        self._error_prefixes = {t[:i] for t in self.explained for i in range(len(t) + 1)}
         for e in self.errors:
             path = e.get("path")
             if isinstance(path, list):

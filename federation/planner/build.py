@@ -15,6 +15,7 @@ groups of one level that go to the same subgraph share one request (`BatchFetch`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -425,6 +426,10 @@ class _Planner:
             if named in self.supergraph.types and named != own_type:
                 own_type = named
         self.plan_selections(group, sub_field.selection, own_type, f.selections, child_path, child_provided)
+        if sub_field.selection.is_empty():
+            # Every field below was skipped (@skip/@include), denied, or is fetched elsewhere:
+            # `x {}` is not GraphQL, and the object itself must still come back (as Apollo does).
+            sub_field.selection.add_field("__typename", None, "", False)
 
     def reaching_graphs(self, group: FetchGroup, sub: SubSelection, parent_type: str, f: FieldSelection) -> list[str]:
         """The subgraphs that could answer `f` at this position: this one, and those resolving
@@ -1096,7 +1101,8 @@ def _variable_definitions(operation: Operation, names: set[str] | tuple[str, ...
 def _operation_name(operation: Operation, service: str, index: int) -> str:
     if not operation.name:
         return ""
-    return f" {operation.name}__{service}__{index}"
+    # A subgraph's name may be anything (`my-service`); a GraphQL name is [_A-Za-z][_0-9A-Za-z]*.
+    return f" {operation.name}__{re.sub(r'[^_0-9A-Za-z]', '_', service)}__{index}"
 
 
 def _entity_body(group: FetchGroup, variable: str, alias: str | None) -> str:
@@ -1155,26 +1161,98 @@ def build_plan(
     for g in groups:
         parent_type = g.entity_type or operation.root_type.name
         g.renames = alias_conflicts(supergraph, g.graph, g.selection, parent_type)
-    levels = _levels(groups)
-    steps: list[Fetch | BatchFetch | Sequence | Parallel] = []
+    # The issue's cost order: fewest fetches first, then fewest sequential waits. Scheduling by
+    # dependency never waits longer; batching by level can save requests (one BatchFetch for
+    # entity fetches under different parents), at the price of a wait: it wins only then.
+    by_dependency = _layout(operation, groups)
+    by_level = _level_layout(operation, groups)
+    return by_level if by_level.fetch_count < by_dependency.fetch_count else by_dependency
+
+
+PlanNode = Fetch | BatchFetch | Sequence | Parallel
+
+
+def _layout(operation: Operation, groups: list[FetchGroup]) -> QueryPlan:
+    """Fetch groups as plan nodes, scheduled by dependency: a fetch that depends on one other
+    fetch starts as soon as that one finishes (Sequence(parent, Parallel(children))), not when
+    a whole level has. A fetch depending on several waits, in a later step, for the steps
+    that hold them. Entity fetches to one subgraph that start together are one request
+    (BatchFetch): merging them adds no waiting."""
+    levels = _levels(groups)  # refuses cycles
+    level_of = {g.id: i for i, level in enumerate(levels) for g in level}
+    known = {g.id for g in groups}
+    children: dict[int, list[FetchGroup]] = {}
+    roots: list[FetchGroup] = []
+    joins: list[FetchGroup] = []
+    for g in groups:
+        deps = {d for d in g.depends_on if d in known and d != g.id}
+        if not deps:
+            roots.append(g)
+        elif len(deps) == 1:
+            children.setdefault(next(iter(deps)), []).append(g)
+        else:
+            joins.append(g)
+    counter = [0]
+
+    def stage(members: list[FetchGroup]) -> list[PlanNode]:
+        units: dict[tuple[str, bool], list[FetchGroup]] = {}
+        for g in members:
+            units.setdefault((g.graph, g.entity_type is None), []).append(g)
+        nodes: list[PlanNode] = []
+        for (_, is_root), unit in units.items():
+            batches = [[g] for g in unit] if is_root or len(unit) == 1 else [unit]
+            for batch in batches:
+                node: PlanNode = (
+                    _to_fetch(operation, batch[0], counter[0])
+                    if len(batch) == 1
+                    else _to_batch(operation, batch, counter[0])
+                )
+                counter[0] += 1
+                kids = [c for g in batch for c in children.get(g.id, [])]
+                nodes.append(_sequence([node, _together(stage(kids))]) if kids else node)
+        return nodes
+
+    steps: list[PlanNode] = []
+    if roots:
+        steps.append(_together(stage(roots)))
+    for level in sorted({level_of[g.id] for g in joins}):
+        steps.append(_together(stage([g for g in joins if level_of[g.id] == level])))
+    if not steps:
+        return QueryPlan(None, 0)
+    return QueryPlan(_sequence(steps), counter[0])
+
+
+def _level_layout(operation: Operation, groups: list[FetchGroup]) -> QueryPlan:
+    """Fetch groups in levels (a group runs after every group of the levels before), the
+    entity fetches of one level to one subgraph in one request."""
+    steps: list[PlanNode] = []
     index = 0
-    fetch_count = 0
-    for level in levels:
+    for level in _levels(groups):
         by_service: dict[tuple[str, bool], list[FetchGroup]] = {}
         for g in level:
             by_service.setdefault((g.graph, g.entity_type is None), []).append(g)
-        nodes: list[Fetch | BatchFetch | Sequence | Parallel] = []
+        nodes: list[PlanNode] = []
         for (_, is_root), members in by_service.items():
             if is_root or len(members) == 1:
                 for g in members:
                     nodes.append(_to_fetch(operation, g, index))
                     index += 1
-                    fetch_count += 1
             else:
                 nodes.append(_to_batch(operation, members, index))
                 index += 1
-                fetch_count += 1
-        steps.append(nodes[0] if len(nodes) == 1 else Parallel(nodes))
+        steps.append(_together(nodes))
     if not steps:
         return QueryPlan(None, 0)
-    return QueryPlan(steps[0] if len(steps) == 1 else Sequence(steps), fetch_count)
+    return QueryPlan(steps[0] if len(steps) == 1 else Sequence(steps), index)
+
+
+def _sequence(nodes: list[PlanNode]) -> PlanNode:
+    """Nodes one after the other, a Sequence inside a Sequence flattened."""
+    flat: list[PlanNode] = []
+    for node in nodes:
+        flat.extend(node.nodes if isinstance(node, Sequence) else [node])
+    return flat[0] if len(flat) == 1 else Sequence(flat)
+
+
+def _together(nodes: list[PlanNode]) -> PlanNode:
+    return nodes[0] if len(nodes) == 1 else Parallel(nodes)

@@ -180,3 +180,15 @@ def test_planning_budget_stops_a_runaway_operation(supergraph: Supergraph) -> No
     operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
     with pytest.raises(PlanningError, match="budget"):
         build_plan(supergraph, normalize(supergraph.api_schema, document, operation, {}), budget=3)
+
+
+def test_a_fetch_starts_when_the_fetch_it_depends_on_finishes_not_a_whole_level() -> None:
+    # Issue 11: `me { reviews }` must not wait for `topProducts`, nor `inStock` for `me`.
+    sg = Supergraph.from_file(str(BENCH_DATA / "supergraph.upstream.graphql"))
+    node = plan(sg, "{ me { reviews { body } } topProducts { inStock } }").to_json()["node"]
+    assert node["kind"] == "Parallel"
+    chains = [
+        [(n["node"] if n["kind"] == "Flatten" else n)["serviceName"] for n in branch["nodes"]]
+        for branch in node["nodes"]
+    ]
+    assert chains == [["accounts", "reviews"], ["products", "inventory"]]

@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 from strawberry.federation import Schema
 
-from . import abstract, entities, errors, legacy_abstract, mutations, override, requires
+from . import abstract, entities, errors, legacy_abstract, mutations, override, planning, requires
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ AREAS: dict[str, Area] = {
     "override": Area(override.SUBGRAPHS),
     "abstract": Area(abstract.SUBGRAPHS),
     "mutations": Area(mutations.SUBGRAPHS, reset=mutations.reset),
+    "planning": Area(planning.SUBGRAPHS),
     "errors": Area(
         errors.SUBGRAPHS,
         faults={"down": "down", "garbage": "garbage", "broken": "http500", "nodata": "nodata", "rejects": "rejects",

@@ -246,6 +246,18 @@ FAILURES = [
         errors_at_least=True,
     ),
     S(
+        # Issue 13 item 2: one error per field path the failed entity fetch could not fill,
+        # naming the subgraph (not one error at the entity's path).
+        name="subgraph_down_errors_name_every_field_path_it_left_null",
+        query="{ people { id downField } }",
+        expected={
+            "data": {"people": [
+                {"id": "p1", "downField": None}, {"id": "p2", "downField": None}, {"id": "p3", "downField": None},
+            ]},
+            "errors": [failed("down", ["people", i, "downField"]) for i in range(3)],
+        },
+    ),
+    S(
         name="subgraph_down_for_a_list_of_entities",
         query="{ people { id downField } }",
         expected={
@@ -350,6 +362,23 @@ MALFORMED = [
             {"id": "p1", "shortField": None}, {"id": "p2", "shortField": None}, {"id": "p3", "shortField": None},
         ]}},
         errors_at_least=True,
+    ),
+    S(
+        # As Apollo's gateway: an answer (here empty) with fewer items than representations is
+        # not matched item by item (each later item would land on the wrong object); every
+        # field it was to fill is null with an error naming the subgraph.
+        name="entities_answer_shorter_than_the_representations_is_an_error_at_each_field",
+        query="{ peopleOrNull { id shortField } }",
+        expected={"data": {"peopleOrNull": [
+            {"id": "p1", "shortField": None}, {"id": "p2", "shortField": None}, {"id": "p3", "shortField": None},
+        ]}, "errors": [
+            {
+                "message": "Expected data._entities to contain 3 elements, got 0",
+                "path": ["peopleOrNull", i, "shortField"],
+                "extensions": {"code": "SUBREQUEST_MALFORMED_RESPONSE", "serviceName": "short"},
+            }
+            for i in range(3)
+        ]},
     ),
     S(
         name="entities_answer_shorter_than_the_representations_non_null_field",
