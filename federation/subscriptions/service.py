@@ -126,16 +126,20 @@ class Subscriptions:
             )
         return headers
 
-    async def results(self, request: GraphQLRequest, client: str) -> AsyncIterator[dict[str, Any]]:
-        """The execution results of one operation: each event of a subscription, or the one
-        result of a query or mutation. A request error raises `RequestError` before any result."""
+    async def start(self, request: GraphQLRequest, client: str) -> AsyncIterator[dict[str, Any]]:
+        """Check and plan the operation now (a request error raises `RequestError` here, before
+        any stream is opened); then its results: each event of a subscription, or the one result
+        of a query or mutation."""
+        await self.gateway.authenticate(request)
         prepared = self.gateway.prepare(request)
         if prepared.kind is not OperationType.SUBSCRIPTION:
-            yield await self.gateway.execute(request, prepared)
-            return
+            return _single(await self.gateway.execute(request, prepared))
         if self.per_client[client] >= self.limits.per_client:
             raise LimitExceeded(f"Too many subscriptions for this client (limit {self.limits.per_client}).")
         planned = await self._plan(request, self.gateway.current)
+        return self._counted(request, planned, client)
+
+    async def _counted(self, request: GraphQLRequest, planned: _Planned, client: str) -> AsyncIterator[dict[str, Any]]:
         self.per_client[client] += 1
         try:
             async for result in self._stream(request, planned):
@@ -249,6 +253,10 @@ class Subscriptions:
         if errors:
             result["errors"] = errors
         return result
+
+
+async def _single(result: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+    yield result
 
 
 def _with_service(error: dict[str, Any], service: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+from websockets.typing import Subprotocol
 
 PROTOCOL = "graphql-transport-ws"
 
@@ -44,8 +45,8 @@ class Upstream:
             connection: ClientConnection = await asyncio.wait_for(
                 connect(
                     self.url,
-                    subprotocols=[PROTOCOL],
-                    additional_headers=self.headers,  # type: ignore[list-item]
+                    subprotocols=[Subprotocol(PROTOCOL)],
+                    additional_headers=self.headers,
                     open_timeout=self.timeout,
                     close_timeout=1.0,
                     max_size=4 * 1024 * 1024,
