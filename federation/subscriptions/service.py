@@ -18,7 +18,6 @@ subgraph over graphql-ws, every event completed through the rest of the plan.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from subgraphs.kit.signing import HEADER as SIGNATURE
 from subgraphs.kit.signing import sign
 
 PlanNode = Fetch | BatchFetch | Sequence | Parallel
+_IDLE = object()  # no event within reload_check
 
 
 @dataclass(frozen=True)
@@ -166,12 +166,21 @@ class Subscriptions:
             yield _upstream_error(planned.root.service, str(e))
             return
         try:
-            events = upstream.events().__aiter__()
-            pending: asyncio.Task[dict[str, Any]] | None = None
             while True:
-                if pending is None:
-                    pending = asyncio.ensure_future(events.__anext__())
-                done, _ = await asyncio.wait({pending}, timeout=self.limits.reload_check)
+                # One coroutine per event, no task: the wait is cut every `reload_check` seconds
+                # to notice a reload even on a quiet stream.
+                payload: dict[str, Any] | object | None
+                try:
+                    async with asyncio.timeout(self.limits.reload_check):
+                        payload = await upstream.next_payload()
+                except TimeoutError:
+                    payload = _IDLE
+                except SubgraphRefused as e:
+                    yield {"errors": [_with_service(err, planned.root.service) for err in e.errors]}
+                    return
+                except UpstreamError as e:
+                    yield _upstream_error(planned.root.service, str(e))
+                    return
                 if self.gateway.current is not planned.schema:
                     replanned = await self._replan(request, planned)
                     if isinstance(replanned, dict):
@@ -181,29 +190,19 @@ class Subscriptions:
                         planned.root.service,
                         planned.root.operation,
                     ):
-                        pending.cancel()
-                        with contextlib.suppress(BaseException):
-                            await pending
-                        pending = None
                         await upstream.close()
                         planned = replanned
-                        upstream = await self._open(request, planned)
-                        events = upstream.events().__aiter__()
+                        try:
+                            upstream = await self._open(request, planned)
+                        except UpstreamError as e:
+                            yield _upstream_error(planned.root.service, str(e))
+                            return
                         continue
                     planned = replanned
-                if not done:
+                if payload is _IDLE:
                     continue
-                finished, pending = pending, None
-                try:
-                    payload = finished.result()
-                except StopAsyncIteration:
-                    return
-                except SubgraphRefused as e:
-                    yield {"errors": [_with_service(err, planned.root.service) for err in e.errors]}
-                    return
-                except UpstreamError as e:
-                    yield _upstream_error(planned.root.service, str(e))
-                    return
+                if not isinstance(payload, dict):
+                    return  # the subgraph completed the subscription
                 try:
                     request.principal = None  # per event: a token that expired ends the stream
                     await self.gateway.authenticate(request)
@@ -212,10 +211,6 @@ class Subscriptions:
                     return
                 yield await self._complete(request, planned, payload)
         finally:
-            if pending is not None:
-                pending.cancel()
-                with contextlib.suppress(BaseException):
-                    await pending
             await upstream.close()
 
     async def _replan(self, request: GraphQLRequest, planned: _Planned) -> _Planned | dict[str, Any]:
