@@ -18,6 +18,7 @@ subgraph over graphql-ws, every event completed through the rest of the plan.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -47,6 +48,9 @@ class Limits:
     per_client: int = 1000
     # How often a stream with no events checks whether the supergraph was reloaded.
     reload_check: float = 1.0
+    # Events re-authenticate the subscriber at most this often (seconds): a token's expiry ends
+    # the stream at the first event after it, without verifying a signature for every event.
+    reauthenticate: float = 1.0
 
 
 class LimitExceeded(RequestError):
@@ -165,6 +169,7 @@ class Subscriptions:
         except UpstreamError as e:
             yield _upstream_error(planned.root.service, str(e))
             return
+        authenticated = time.monotonic()
         try:
             while True:
                 # One coroutine per event, no task: the wait is cut every `reload_check` seconds
@@ -203,12 +208,14 @@ class Subscriptions:
                     continue
                 if not isinstance(payload, dict):
                     return  # the subgraph completed the subscription
-                try:
-                    request.principal = None  # per event: a token that expired ends the stream
-                    await self.gateway.authenticate(request)
-                except RequestError as e:
-                    yield {"errors": e.errors}
-                    return
+                if time.monotonic() - authenticated >= self.limits.reauthenticate:
+                    try:
+                        request.principal = None  # per event: a token that expired ends the stream
+                        await self.gateway.authenticate(request)
+                    except RequestError as e:
+                        yield {"errors": e.errors}
+                        return
+                    authenticated = time.monotonic()
                 yield await self._complete(request, planned, payload)
         finally:
             await upstream.close()
