@@ -18,7 +18,7 @@ subgraph over graphql-ws, every event completed through the rest of the plan.
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -39,6 +39,7 @@ from subgraphs.kit.signing import HEADER as SIGNATURE
 from subgraphs.kit.signing import sign
 
 PlanNode = Fetch | BatchFetch | Sequence | Parallel
+_IDLE = object()  # no event within reload_check
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ class Limits:
     per_client: int = 1000
     # How often a stream with no events checks whether the supergraph was reloaded.
     reload_check: float = 1.0
+    # Events re-authenticate the subscriber at most this often (seconds): a token's expiry ends
+    # the stream at the first event after it, without verifying a signature for every event.
+    reauthenticate: float = 1.0
 
 
 class LimitExceeded(RequestError):
@@ -126,16 +130,20 @@ class Subscriptions:
             )
         return headers
 
-    async def results(self, request: GraphQLRequest, client: str) -> AsyncIterator[dict[str, Any]]:
-        """The execution results of one operation: each event of a subscription, or the one
-        result of a query or mutation. A request error raises `RequestError` before any result."""
+    async def start(self, request: GraphQLRequest, client: str) -> AsyncIterator[dict[str, Any]]:
+        """Check and plan the operation now (a request error raises `RequestError` here, before
+        any stream is opened); then its results: each event of a subscription, or the one result
+        of a query or mutation."""
+        await self.gateway.authenticate(request)
         prepared = self.gateway.prepare(request)
         if prepared.kind is not OperationType.SUBSCRIPTION:
-            yield await self.gateway.execute(request, prepared)
-            return
+            return _single(await self.gateway.execute(request, prepared))
         if self.per_client[client] >= self.limits.per_client:
             raise LimitExceeded(f"Too many subscriptions for this client (limit {self.limits.per_client}).")
         planned = await self._plan(request, self.gateway.current)
+        return self._counted(request, planned, client)
+
+    async def _counted(self, request: GraphQLRequest, planned: _Planned, client: str) -> AsyncIterator[dict[str, Any]]:
         self.per_client[client] += 1
         try:
             async for result in self._stream(request, planned):
@@ -161,13 +169,23 @@ class Subscriptions:
         except UpstreamError as e:
             yield _upstream_error(planned.root.service, str(e))
             return
+        authenticated = time.monotonic()
         try:
-            events = upstream.events().__aiter__()
-            pending: asyncio.Task[dict[str, Any]] | None = None
             while True:
-                if pending is None:
-                    pending = asyncio.ensure_future(events.__anext__())
-                done, _ = await asyncio.wait({pending}, timeout=self.limits.reload_check)
+                # One coroutine per event, no task: the wait is cut every `reload_check` seconds
+                # to notice a reload even on a quiet stream.
+                payload: dict[str, Any] | object | None
+                try:
+                    async with asyncio.timeout(self.limits.reload_check):
+                        payload = await upstream.next_payload()
+                except TimeoutError:
+                    payload = _IDLE
+                except SubgraphRefused as e:
+                    yield {"errors": [_with_service(err, planned.root.service) for err in e.errors]}
+                    return
+                except UpstreamError as e:
+                    yield _upstream_error(planned.root.service, str(e))
+                    return
                 if self.gateway.current is not planned.schema:
                     replanned = await self._replan(request, planned)
                     if isinstance(replanned, dict):
@@ -177,41 +195,29 @@ class Subscriptions:
                         planned.root.service,
                         planned.root.operation,
                     ):
-                        pending.cancel()
-                        with contextlib.suppress(BaseException):
-                            await pending
-                        pending = None
                         await upstream.close()
                         planned = replanned
-                        upstream = await self._open(request, planned)
-                        events = upstream.events().__aiter__()
+                        try:
+                            upstream = await self._open(request, planned)
+                        except UpstreamError as e:
+                            yield _upstream_error(planned.root.service, str(e))
+                            return
                         continue
                     planned = replanned
-                if not done:
+                if payload is _IDLE:
                     continue
-                finished, pending = pending, None
-                try:
-                    payload = finished.result()
-                except StopAsyncIteration:
-                    return
-                except SubgraphRefused as e:
-                    yield {"errors": [_with_service(err, planned.root.service) for err in e.errors]}
-                    return
-                except UpstreamError as e:
-                    yield _upstream_error(planned.root.service, str(e))
-                    return
-                try:
-                    request.principal = None  # per event: a token that expired ends the stream
-                    await self.gateway.authenticate(request)
-                except RequestError as e:
-                    yield {"errors": e.errors}
-                    return
+                if not isinstance(payload, dict):
+                    return  # the subgraph completed the subscription
+                if time.monotonic() - authenticated >= self.limits.reauthenticate:
+                    try:
+                        request.principal = None  # per event: a token that expired ends the stream
+                        await self.gateway.authenticate(request)
+                    except RequestError as e:
+                        yield {"errors": e.errors}
+                        return
+                    authenticated = time.monotonic()
                 yield await self._complete(request, planned, payload)
         finally:
-            if pending is not None:
-                pending.cancel()
-                with contextlib.suppress(BaseException):
-                    await pending
             await upstream.close()
 
     async def _replan(self, request: GraphQLRequest, planned: _Planned) -> _Planned | dict[str, Any]:
@@ -249,6 +255,10 @@ class Subscriptions:
         if errors:
             result["errors"] = errors
         return result
+
+
+async def _single(result: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+    yield result
 
 
 def _with_service(error: dict[str, Any], service: str) -> dict[str, Any]:

@@ -69,25 +69,17 @@ class EventStream:
             return
         peer = scope.get("client") or ("?", 0)
         client = await self.subscriptions.client_of(request, str(peer[0]))
-        results = self.subscriptions.results(request, client).__aiter__()
         try:
-            first = await results.__anext__()
-        except StopAsyncIteration:
-            first = None
+            results = (await self.subscriptions.start(request, client)).__aiter__()
         except RequestError as e:
             await _reply(send, e.status, {"errors": e.errors})
             return
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [
-                    (b"content-type", b"text/event-stream; charset=utf-8"),
-                    (b"cache-control", b"no-cache"),
-                    (b"x-accel-buffering", b"no"),
-                ],
-            }
-        )
+        # The stream opens now; events follow as they come.
+        await send({"type": "http.response.start", "status": 200, "headers": [
+            (b"content-type", b"text/event-stream; charset=utf-8"), (b"cache-control", b"no-cache"),
+            (b"x-accel-buffering", b"no"),
+        ]})
+        await send({"type": "http.response.body", "body": b":\n\n", "more_body": True})
         disconnected = asyncio.Event()
 
         async def watch() -> None:
@@ -97,9 +89,7 @@ class EventStream:
 
         watcher = asyncio.create_task(watch())
         try:
-            if first is not None:
-                await _event(send, "next", first)
-                await self._pump(results, send, disconnected)
+            await self._pump(results, send, disconnected)
             if not disconnected.is_set():
                 await send({"type": "http.response.body", "body": b"event: complete\ndata: \n\n", "more_body": True})
                 await send({"type": "http.response.body", "body": b""})

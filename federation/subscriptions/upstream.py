@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+from websockets.typing import Subprotocol
 
 PROTOCOL = "graphql-transport-ws"
 
@@ -44,7 +44,7 @@ class Upstream:
             connection: ClientConnection = await asyncio.wait_for(
                 connect(
                     self.url,
-                    subprotocols=[PROTOCOL],  # type: ignore[list-item]
+                    subprotocols=[Subprotocol(PROTOCOL)],
                     additional_headers=self.headers,
                     open_timeout=self.timeout,
                     close_timeout=1.0,
@@ -68,8 +68,9 @@ class Upstream:
             await self.close()
             raise UpstreamError(f"{type(e).__name__}: {e}" if str(e) else type(e).__name__) from None
 
-    async def events(self) -> AsyncIterator[dict[str, Any]]:
-        """Each event's payload ({data, errors}); returns on `complete`; raises UpstreamError."""
+    async def next_payload(self) -> dict[str, Any] | None:
+        """The next event's payload ({data, errors}), None on `complete`; raises UpstreamError.
+        Safe to cancel while waiting (a timeout loses no message: `recv` is cancellation-safe)."""
         assert self.connection is not None
         while True:
             try:
@@ -81,13 +82,14 @@ class Upstream:
                 raise UpstreamError("the subgraph sent a message that is not JSON") from None
             kind = message.get("type") if isinstance(message, dict) else None
             if kind == "next" and isinstance(message.get("payload"), dict):
-                yield message["payload"]
-            elif kind == "error":
+                payload: dict[str, Any] = message["payload"]
+                return payload
+            if kind == "error":
                 errors = message.get("payload")
                 raise SubgraphRefused(errors if isinstance(errors, list) else [{"message": str(errors)}])
-            elif kind == "complete":
-                return
-            elif kind == "ping":
+            if kind == "complete":
+                return None
+            if kind == "ping":
                 await self.connection.send('{"type":"pong"}')
 
     async def close(self) -> None:

@@ -164,7 +164,8 @@ class Connection:
     async def operate(self, sub_id: str, request: GraphQLRequest) -> None:
         client = await self.server.subscriptions.client_of(request, self.peer)
         try:
-            async for result in self.server.subscriptions.results(request, client):
+            results = await self.server.subscriptions.start(request, client)
+            async for result in results:
                 if self.tasks.get(sub_id) is not asyncio.current_task():
                     return
                 await self.send({"id": sub_id, "type": "next", "payload": result})

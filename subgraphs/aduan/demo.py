@@ -16,7 +16,8 @@ def demo_tokens(nik: str, hours: int = 12) -> dict[str, str]:
     now = int(time.time())
     people = {
         "warga": {"sub": f"warga-{nik}", "role": "warga", "nik": nik, "name": "Warga Demo"},
-        "meja_aduan": {"sub": "meja-1", "role": "meja_aduan", "name": "Nurul Hidayah"},
+        # The desk reads complainants' names from the civil registry (its policy: scope penduduk:baca).
+        "meja_aduan": {"sub": "meja-1", "role": "meja_aduan", "name": "Nurul Hidayah", "scope": "penduduk:baca"},
         "koordinator": {"sub": "koord-pu", "role": "koordinator", "opd": "DINAS_PU", "name": "Syamsul Bahri"},
         "petugas_lapangan": {"sub": "petugas-dinas_pu-1", "role": "petugas_lapangan", "opd": "DINAS_PU",
                              "name": "Petugas PU"},

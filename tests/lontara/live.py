@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 from gql import Client, gql
 from gql.transport.websockets import WebsocketsTransport
 from httpx_sse import aconnect_sse
@@ -18,15 +20,31 @@ from starlette.applications import Starlette
 
 from federation.gateway import Gateway
 from federation.http.app import create_app as create_gateway
+from federation.security.authenticate import Authenticator
+from federation.security.jwt import JwtAuthenticator
 from federation.supergraph import Supergraph
 from subgraphs.aduan.app import create_app as create_aduan
 from subgraphs.kependudukan.app import create_app as create_kependudukan
-from subgraphs.kit.principal import Principal, encode_principal
+from subgraphs.kit.principal import Principal
 from subgraphs.serve import Servers
 from tests.subgraphs.conftest import free_port
 
 SUPERGRAPH = (Path(__file__).resolve().parents[2] / "subgraphs" / "demo" / "supergraph.graphql").read_text()
-HEADER = "x-splp-principal"
+SECRET = "lontara-live-test-secret-0123456789"
+# The desk reads complainants' names from the civil registry: its work needs the scope.
+SCOPES = {"meja_aduan": "penduduk:baca"}
+
+
+def token(principal: Principal) -> str:
+    """The person's token, as the Super App's identity provider would sign it (HS256 here)."""
+    now = int(time.time())
+    claims = {"sub": principal.subject, "role": principal.role, "opd": principal.opd, "nik": principal.nik,
+              "name": principal.name, "scope": SCOPES.get(principal.role or ""), "iat": now, "exp": now + 3600}
+    return jwt.encode({k: v for k, v in claims.items() if v is not None}, SECRET, algorithm="HS256")
+
+
+def credentials(principal: Principal) -> dict[str, str]:
+    return {} if principal.anonymous else {"authorization": f"Bearer {token(principal)}"}
 
 
 @dataclass
@@ -48,7 +66,7 @@ class Live:
     async def post(self, index: int, query: str, as_: Principal, **variables: Any) -> dict[str, Any]:
         async with httpx.AsyncClient(timeout=20) as http:
             response = await http.post(self.gateways[index], json={"query": query, "variables": variables},
-                                       headers={HEADER: encode_principal(as_), "accept": "application/json"})
+                                       headers={**credentials(as_), "accept": "application/json"})
         body: dict[str, Any] = response.json()
         return body
 
@@ -66,7 +84,8 @@ async def start_live(kependudukan_url: str, aduan_url: str, nats_url: str, nats:
         aduan_urls.append(f"http://127.0.0.1:{port}/graphql")
     gateways, apps = [], []
     for replica in aduan_urls:
-        gateway = Gateway(Supergraph.from_sdl(SUPERGRAPH), propagate_headers=[HEADER],
+        gateway = Gateway(Supergraph.from_sdl(SUPERGRAPH),
+                          authenticator=Authenticator(jwt=JwtAuthenticator(secret=SECRET)),
                           subgraph_urls={"kependudukan": kependudukan, "aduan": replica})
         app = create_gateway(SUPERGRAPH, gateway=gateway)
         port = free_port()
@@ -79,7 +98,7 @@ async def start_live(kependudukan_url: str, aduan_url: str, nats_url: str, nats:
 async def graphql_ws(url: str, query: str, as_: Principal, received: list[dict[str, Any]],
                      ready: asyncio.Event, **variables: Any) -> None:
     """Subscribe with gql's graphql-transport-ws client, appending each result until cancelled."""
-    transport = WebsocketsTransport(url=url, headers={HEADER: encode_principal(as_)},
+    transport = WebsocketsTransport(url=url, headers=credentials(as_),
                                     subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL])
     async with Client(transport=transport, fetch_schema_from_transport=False) as session:
         document = gql(query)
@@ -95,7 +114,7 @@ async def sse(url: str, query: str, as_: Principal, received: list[dict[str, Any
     """Subscribe over graphql-sse (distinct connections) with httpx-sse, until `complete`."""
     async with httpx.AsyncClient(timeout=None) as http, aconnect_sse(
         http, "POST", url, json={"query": query, "variables": variables},
-        headers={HEADER: encode_principal(as_)},
+        headers=credentials(as_),
     ) as source:
         ready.set()
         async for event in source.aiter_sse():

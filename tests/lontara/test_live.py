@@ -15,9 +15,8 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from federation.subscriptions import Limits
-from subgraphs.kit.principal import encode_principal
 from tests.lontara.client import CITIZEN, DESK, OTHER_CITIZEN, STEPS
-from tests.lontara.live import HEADER, SUPERGRAPH, Live, graphql_ws, sse, wait_for
+from tests.lontara.live import SECRET, SUPERGRAPH, Live, credentials, graphql_ws, sse, wait_for
 from tests.subgraphs import world as w
 
 ONE = """subscription($n: String) { aduanBerubah(nomor: $n) { nomor status pelapor { nik nama } } }"""
@@ -137,7 +136,7 @@ async def test_a_duplicate_subscription_id_closes_with_4409(live: Live) -> None:
     nomor = await _file(live)
     subscribe = {"id": "a", "type": "subscribe", "payload": {"query": ONE, "variables": {"n": nomor}}}
     closed, received = await _raw(live.ws(0), {"type": "connection_init"}, subscribe, subscribe,
-                                  headers={HEADER: encode_principal(CITIZEN)})
+                                  headers=credentials(CITIZEN))
     assert closed == 4409 and received[0] == {"type": "connection_ack"}
 
 
@@ -167,7 +166,7 @@ async def test_subscriptions_per_connection_are_limited(live: Live) -> None:
         first = {"id": "a", "type": "subscribe", "payload": {"query": ONE, "variables": {"n": nomor}}}
         second = {**first, "id": "b"}
         _, received = await _raw(live.ws(0), {"type": "connection_init"}, first, second,
-                                 headers={HEADER: encode_principal(CITIZEN)}, until="b")
+                                 headers=credentials(CITIZEN), until="b")
     finally:
         service.limits = before
     refused = [m for m in received if m.get("id") == "b"]
@@ -248,7 +247,11 @@ async def test_a_subgraph_that_cannot_be_reached_ends_the_subscription_with_a_cl
     from tests.subgraphs.conftest import free_port
 
     dead = f"http://127.0.0.1:{free_port()}/graphql"
-    gateway = Gateway(Supergraph.from_sdl(SUPERGRAPH), propagate_headers=[HEADER], subgraph_urls={"aduan": dead})
+    from federation.security.authenticate import Authenticator
+    from federation.security.jwt import JwtAuthenticator
+
+    gateway = Gateway(Supergraph.from_sdl(SUPERGRAPH), authenticator=Authenticator(jwt=JwtAuthenticator(secret=SECRET)),
+                      subgraph_urls={"aduan": dead})
     servers = Servers()
     port = free_port()
     await servers.start_asgi(create_gateway(SUPERGRAPH, gateway=gateway), "127.0.0.1", port)
@@ -271,11 +274,13 @@ async def test_two_gateway_worker_processes_serve_one_stream(live: Live, tmp_pat
 
     supergraph = tmp_path / "supergraph.graphql"
     supergraph.write_text(SUPERGRAPH)
+    secret = tmp_path / "jwt-secret"
+    secret.write_text(SECRET)
     port = free_port()
     kependudukan = str(live.gateway(0).subgraph_urls["kependudukan"])
     process = subprocess.Popen(
         [sys.executable, "-m", "federation.cli", "gateway", "--supergraph", str(supergraph), "--port", str(port),
-         "--workers", "2", "--propagate-header", HEADER, "--subgraph-url", f"aduan={live.aduan_urls[1]}",
+         "--workers", "2", "--jwt-secret-file", str(secret), "--subgraph-url", f"aduan={live.aduan_urls[1]}",
          "--subgraph-url", f"kependudukan={kependudukan}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

@@ -8,10 +8,9 @@ from xml.etree import ElementTree
 
 import httpx
 
-from subgraphs.kit.principal import encode_principal
 from subgraphs.kit.scalars import WITA
 from tests.lontara.client import CITIZEN, STEPS
-from tests.lontara.live import HEADER, Live
+from tests.lontara.live import Live, credentials
 
 SERVICE_FIELDS = {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
 ATTRIBUTE_FIELDS = {"variable", "code", "datatype", "required", "datatype_description", "order", "description"}
@@ -25,7 +24,7 @@ def base(live: Live) -> str:
 
 
 async def _post(http: httpx.AsyncClient, live: Live, **form: str) -> httpx.Response:
-    return await http.post(f"{base(live)}/requests.json", data=form, headers={HEADER: encode_principal(CITIZEN)})
+    return await http.post(f"{base(live)}/requests.json", data=form, headers=credentials(CITIZEN))
 
 
 async def test_services_list_the_categories_with_their_attributes(live: Live) -> None:
