@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install test lint typecheck sdl check-schema schema pytest demo bench clean
+.PHONY: install browser test lint typecheck sdl check-schema schema pytest demo bench clean
 
 install: $(VENV)/.installed
 
@@ -33,7 +33,12 @@ check-schema: sdl
 pytest: install
 	$(BIN)/pytest -q
 
-test: lint typecheck check-schema pytest
+# The browser tests drive Debian's Chromium with Playwright (its own browser download cannot
+# work on a closed network): install the package when it is missing.
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: lint typecheck check-schema browser pytest
 
 demo: install
 	$(BIN)/splp demo

@@ -27,6 +27,7 @@ from starlette.types import Receive, Scope, Send
 
 from federation.gateway import Gateway, GraphQLRequest, Prepared, RequestError
 from federation.supergraph import Supergraph
+from federation.telemetry import gateway_routes
 
 log = logging.getLogger("splp.http")
 
@@ -332,6 +333,7 @@ def create_app(
             Route("/graphiql/assets/{name}", asset, methods=["GET"]),
             Route("/health", health, methods=["GET"]),
             Route("/ready", ready, methods=["GET"]),
+            *gateway_routes(gw),
         ],
         lifespan=lifespan,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import secrets
 import signal
 from pathlib import Path
 
@@ -16,7 +17,10 @@ from sqlalchemy import select
 
 from federation.compose import SubgraphSource, compose
 from federation.http.app import create_app as create_gateway
+from federation.security.jwt import JwtAuthenticator
+from federation.superapp import DemoLogin, demo_people
 from subgraphs.aduan.tables import aduan
+from subgraphs.kependudukan.tables import penduduk
 from subgraphs.kesehatan.tables import kunjungan
 from subgraphs.kit.sql import create_engine
 from subgraphs.opds import OPDS, STANDINS, Sources, subgraph_url
@@ -107,8 +111,18 @@ async def sample_nik(urls: dict[str, str]) -> str:
     return min(counts, key=lambda nik: (-counts[nik], nik))
 
 
+async def citizen_name(urls: dict[str, str], nik: str) -> str:
+    engine = create_engine(urls["kependudukan"])
+    try:
+        async with engine.connect() as connection:
+            name = (await connection.execute(select(penduduk.c.nama).where(penduduk.c.nik == nik))).scalar()
+    finally:
+        await engine.dispose()
+    return str(name or "Warga")
+
+
 async def start_all(servers: Servers, urls: dict[str, str], supergraph_sdl: str, host: str = HOST,
-                    gateway_port: int = GATEWAY_PORT) -> None:
+                    gateway_port: int = GATEWAY_PORT, demo_login: DemoLogin | None = None) -> None:
     for name, (port, create) in STANDINS.items():
         await servers.start_aiohttp(create(urls[name]), host, port)
     sources = {
@@ -121,7 +135,12 @@ async def start_all(servers: Servers, urls: dict[str, str], supergraph_sdl: str,
     }
     for name, opd in OPDS.items():
         await servers.start_asgi(opd.create_app(sources[name]), host, opd.port)
-    await servers.start_asgi(create_gateway(supergraph_sdl), host, gateway_port)
+    gateway = create_gateway(supergraph_sdl)
+    if demo_login is not None:
+        # The page at /app logs demo roles in with tokens the gateway then verifies.
+        gateway.state.gateway.authenticator = JwtAuthenticator(secret=demo_login.secret)
+        gateway.state.demo_login = demo_login
+    await servers.start_asgi(gateway, host, gateway_port)
 
 
 async def run_demo(folder: Path, citizens: int, seed: int, *, reseed: bool = False) -> int:
@@ -130,6 +149,7 @@ async def run_demo(folder: Path, citizens: int, seed: int, *, reseed: bool = Fal
     supergraph_sdl = await compose_supergraph()
     (folder / "supergraph.graphql").write_text(supergraph_sdl)
     nik = await sample_nik(urls)
+    demo_login = DemoLogin(secrets.token_urlsafe(32), demo_people(nik, await citizen_name(urls, nik)))
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -137,12 +157,13 @@ async def run_demo(folder: Path, citizens: int, seed: int, *, reseed: bool = Fal
         loop.add_signal_handler(sig, stop.set)
     servers = Servers()
     try:
-        await start_all(servers, urls, supergraph_sdl)
+        await start_all(servers, urls, supergraph_sdl, demo_login=demo_login)
         address = f"http://{HOST}:{GATEWAY_PORT}/graphql"
         body = json.dumps({"query": CITIZEN_QUERY, "variables": {"nik": nik}})
         print(f"""
 SPLP demo is running.
   Gateway + GraphiQL: {address}
+  Super app page:     http://{HOST}:{GATEWAY_PORT}/app  (pick a demo role and log in)
   Subgraphs:          {', '.join(f'{name} :{opd.port}' for name, opd in OPDS.items())}
   Stand-ins (not part of the product): BPJS :{STANDINS['bpjs'][0]}, permits :{STANDINS['perizinan'][0]}
 
