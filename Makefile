@@ -47,6 +47,7 @@ bench: install
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.planning
 	$(BIN)/python -m bench.plan_cache
+	$(BIN)/python -m bench.app_page
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
