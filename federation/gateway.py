@@ -53,6 +53,7 @@ from federation.planner.plan import QueryPlan
 from federation.security.authorization import ANONYMOUS, Principal
 from federation.security.jwt import AuthenticationError
 from federation.supergraph import Supergraph
+from federation.telemetry.core import plan_cache_hit, planning
 
 DEFAULT_CACHE_SIZE = 1024
 MAX_QUERY_BYTES = 1_000_000
@@ -305,7 +306,8 @@ class Gateway:
             if access:
                 access.mark_denied(operation, decision)
             try:
-                plan = build_plan(schema.supergraph, operation, labels)
+                with planning():
+                    plan = build_plan(schema.supergraph, operation, labels)
             except PlanningError as e:
                 raise RequestError(
                     [{"message": str(e), "extensions": {"code": "QUERY_PLANNING_FAILED"}}], "plan"
@@ -313,6 +315,8 @@ class Gateway:
             found = prepared.plans[key] = (operation, plan)
             if not prepared.coordinates:
                 prepared.coordinates = _coordinates(operation)
+        else:
+            plan_cache_hit()
         return found
 
     async def execute(self, request: GraphQLRequest, prepared: Prepared | None = None) -> dict[str, Any]:

@@ -18,6 +18,8 @@ from starlette.applications import Starlette
 from federation.gateway import Gateway, GraphQLRequest, RequestError
 from federation.security.jwt import JwtAuthenticator
 from federation.supergraph import Supergraph, SupergraphError
+from federation.telemetry import Telemetry
+from federation.telemetry.tracing import tracer_provider
 
 log = logging.getLogger("splp.gateway")
 
@@ -64,6 +66,17 @@ def add_commands(subparsers: Any) -> None:
     auth.add_argument("--jwt-audience", help="the `aud` tokens must carry")
     auth.add_argument("--jwt-issuer", help="the `iss` tokens must carry")
     gateway.add_argument("--poll-interval", type=float, default=1.0, help="seconds between supergraph file checks")
+    ops = gateway.add_argument_group("operations", "metrics at /metrics, the access log, traces, readiness")
+    ops.add_argument("--no-telemetry", action="store_true", help="no /metrics, no access log, no traces")
+    ops.add_argument("--no-access-log", action="store_true", help="no JSON access-log line per request on stdout")
+    ops.add_argument(
+        "--otlp-endpoint",
+        help="export OpenTelemetry traces over OTLP/HTTP to this base URL (default: $OTEL_EXPORTER_OTLP_ENDPOINT)",
+    )
+    ops.add_argument(
+        "--ready-subgraph", action="append", default=[], metavar="NAME",
+        help="/ready answers 503 unless this subgraph answers (repeatable)",
+    )
     gateway.set_defaults(func=run_gateway)
 
     plan = subparsers.add_parser("plan", help="print the query plan of an operation")
@@ -149,7 +162,7 @@ def _authenticator(config: dict[str, Any]) -> JwtAuthenticator | None:
 
 def gateway_app(supergraph: Supergraph, config: dict[str, Any]) -> tuple[Gateway, Starlette]:
     """The gateway for `supergraph` set up with the command's options (`config`), and its app."""
-    from federation.http.app import create_app
+    from federation.http.app import GatewayApp, create_app
 
     dedupe = config.get("dedupe", True)
     gateway = Gateway(
@@ -160,7 +173,34 @@ def gateway_app(supergraph: Supergraph, config: dict[str, Any]) -> tuple[Gateway
         propagate_headers=config.get("propagate_headers", ()),
         authenticator=_authenticator(config),
     )
-    return gateway, create_app(supergraph, gateway=gateway, dedupe_requests=dedupe)
+    app = create_app(supergraph, gateway=gateway, dedupe_requests=dedupe)
+    telemetry = telemetry_for(config)
+    if telemetry is not None and isinstance(app, GatewayApp):
+        app.telemetry = telemetry
+        inner = app.router.lifespan_context
+
+        @asynccontextmanager
+        async def lifespan(a: Starlette) -> AsyncIterator[None]:
+            try:
+                async with inner(a):
+                    yield
+            finally:
+                telemetry.close()  # exports the spans still buffered
+
+        app.router.lifespan_context = lifespan
+    return gateway, app
+
+
+def telemetry_for(config: dict[str, Any]) -> Telemetry | None:
+    """Metrics (on unless `telemetry` is false), the access log on stdout (unless `access_log`
+    is false), traces when an OTLP endpoint is configured, the subgraphs /ready requires."""
+    if not config.get("telemetry", True):
+        return None
+    return Telemetry(
+        access_log=sys.stdout if config.get("access_log", True) else None,
+        tracer_provider=tracer_provider("splp-gateway", config.get("otlp_endpoint")),
+        required_subgraphs=tuple(config.get("ready_subgraphs") or ()),
+    )
 
 
 def build_app(config: dict[str, Any]) -> Starlette:
@@ -200,6 +240,10 @@ def run_gateway(args: argparse.Namespace) -> int:
         "jwks_file": args.jwks_file,
         "jwt_audience": args.jwt_audience,
         "jwt_issuer": args.jwt_issuer,
+        "telemetry": not args.no_telemetry,
+        "access_log": not args.no_access_log,
+        "otlp_endpoint": args.otlp_endpoint,
+        "ready_subgraphs": args.ready_subgraph,
     }
     if args.registry:
         from federation.registry.gateway_app import run_registry_gateway

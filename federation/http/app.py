@@ -27,7 +27,7 @@ from starlette.types import Receive, Scope, Send
 
 from federation.gateway import Gateway, GraphQLRequest, Prepared, RequestError
 from federation.supergraph import Supergraph
-from federation.telemetry import gateway_routes
+from federation.telemetry import Telemetry, gateway_routes, note_operation
 
 log = logging.getLogger("splp.http")
 
@@ -206,6 +206,7 @@ class GraphQLEndpoint:
                 graphql_request = _request_from_query(query_params or {})
             graphql_request.headers = headers
             prepared = self.gateway.prepare(graphql_request)
+            note_operation(prepared)
             is_query = prepared.kind is OperationType.QUERY
             if method == "GET" and not is_query:
                 raise BadRequest("Only queries can be sent with GET; use POST for mutations.", 405, {"allow": "POST"})
@@ -254,13 +255,22 @@ def _request_error_status(e: RequestError, media_type: str) -> int:
 
 
 class GatewayApp(Starlette):
-    """Starlette, with POST /graphql answered before the middleware stack (see GraphQLEndpoint)."""
+    """Starlette, with POST /graphql answered before the middleware stack (see GraphQLEndpoint).
+
+    `telemetry` (metrics, access log, traces), when set, observes every GraphQL request."""
 
     def __init__(self, endpoint: GraphQLEndpoint, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.endpoint = endpoint
+        self.telemetry: Telemetry | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.telemetry is not None:
+            await self.telemetry.serve(scope, receive, send, self._dispatch)
+        else:
+            await self._dispatch(scope, receive, send)
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] in GRAPHQL_PATHS:
             await self.endpoint.asgi_post(scope, receive, send)
             return
@@ -317,9 +327,6 @@ def create_app(
     endpoint = GraphQLEndpoint(gateway, dedupe=dedupe_requests)
     gw = gateway
 
-    async def ready(request: Request) -> Response:
-        return _json_response({"status": "READY", "subgraphs": sorted(gw.current.client.urls)}, 200, JSON)
-
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
@@ -332,7 +339,6 @@ def create_app(
             Route("/", endpoint.handle, methods=["GET", "POST"]),
             Route("/graphiql/assets/{name}", asset, methods=["GET"]),
             Route("/health", health, methods=["GET"]),
-            Route("/ready", ready, methods=["GET"]),
             *gateway_routes(gw),
         ],
         lifespan=lifespan,

@@ -19,6 +19,7 @@ from federation.compose import SubgraphSource, compose
 from federation.http.app import create_app as create_gateway
 from federation.security.jwt import JwtAuthenticator
 from federation.superapp import DemoLogin, demo_people
+from federation.telemetry import Telemetry
 from subgraphs.aduan.tables import aduan
 from subgraphs.kependudukan.tables import penduduk
 from subgraphs.kesehatan.tables import kunjungan
@@ -136,6 +137,7 @@ async def start_all(servers: Servers, urls: dict[str, str], supergraph_sdl: str,
     for name, opd in OPDS.items():
         await servers.start_asgi(opd.create_app(sources[name]), host, opd.port)
     gateway = create_gateway(supergraph_sdl)
+    gateway.telemetry = Telemetry()  # type: ignore[attr-defined]  # /metrics; no access log on the demo's console
     if demo_login is not None:
         # The page at /app logs demo roles in with tokens the gateway then verifies.
         gateway.state.gateway.authenticator = JwtAuthenticator(secret=demo_login.secret)

@@ -15,6 +15,7 @@ from typing import Any
 from federation.http.app import create_app as create_gateway
 from federation.security.jwt import JwtAuthenticator
 from federation.superapp import DemoLogin, demo_people
+from federation.telemetry import Telemetry
 from subgraphs.opds import OPDS, STANDINS, Sources
 from subgraphs.serve import Servers
 from tests.subgraphs.conftest import free_port
@@ -32,13 +33,16 @@ CHROMIUM_FLAGS = [
 class City:
     gateway_url: str
     opd_servers: dict[str, Servers] = field(default_factory=dict)
+    opd_apps: dict[str, Any] = field(default_factory=dict)
 
     async def stop_opd(self, name: str) -> None:
         await self.opd_servers[name].stop()
 
 
 @asynccontextmanager
-async def running_city(database_url: str, nik: str, name: str, **gateway_options: Any) -> AsyncIterator[City]:
+async def running_city(
+    database_url: str, nik: str, name: str, telemetry: Telemetry | None = None, **gateway_options: Any
+) -> AsyncIterator[City]:
     servers = Servers()
     city = City("")
     try:
@@ -52,6 +56,7 @@ async def running_city(database_url: str, nik: str, name: str, **gateway_options
             app = opd.create_app(Sources(database_url=database_url, bpjs_url=api["bpjs"],
                                          perizinan_api_url=api["perizinan"]))
             port = free_port()
+            city.opd_apps[opd_name] = app
             city.opd_servers[opd_name] = Servers()
             await city.opd_servers[opd_name].start_asgi(app, "127.0.0.1", port)
             urls[opd_name] = f"http://127.0.0.1:{port}/graphql"
@@ -59,6 +64,7 @@ async def running_city(database_url: str, nik: str, name: str, **gateway_options
         gateway = create_gateway(SUPERGRAPH.read_text(), subgraph_urls=urls, subgraph_timeout=5.0, **gateway_options)
         gateway.state.gateway.authenticator = JwtAuthenticator(secret=login.secret)
         gateway.state.demo_login = login
+        gateway.telemetry = telemetry  # type: ignore[attr-defined]
         port = free_port()
         await servers.start_asgi(gateway, "127.0.0.1", port)
         city.gateway_url = f"http://127.0.0.1:{port}"
