@@ -37,6 +37,11 @@ def add_commands(subparsers: Any) -> None:
         help="gateway token for --registry; reports field usage for schema checks (default: $SPLP_REGISTRY_TOKEN)",
     )
     gateway.add_argument("--registry-interval", type=float, default=30.0, help="seconds a registry long-poll waits")
+    gateway.add_argument(
+        "--registry-cache", metavar="FILE",
+        help="where the last good supergraph from --registry is kept, to start from while the registry is down "
+        "(default: $SPLP_STATE_DIR or ~/.cache/splp, one file per registry URL)",
+    )
     gateway.add_argument("--host", default="127.0.0.1")
     gateway.add_argument("--port", type=int, default=4000)
     gateway.add_argument("--workers", type=int, default=1, help="processes sharing the port")

@@ -278,7 +278,8 @@ class GatewayApp(Starlette):
 
 
 async def health(request: Request) -> Response:
-    return _json_response({"status": "UP"}, 200, JSON)
+    # `health` in the app's state: what else the gateway has to say (e.g. where its supergraph came from).
+    return _json_response({"status": "UP", **getattr(request.app.state, "health", {})}, 200, JSON)
 
 
 def asset(request: Request) -> Response:
