@@ -1,15 +1,17 @@
 """The gateway: one GraphQL request in, one GraphQL response out.
 
-    request ─► prepared-document cache ─(miss)─► parse ─► validate ─┐
-                     │ hit                                           │
-                     ▼                                               ▼
-           coerce variables ─► plan cache ─(miss)─► normalize ─► plan
-                                   │ hit                           │
-                                   ▼                               ▼
-                          execute plan ─► shape (null propagation) ─► response
+    authenticate ─► prepared-document cache ─(miss)─► parse ─► limits ─► validate ─┐
+                          │ hit (valid documents only)                              │
+                          ▼                                                         ▼
+                coerce variables ─► plan cache ─(miss)─► normalize ─► plan
+                                        │ hit                           │
+                                        ▼                               ▼
+                               execute plan ─► shape (null propagation) ─► response
 
-A request error (parse, validation, variables, unknown operation) is a `RequestError` with
-the errors to send and no data; everything after planning yields a response with data.
+A request that cannot be executed raises one of the `RequestError` types below, made
+afresh for each request (never a cached exception: re-raising one would grow its
+traceback and keep earlier requests alive); everything after planning yields a response
+with data.
 """
 
 from __future__ import annotations
@@ -20,15 +22,12 @@ import random
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from graphql import (
     DocumentNode,
     FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
-    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -37,7 +36,11 @@ from graphql import (
     validate,
 )
 from graphql.execution.values import get_variable_values
+from graphql.validation.rules import overlapping_fields_can_be_merged
+from graphql.validation.validate import ValidationAbortedError
 
+from federation import limits
+from federation.cache import WeightedLRU
 from federation.executor.fetch import SubgraphClient
 from federation.executor.run import Execution
 from federation.executor.shape import Shaper
@@ -55,30 +58,92 @@ from federation.security.jwt import AuthenticationError
 from federation.supergraph import Supergraph
 from federation.telemetry.core import plan_cache_hit, planning
 
-DEFAULT_CACHE_SIZE = 1024
+# Bytes the caches may hold (estimated: a parsed document is about ten times its text).
+DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
+DEFAULT_PERSISTED_BYTES = 16 * 1024 * 1024
+AST_BYTES_PER_CHAR = 10
+PLAN_BYTES_PER_CHAR = 20  # a plan and its normalized operation, by the document's length
+PLANS_PER_DOCUMENT = 16  # variants by @skip/@include values, labels and access decision
 MAX_QUERY_BYTES = 1_000_000
-# Limits that keep one request from costing the gateway unbounded work (Apollo Router's
-# parser defaults are of the same order).
+# Parser limit (Apollo Router's default is of the same order).
 MAX_TOKENS = 15_000
-MAX_DEPTH = 100
+MAX_DEPTH = limits.OperationLimits().max_depth
+# graphql-core's budget for comparing same-named fields (its default, 500,000, is about 2 s of
+# one core on 1,500 `f(x: i)` siblings). Identical siblings are dropped before validation
+# (see limits.without_duplicate_selections), so only fields that differ and share a
+# response name spend it: 100,000 is over 200 such fields in one selection set, far beyond
+# any real query, and a tenth of a second at worst. Read by the rule when it starts.
+VALIDATION_BUDGET = 100_000
+overlapping_fields_can_be_merged.MAX_COMPLEXITY_BUDGET = VALIDATION_BUDGET
 
 
 class RequestError(Exception):
-    """The request cannot be executed; `errors` go to the client without data."""
+    """The request cannot be executed; `errors` go to the client without data.
 
-    def __init__(self, errors: list[dict[str, Any]], kind: str = "validation") -> None:
+    `status` is the HTTP status under `application/graphql-response+json`; under legacy
+    `application/json` a well-formed request is answered 200 (GraphQL over HTTP, 6.4.1)
+    unless `always` says the status holds whatever the media type."""
+
+    status: ClassVar[int] = 400
+    always: ClassVar[bool] = False
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
         self.errors = errors
-        self.kind = kind  # "parse" | "validation" | "variables" | "operation" | "method"
-        super().__init__(errors[0]["message"] if errors else kind)
+        super().__init__(errors[0]["message"] if errors else type(self).__name__)
+
+    @classmethod
+    def of(cls, message: str, code: str | None = None, **extensions: Any) -> RequestError:
+        error: dict[str, Any] = {"message": message}
+        if code is not None:
+            error["extensions"] = {"code": code, **extensions}
+        return cls([error])
+
+
+class DocumentInvalid(RequestError):
+    """The document does not parse or does not validate against the schema."""
+
+
+class LimitExceeded(RequestError):
+    """The operation asks for more than a limit allows (depth, aliases, expanded size...)."""
+
+
+class OperationNotChosen(RequestError):
+    """No operation of the document can be chosen (unknown name, several without a name...)."""
+
+
+class VariablesInvalid(RequestError):
+    """The variables do not coerce to the operation's variable types."""
+
+
+class PersistedQueryError(RequestError):
+    """An automatic persisted query that is unknown, mismatched or of an unknown version."""
+
+
+class AuthenticationFailed(RequestError):
+    """Credentials were sent and do not verify: 401 whatever the media type."""
+
+    status = 401
+    always = True
+
+
+class PlanningFailed(RequestError):
+    """A valid operation the gateway cannot plan: answered with `data: null`, not a client error."""
 
 
 @dataclass
 class GraphQLRequest:
+    """One request from the HTTP layer to the response: what the client sent and what the
+    gateway learns about it on the way (its principal, its prepared document)."""
+
     query: str
     operation_name: str | None = None
     variables: dict[str, Any] | None = None
     extensions: dict[str, Any] | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    method: str = "POST"
+    client_address: str = ""
+    principal: Principal | None = None
+    prepared: Prepared | None = None
 
 
 @dataclass(eq=False)
@@ -89,7 +154,8 @@ class Prepared:
     operation: OperationDefinitionNode
     skip_include: tuple[str, ...]
     supergraph: Supergraph  # validated against this one
-    plans: dict[tuple[Any, ...], tuple[Operation, QueryPlan]] = field(default_factory=dict)
+    key: tuple[str, str | None] = ("", None)  # its key in the prepared-document cache
+    plans: OrderedDict[tuple[Any, ...], tuple[Operation, QueryPlan]] = field(default_factory=OrderedDict)
     coordinates: frozenset[str] = frozenset()
 
     @property
@@ -103,7 +169,9 @@ class Schema:
 
     supergraph: Supergraph
     client: SubgraphClient
-    prepared: OrderedDict[tuple[str, str | None], Prepared | RequestError] = field(default_factory=OrderedDict)
+    prepared: WeightedLRU[tuple[str, str | None], Prepared] = field(
+        default_factory=lambda: WeightedLRU(DEFAULT_CACHE_BYTES)
+    )
 
 
 class Gateway:
@@ -113,21 +181,26 @@ class Gateway:
         *,
         subgraph_urls: dict[str, str] | None = None,
         subgraph_timeout: float = 30.0,
-        cache_size: int = DEFAULT_CACHE_SIZE,
+        cache_bytes: int = DEFAULT_CACHE_BYTES,
+        persisted_bytes: int = DEFAULT_PERSISTED_BYTES,
         dedupe_subgraph_requests: bool = True,
         override_labels: frozenset[str] = frozenset(),
         propagate_headers: Sequence[str] = (),
         authenticator: Callable[[dict[str, str]], Principal] | None = None,
+        operation_limits: limits.OperationLimits | None = None,
+        client_factory: Callable[[dict[str, str]], SubgraphClient] | None = None,
     ) -> None:
         self.subgraph_urls = dict(subgraph_urls or {})
         self.subgraph_timeout = subgraph_timeout
-        self.cache_size = cache_size
+        self.cache_bytes = cache_bytes
         self.dedupe = dedupe_subgraph_requests
         self.override_labels = override_labels
         # Client request headers passed on to every subgraph request (lower-case names).
         self.propagate_headers = tuple(h.lower() for h in propagate_headers)
-        self.persisted: OrderedDict[str, str] = OrderedDict()
+        self.persisted: WeightedLRU[str, str] = WeightedLRU(persisted_bytes)
         self.authenticator = authenticator
+        self.limits = operation_limits or limits.OperationLimits()
+        self.client_factory = client_factory
         self.usage_listeners: list[Callable[[str, frozenset[str]], None]] = []
         self.current = self._schema_for(supergraph)
         self._retired: list[SubgraphClient] = []
@@ -137,7 +210,11 @@ class Gateway:
 
     def _schema_for(self, supergraph: Supergraph) -> Schema:
         urls = {info.name: self.subgraph_urls.get(info.name, info.url) for info in supergraph.subgraphs.values()}
-        return Schema(supergraph, SubgraphClient(urls, timeout=self.subgraph_timeout, dedupe=self.dedupe))
+        if self.client_factory is not None:
+            client = self.client_factory(urls)
+        else:
+            client = SubgraphClient(urls, timeout=self.subgraph_timeout, dedupe=self.dedupe)
+        return Schema(supergraph, client, WeightedLRU(self.cache_bytes))
 
     @property
     def supergraph(self) -> Supergraph:
@@ -148,7 +225,11 @@ class Gateway:
 
         Raises `SupergraphError` (and keeps the current supergraph) when `sdl` is unusable.
         """
-        new = self._schema_for(Supergraph.from_sdl(sdl))
+        self.swap(Supergraph.from_sdl(sdl))
+
+    def swap(self, supergraph: Supergraph) -> None:
+        """Serve an already read supergraph (read off the event loop by the caller)."""
+        new = self._schema_for(supergraph)
         old, self.current = self.current, new
         self._retired.append(old.client)
         asyncio.get_event_loop().call_later(max(self.subgraph_timeout, 1.0) + 5.0, self._close_retired)
@@ -167,96 +248,103 @@ class Gateway:
 
     # -- requests -------------------------------------------------------------------------
 
+    def authenticate(self, request: GraphQLRequest) -> Principal:
+        """The request's principal from its credentials, before its document is even parsed."""
+        if request.principal is not None:
+            return request.principal
+        if self.authenticator is None:
+            principal = ANONYMOUS
+        else:
+            try:
+                principal = self.authenticator(request.headers)
+            except AuthenticationError as e:
+                raise AuthenticationFailed.of(str(e), "UNAUTHENTICATED") from None
+        request.principal = principal
+        return principal
+
     def resolve_persisted_query(self, request: GraphQLRequest) -> None:
         """Automatic persisted queries: a client sends a query's SHA-256 instead of its text and,
         told PERSISTED_QUERY_NOT_FOUND, sends both once; the gateway keeps the text by hash."""
         extension = (request.extensions or {}).get("persistedQuery")
         if not isinstance(extension, dict):
             if not request.query:
-                raise RequestError([{"message": "A GraphQL request must have a `query` string."}], "parse")
+                raise DocumentInvalid.of("A GraphQL request must have a `query` string.")
             return
         digest = extension.get("sha256Hash")
         if extension.get("version") != 1 or not isinstance(digest, str):
-            raise RequestError(
-                [
-                    {
-                        "message": "Unsupported persisted query: use version 1 with a sha256Hash.",
-                        "extensions": {"code": "PERSISTED_QUERY_NOT_SUPPORTED"},
-                    }
-                ],
-                "parse",
+            raise PersistedQueryError.of(
+                "Unsupported persisted query: use version 1 with a sha256Hash.", "PERSISTED_QUERY_NOT_SUPPORTED"
             )
+        digest = digest.lower()
         if request.query:
-            if hashlib.sha256(request.query.encode()).hexdigest() != digest.lower():
-                raise RequestError(
-                    [
-                        {
-                            "message": "provided sha does not match query",
-                            "extensions": {"code": "PERSISTED_QUERY_HASH_MISMATCH"},
-                        }
-                    ],
-                    "parse",
-                )
-            self.persisted[digest.lower()] = request.query
-            if len(self.persisted) > self.cache_size * 4:
-                self.persisted.popitem(last=False)
+            if hashlib.sha256(request.query.encode()).hexdigest() != digest:
+                raise PersistedQueryError.of("provided sha does not match query", "PERSISTED_QUERY_HASH_MISMATCH")
+            # Kept once the document proves valid (see prepare): never a rejected text.
             return
-        stored = self.persisted.get(digest.lower())
+        stored = self.persisted.get(digest)
         if stored is None:
-            raise RequestError(
-                [{"message": "PersistedQueryNotFound", "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"}}],
-                "persisted",
-            )
-        self.persisted.move_to_end(digest.lower())
+            raise PersistedQueryError.of("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
         request.query = stored
 
     def prepare(self, request: GraphQLRequest, schema: Schema | None = None) -> Prepared:
-        """Parse, validate and choose the operation, once per distinct document and name."""
+        """Parse, validate and choose the operation, once per distinct valid document and name."""
         schema = schema or self.current
         if not request.query or request.extensions:
             self.resolve_persisted_query(request)
         key = (request.query, request.operation_name)
-        cached = schema.prepared.get(key)
-        if cached is None:
-            cached = self._prepare(schema.supergraph, request)
-            schema.prepared[key] = cached
-            if len(schema.prepared) > self.cache_size:
-                schema.prepared.popitem(last=False)
-        else:
-            schema.prepared.move_to_end(key)
-        if isinstance(cached, RequestError):
-            raise cached
-        return cached
+        prepared = schema.prepared.get(key)
+        if prepared is None:
+            prepared = self._prepare(schema.supergraph, request)
+            schema.prepared.put(key, prepared, AST_BYTES_PER_CHAR * len(request.query) + 1024)
+        if request.extensions:
+            extension = request.extensions.get("persistedQuery")
+            if isinstance(extension, dict) and isinstance(extension.get("sha256Hash"), str):
+                digest = extension["sha256Hash"].lower()
+                if digest not in self.persisted:
+                    self.persisted.put(digest, request.query, len(request.query) + 128)
+        request.prepared = prepared
+        return prepared
 
-    def _prepare(self, supergraph: Supergraph, request: GraphQLRequest) -> Prepared | RequestError:
+    def _prepare(self, supergraph: Supergraph, request: GraphQLRequest) -> Prepared:
         if len(request.query) > MAX_QUERY_BYTES:
-            return RequestError([{"message": f"The query is larger than {MAX_QUERY_BYTES} bytes."}], "parse")
+            raise LimitExceeded.of(
+                f"The query is larger than {MAX_QUERY_BYTES} bytes.", "MAX_QUERY_SIZE_LIMIT", limit=MAX_QUERY_BYTES
+            )
         try:
             document = parse(request.query, max_tokens=MAX_TOKENS, allow_empty_selection_sets=False)
-            errors = validate(supergraph.api_schema, document)
-            if not errors and _depth(document) > MAX_DEPTH:
-                return RequestError([{"message": f"The query is nested deeper than {MAX_DEPTH} levels."}], "validation")
         except GraphQLError as e:
-            return RequestError([dict(e.formatted)], "parse")
+            code = "MAX_TOKENS_LIMIT" if "token limit" in e.message else "GRAPHQL_PARSE_FAILED"
+            raise DocumentInvalid([_error(e, code)]) from None
         except RecursionError:
-            return RequestError([{"message": "The query is nested too deeply to be read."}], "parse")
+            raise LimitExceeded.of("The query is nested too deeply to be read.", "MAX_DEPTH_LIMIT") from None
+        exceeded = limits.check(document, self.limits)
+        if exceeded:
+            raise LimitExceeded([e.to_graphql_error() for e in exceeded])
+        errors = validate(supergraph.api_schema, limits.without_duplicate_selections(document))
         if errors:
-            return RequestError([dict(e.formatted) for e in errors], "validation")
+            if any(isinstance(e, ValidationAbortedError) for e in errors):
+                # graphql-core's own work budget: within our limits this should not happen
+                raise LimitExceeded.of(
+                    "The query has too many different fields of one response name to validate "
+                    f"(more than {VALIDATION_BUDGET} comparisons); give them distinct aliases or remove the copies.",
+                    "VALIDATION_COMPLEXITY_LIMIT",
+                    limit=VALIDATION_BUDGET,
+                )
+            raise DocumentInvalid([_error(e, "GRAPHQL_VALIDATION_FAILED") for e in errors])
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
         if request.operation_name is None:
             if len(operations) != 1:
-                return RequestError(
-                    [{"message": "Must provide operation name if query contains multiple operations."}], "operation"
-                )
+                raise OperationNotChosen.of("Must provide operation name if query contains multiple operations.")
             operation = operations[0]
         else:
             found = [o for o in operations if o.name and o.name.value == request.operation_name]
             if not found:
-                return RequestError([{"message": f"Unknown operation named '{request.operation_name}'."}], "operation")
+                raise OperationNotChosen.of(f"Unknown operation named '{request.operation_name}'.")
             operation = found[0]
         if operation.operation is OperationType.SUBSCRIPTION:
-            return RequestError([{"message": "Subscriptions are not supported by this gateway."}], "operation")
-        return Prepared(document, operation, skip_include_variables(document), supergraph)
+            raise OperationNotChosen.of("Subscriptions are not supported by this gateway.")
+        key = (request.query, request.operation_name)
+        return Prepared(document, operation, skip_include_variables(document), supergraph, key)
 
     def coerce_variables(self, prepared: Prepared, request: GraphQLRequest, schema: Schema) -> dict[str, Any]:
         definitions = prepared.operation.variable_definitions or ()
@@ -264,7 +352,7 @@ class Gateway:
             return {}
         coerced = get_variable_values(schema.supergraph.api_schema, definitions, request.variables or {})
         if isinstance(coerced, list):
-            raise RequestError([dict(e.formatted) for e in coerced], "variables")
+            raise VariablesInvalid([dict(e.formatted) for e in coerced])
         # graphql-core 3.3 wraps the values with their sources; 3.2 returns them bare
         values: dict[str, Any] = getattr(coerced, "coerced", coerced)  # type: ignore[arg-type]
         return dict(values)
@@ -284,23 +372,20 @@ class Gateway:
                     enabled.add(label)
         return frozenset(enabled)
 
-    def authenticate(self, request: GraphQLRequest) -> Principal:
-        if self.authenticator is None:
-            return ANONYMOUS
-        try:
-            return self.authenticator(request.headers)
-        except AuthenticationError as e:
-            raise RequestError([{"message": str(e), "extensions": {"code": "UNAUTHENTICATED"}}], "auth") from e
-
     def plan_for(
         self, prepared: Prepared, coerced: dict[str, Any], schema: Schema, principal: Principal = ANONYMOUS
     ) -> tuple[Operation, QueryPlan]:
+        """The plan for these variable values; raises `PlanningFailed`.
+
+        A document's plans are an LRU of `PLANS_PER_DOCUMENT`: one document sent with
+        thousands of `@include` values keeps at most that many plans."""
         labels = self.enabled_labels(schema.supergraph)
         access = schema.supergraph.access
         # Plans differ by what the principal may read, not by who the principal is.
         decision = access.decision(principal) if access else frozenset()
         key = (tuple(bool(coerced.get(name)) for name in prepared.skip_include), labels, decision)
-        found = prepared.plans.get(key)
+        plans = prepared.plans
+        found = plans.get(key)
         if found is None:
             operation = normalize(schema.supergraph.api_schema, prepared.document, prepared.operation, coerced)
             if access:
@@ -309,14 +394,18 @@ class Gateway:
                 with planning():
                     plan = build_plan(schema.supergraph, operation, labels)
             except PlanningError as e:
-                raise RequestError(
-                    [{"message": str(e), "extensions": {"code": "QUERY_PLANNING_FAILED"}}], "plan"
-                ) from e
-            found = prepared.plans[key] = (operation, plan)
+                raise PlanningFailed.of(str(e), "QUERY_PLANNING_FAILED") from None
+            found = plans[key] = (operation, plan)
+            if len(plans) > PLANS_PER_DOCUMENT:
+                plans.popitem(last=False)
+            else:
+                schema.prepared.grow(prepared.key, PLAN_BYTES_PER_CHAR * len(prepared.key[0]) + 2048)
             if not prepared.coordinates:
                 prepared.coordinates = _coordinates(operation)
         else:
             plan_cache_hit()
+            if len(plans) > 1:
+                plans.move_to_end(key)
         return found
 
     async def execute(self, request: GraphQLRequest, prepared: Prepared | None = None) -> dict[str, Any]:
@@ -325,15 +414,14 @@ class Gateway:
         `prepared`: the request's prepared document when the caller already has it (from
         `prepare` on the current supergraph), so the hot path looks it up once."""
         schema = self.current
+        principal = self.authenticate(request)
+        prepared = prepared or request.prepared
         if prepared is None or prepared.supergraph is not schema.supergraph:  # none, or from before a reload
             prepared = self.prepare(request, schema)
-        principal = self.authenticate(request)
         coerced = self.coerce_variables(prepared, request, schema)
         try:
             operation, plan = self.plan_for(prepared, coerced, schema, principal)
-        except RequestError as e:
-            if e.kind != "plan":
-                raise
+        except PlanningFailed as e:
             # The request is valid; the gateway could not serve it: no data, not a client error.
             return {"data": None, "errors": e.errors}
         if self.usage_listeners:
@@ -384,30 +472,12 @@ class Gateway:
             execution.errors.append(dict(error.formatted))
 
 
-def _depth(document: DocumentNode) -> int:
-    """The deepest field nesting of any operation, fragments followed (validation ruled out cycles)."""
-    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    memo: dict[str, int] = {}
-
-    def depth(selection_set: SelectionSetNode | None) -> int:
-        if selection_set is None:
-            return 0
-        deepest = 0
-        for sel in selection_set.selections:
-            if isinstance(sel, FieldNode):
-                deepest = max(deepest, 1 + depth(sel.selection_set))
-            elif isinstance(sel, InlineFragmentNode):
-                deepest = max(deepest, depth(sel.selection_set))
-            elif isinstance(sel, FragmentSpreadNode):
-                name = sel.name.value
-                if name not in memo:
-                    memo[name] = depth(fragments[name].selection_set) if name in fragments else 0
-                deepest = max(deepest, memo[name])
-        return deepest
-
-    return max(
-        (depth(d.selection_set) for d in document.definitions if isinstance(d, OperationDefinitionNode)), default=0
-    )
+def _error(error: GraphQLError, code: str) -> dict[str, Any]:
+    formatted: dict[str, Any] = dict(error.formatted)
+    extensions: dict[str, Any] = dict(formatted.get("extensions") or {})
+    extensions.setdefault("code", code)
+    formatted["extensions"] = extensions
+    return formatted
 
 
 def _coordinates(operation: Operation) -> frozenset[str]:

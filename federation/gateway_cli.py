@@ -167,7 +167,7 @@ def _authenticator(config: dict[str, Any]) -> JwtAuthenticator | None:
 
 def gateway_app(supergraph: Supergraph, config: dict[str, Any]) -> tuple[Gateway, Starlette]:
     """The gateway for `supergraph` set up with the command's options (`config`), and its app."""
-    from federation.http.app import GatewayApp, create_app
+    from federation.http.app import create_app
 
     dedupe = config.get("dedupe", True)
     gateway = Gateway(
@@ -178,10 +178,9 @@ def gateway_app(supergraph: Supergraph, config: dict[str, Any]) -> tuple[Gateway
         propagate_headers=config.get("propagate_headers", ()),
         authenticator=_authenticator(config),
     )
-    app = create_app(supergraph, gateway=gateway, dedupe_requests=dedupe)
     telemetry = telemetry_for(config)
-    if telemetry is not None and isinstance(app, GatewayApp):
-        app.telemetry = telemetry
+    app = create_app(supergraph, gateway=gateway, dedupe_requests=dedupe, telemetry=telemetry)
+    if telemetry is not None:
         inner = app.router.lifespan_context
 
         @asynccontextmanager
@@ -259,7 +258,17 @@ def run_gateway(args: argparse.Namespace) -> int:
     except SupergraphError as e:
         print(f"error: {args.supergraph}: {e}", file=sys.stderr)
         return 1
-    options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": "warning", "access_log": False}
+    from federation.http.server import GuardedHttpToolsProtocol
+
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": "warning",
+        "access_log": False,
+        # header/body deadlines and connection limits for slow and idle clients
+        "http": GuardedHttpToolsProtocol,
+        "timeout_keep_alive": GuardedHttpToolsProtocol.limits.keep_alive_timeout,
+    }
     try:
         import uvloop  # noqa: F401
 

@@ -16,18 +16,21 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import orjson
 from graphql import OperationType
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from federation.gateway import Gateway, GraphQLRequest, Prepared, RequestError
+from federation.gateway import Gateway, GraphQLRequest, RequestError
 from federation.supergraph import Supergraph
-from federation.telemetry import Telemetry, gateway_routes, note_operation
+from federation.telemetry import Telemetry, TelemetryMiddleware, gateway_routes, note_operation
 
 log = logging.getLogger("splp.http")
 
@@ -44,10 +47,21 @@ ASSETS = {
 
 
 class BadRequest(Exception):
-    def __init__(self, message: str, status: int = 400, headers: dict[str, str] | None = None) -> None:
+    """Not a well-formed GraphQL-over-HTTP request, or one refused before it is read as GraphQL."""
+
+    def __init__(
+        self,
+        message: str,
+        status: int = 400,
+        headers: dict[str, str] | None = None,
+        code: str | None = None,
+        **extensions: Any,
+    ) -> None:
         self.message = message
         self.status = status
         self.headers = headers or {}
+        self.code = code
+        self.extensions = extensions
         super().__init__(message)
 
 
@@ -133,8 +147,26 @@ def _request_from_query(query_params: Mapping[str, str]) -> GraphQLRequest:
     return _read_params(params)
 
 
-def _wants_graphiql(request: Request) -> bool:
-    return "query" not in request.query_params and "text/html" in request.headers.get("accept", "")
+def _wants_graphiql(scope: Scope, headers: dict[str, str]) -> bool:
+    if "text/html" not in headers.get("accept", ""):
+        return False
+    return "query" not in _query_params(scope.get("query_string", b""))
+
+
+@dataclass(frozen=True)
+class HttpOptions:
+    """Limits and protections of the GraphQL endpoint, each on by default."""
+
+    max_body_bytes: int = 2 * 1024 * 1024  # Apollo Router's default; 413 past it
+    max_in_flight: int = 1024  # requests being answered at once per worker; 503 past it
+    # Cross-site request forgery: a request a browser sends without a preflight (GET, or a
+    # POST of a "simple" content type) must carry one of these headers to be served.
+    csrf_prevention: bool = True
+    csrf_headers: tuple[str, ...] = ("graphql-require-preflight", "apollo-require-preflight", "x-apollo-operation-name")
+
+
+# A browser sends these content types cross-site without asking the server first.
+SIMPLE_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain")
 
 
 @dataclass
@@ -145,55 +177,92 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+class TooLarge(Exception):
+    pass
+
+
 class GraphQLEndpoint:
-    """POST/GET /graphql. With `dedupe`, identical queries in flight at the same moment (same
-    document, operation, variables, media type and credentials) share one execution and one
-    serialized response.
+    """POST/GET /graphql as one ASGI app, behind the same middleware (CORS, tracing) whatever
+    the method, and as one straight line:
 
-    `respond` does the work whatever carries the request: Starlette for GET (and GraphiQL),
-    and `asgi_post`, a plain ASGI handler, for POST — the hot path, spared Starlette's
-    middleware stack, which costs about a third of a deduplicated request."""
+        HTTP ─► read (body cap) ─► CSRF ─► authenticate ─► prepare ─► plan+execute ─► serialize
 
-    def __init__(self, gateway: Gateway, dedupe: bool = False) -> None:
+    With `dedupe`, identical queries in flight at the same moment (same document, operation,
+    variables, media type and credentials) share one execution and one serialized response."""
+
+    def __init__(self, gateway: Gateway, dedupe: bool = False, options: HttpOptions | None = None) -> None:
         self.gateway = gateway
         self.dedupe = dedupe
+        self.options = options or HttpOptions()
+        self.in_flight = 0
+        self.guards: list[RequestGuard] = []
         self._in_flight: dict[tuple[Any, ...], asyncio.Future[tuple[int, bytes]]] = {}
 
-    async def handle(self, request: Request) -> Response:
-        if request.method == "GET" and _wants_graphiql(request):
-            return HTMLResponse(GRAPHIQL_HTML)
-        headers = {k.lower(): v for k, v in request.headers.items()}
-        if request.method == "POST":
-            reply = await self.respond("POST", headers, await request.body(), None)
-        else:
-            reply = await self.respond("GET", headers, None, request.query_params)
-        return Response(reply.body, reply.status, reply.headers, f"{reply.media_type}; charset=utf-8")
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        method = scope["method"]
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if method == "GET" and _wants_graphiql(scope, headers):
+            await _send(send, Reply(200, GRAPHIQL_HTML.encode(), "text/html"))
+            return
+        if self.in_flight >= self.options.max_in_flight:
+            message = f"The gateway is answering {self.options.max_in_flight} requests; retry shortly."
+            overloaded = {"message": message, "extensions": {"code": "SERVICE_OVERLOADED"}}
+            await _send(send, Reply(503, orjson.dumps({"errors": [overloaded]}), JSON, {"retry-after": "1"}))
+            return
+        self.in_flight += 1
+        try:
+            body: bytes | None = None
+            if method == "POST":
+                try:
+                    body = await self._read_body(headers, receive)
+                except TooLarge:
+                    limit = self.options.max_body_bytes
+                    message = f"The request body is larger than {limit} bytes."
+                    error = {"message": message, "extensions": {"code": "REQUEST_TOO_LARGE", "limit": limit}}
+                    # the rest of the body is never read: the connection cannot be reused
+                    await _send(send, Reply(413, orjson.dumps({"errors": [error]}), JSON, {"connection": "close"}))
+                    return
+                if body is None:
+                    return  # the client went away
+            client = scope.get("client")
+            try:
+                reply = await self.respond(
+                    method, headers, body, scope.get("query_string", b""), client[0] if client else ""
+                )
+            except Exception:
+                log.exception("unexpected error answering a GraphQL request")
+                reply = Reply(500, b'{"errors":[{"message":"Internal server error"}]}', JSON)
+        finally:
+            self.in_flight -= 1
+        await _send(send, reply)
 
-    async def asgi_post(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = b""
+    async def _read_body(self, headers: dict[str, str], receive: Receive) -> bytes | None:
+        """The request body, refused (TooLarge) before reading past the cap; None if the client left."""
+        limit = self.options.max_body_bytes
+        declared = headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            raise TooLarge
+        chunks: list[bytes] = []
+        size = 0
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                return
-            body += message.get("body", b"")
+                return None
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise TooLarge
+            chunks.append(chunk)
             if not message.get("more_body", False):
-                break
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        try:
-            reply = await self.respond("POST", headers, body, None)
-        except Exception:
-            log.exception("unexpected error answering a GraphQL request")
-            reply = Reply(500, b'{"errors":[{"message":"Internal server error"}]}', JSON)
-        response_headers = [
-            (b"content-type", f"{reply.media_type}; charset=utf-8".encode()),
-            (b"content-length", str(len(reply.body)).encode()),
-            *((k.encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers.items()),
-        ]
-        await send({"type": "http.response.start", "status": reply.status, "headers": response_headers})
-        await send({"type": "http.response.body", "body": reply.body})
+                return b"".join(chunks)
 
     async def respond(
-        self, method: str, headers: dict[str, str], body: bytes | None, query_params: Mapping[str, str] | None
+        self,
+        method: str,
+        headers: dict[str, str],
+        body: bytes | None,
+        query_string: bytes | str = b"",
+        client_address: str = "",
     ) -> Reply:
         media_type = negotiate(headers.get("accept"))
         if media_type is None:
@@ -203,30 +272,60 @@ class GraphQLEndpoint:
             if body is not None:
                 graphql_request = _request_from_body(headers.get("content-type", ""), body)
             else:
-                graphql_request = _request_from_query(query_params or {})
+                graphql_request = _request_from_query(_query_params(query_string))
+            self._prevent_csrf(headers)
             graphql_request.headers = headers
+            graphql_request.method = method
+            graphql_request.client_address = client_address
+            for guard in self.guards:
+                await guard.before(graphql_request)
+            self.gateway.authenticate(graphql_request)
             prepared = self.gateway.prepare(graphql_request)
             note_operation(prepared)
             is_query = prepared.kind is OperationType.QUERY
             if method == "GET" and not is_query:
                 raise BadRequest("Only queries can be sent with GET; use POST for mutations.", 405, {"allow": "POST"})
+            for guard in self.guards:
+                await guard.prepared(graphql_request)
         except BadRequest as e:
-            return Reply(e.status, orjson.dumps({"errors": [{"message": e.message}]}), media_type, e.headers)
+            error: dict[str, Any] = {"message": e.message}
+            if e.code:
+                error["extensions"] = {"code": e.code, **e.extensions}
+            return Reply(e.status, orjson.dumps({"errors": [error]}), media_type, e.headers)
         except RequestError as e:
             return Reply(_request_error_status(e, media_type), orjson.dumps({"errors": e.errors}), media_type)
         if self.dedupe and is_query:
-            status, payload = await self._shared(graphql_request, prepared, media_type)
+            status, payload = await self._shared(graphql_request, media_type)
         else:
-            status, payload = await self._execute(graphql_request, prepared, media_type)
+            status, payload = await self._execute(graphql_request, media_type)
         return Reply(status, payload, media_type)
 
-    async def _execute(self, graphql_request: GraphQLRequest, prepared: Prepared, media_type: str) -> tuple[int, bytes]:
+    def _prevent_csrf(self, headers: dict[str, str]) -> None:
+        """Apollo Router's CSRF prevention: a request is served when a browser would have had to
+        ask first (a non-simple content type) or it carries a header only scripts can set."""
+        if not self.options.csrf_prevention:
+            return
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type and content_type not in SIMPLE_CONTENT_TYPES:
+            return
+        if any(headers.get(name) for name in self.options.csrf_headers):
+            return
+        raise BadRequest(
+            "This request has been blocked as a potential Cross-Site Request Forgery (CSRF): send it with "
+            "Content-Type: application/json, or with a non-empty header of "
+            + ", ".join(self.options.csrf_headers)
+            + ".",
+            400,
+            code="CSRF_PREVENTION",
+        )
+
+    async def _execute(self, graphql_request: GraphQLRequest, media_type: str) -> tuple[int, bytes]:
         try:
-            return 200, orjson.dumps(await self.gateway.execute(graphql_request, prepared))
+            return 200, orjson.dumps(await self.gateway.execute(graphql_request))
         except RequestError as e:
             return _request_error_status(e, media_type), orjson.dumps({"errors": e.errors})
 
-    async def _shared(self, graphql_request: GraphQLRequest, prepared: Prepared, media_type: str) -> tuple[int, bytes]:
+    async def _shared(self, graphql_request: GraphQLRequest, media_type: str) -> tuple[int, bytes]:
         headers = graphql_request.headers
         key = (
             media_type,
@@ -240,46 +339,55 @@ class GraphQLEndpoint:
         shared = self._in_flight.get(key)
         if shared is None:
             # A task of its own, so that the first client going away cancels nobody's answer.
-            shared = asyncio.ensure_future(self._execute(graphql_request, prepared, media_type))
+            shared = asyncio.ensure_future(self._execute(graphql_request, media_type))
             self._in_flight[key] = shared
             shared.add_done_callback(lambda _: self._in_flight.pop(key, None))
         return await asyncio.shield(shared)
 
 
+class RequestGuard:
+    """A check on the way in (rate limits, trusted documents, demand control): raise
+    `BadRequest` or a `RequestError` to refuse. `before` runs before the document is
+    parsed, `prepared` once it is (with `request.prepared` set)."""
+
+    async def before(self, request: GraphQLRequest) -> None:
+        return None
+
+    async def prepared(self, request: GraphQLRequest) -> None:
+        return None
+
+
+async def _send(send: Send, reply: Reply) -> None:
+    media = reply.media_type if reply.media_type.startswith("text/") else f"{reply.media_type}; charset=utf-8"
+    await send(
+        {
+            "type": "http.response.start",
+            "status": reply.status,
+            "headers": [
+                (b"content-type", media.encode()),
+                (b"content-length", str(len(reply.body)).encode()),
+                *((k.encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers.items()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": reply.body})
+
+
+def _query_params(query_string: bytes | str) -> dict[str, str]:
+    text = query_string.decode("latin-1") if isinstance(query_string, bytes) else query_string
+    # the first value of each name, as Starlette's QueryParams gives
+    params: dict[str, str] = {}
+    for name, value in parse_qsl(text, keep_blank_values=True):
+        params.setdefault(name, value)
+    return params
+
+
 def _request_error_status(e: RequestError, media_type: str) -> int:
-    if e.kind == "auth":
-        return 401  # credentials that do not verify, whatever the media type
+    if e.always:
+        return e.status  # e.g. credentials that do not verify: 401 whatever the media type
     # graphql-response+json: a request that cannot execute is a 4xx; legacy
     # application/json: 200 for every well-formed request (spec, 6.4.1).
-    return 400 if media_type == GRAPHQL_RESPONSE else 200
-
-
-class GatewayApp(Starlette):
-    """Starlette, with POST /graphql answered before the middleware stack (see GraphQLEndpoint).
-
-    `telemetry` (metrics, access log, traces), when set, observes every GraphQL request."""
-
-    def __init__(self, endpoint: GraphQLEndpoint, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.endpoint = endpoint
-        self.telemetry: Telemetry | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.telemetry is not None:
-            await self.telemetry.serve(scope, receive, send, self._dispatch)
-        else:
-            await self._dispatch(scope, receive, send)
-
-    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] in GRAPHQL_PATHS:
-            await self.endpoint.asgi_post(scope, receive, send)
-            return
-        await super().__call__(scope, receive, send)
-
-
-async def health(request: Request) -> Response:
-    # `health` in the app's state: what else the gateway has to say (e.g. where its supergraph came from).
-    return _json_response({"status": "UP", **getattr(request.app.state, "health", {})}, 200, JSON)
+    return e.status if media_type == GRAPHQL_RESPONSE else 200
 
 
 def asset(request: Request) -> Response:
@@ -313,6 +421,24 @@ GRAPHIQL_HTML = """<!doctype html>
 """
 
 
+@dataclass(frozen=True)
+class CorsOptions:
+    """Cross-origin access for browsers (off unless origins are listed)."""
+
+    allow_origins: tuple[str, ...] = ()
+    allow_credentials: bool = False
+    allow_headers: tuple[str, ...] = (
+        "content-type",
+        "authorization",
+        "graphql-require-preflight",
+        "apollo-require-preflight",
+        "x-apollo-operation-name",
+        "apollographql-client-name",
+        "apollographql-client-version",
+    )
+    max_age: int = 600
+
+
 def create_app(
     sdl: str | Supergraph,
     *,
@@ -320,29 +446,62 @@ def create_app(
     subgraph_timeout: float = 30.0,
     gateway: Gateway | None = None,
     dedupe_requests: bool = False,
+    http_options: HttpOptions | None = None,
+    cors: CorsOptions | None = None,
+    guards: list[RequestGuard] | None = None,
+    telemetry: Telemetry | None = None,
 ) -> Starlette:
-    """The gateway's ASGI app for a supergraph (its SDL, or an already read `Supergraph`)."""
+    """The gateway's ASGI app for a supergraph (its SDL, or an already read `Supergraph`).
+
+    `telemetry` (metrics, access log, traces), when given, observes every GraphQL request."""
     if gateway is None:
         supergraph = sdl if isinstance(sdl, Supergraph) else Supergraph.from_sdl(sdl)
         gateway = Gateway(supergraph, subgraph_urls=subgraph_urls, subgraph_timeout=subgraph_timeout)
-    endpoint = GraphQLEndpoint(gateway, dedupe=dedupe_requests)
+    endpoint = GraphQLEndpoint(gateway, dedupe=dedupe_requests, options=http_options)
+    endpoint.guards.extend(guards or ())
     gw = gateway
+
+    async def health(request: Request) -> Response:
+        body: dict[str, Any] = {"status": "UP"}
+        report = getattr(gw.current.client, "health", None)
+        details = report() if report else None
+        if details:
+            body["details"] = details
+        # what else the gateway has to say, e.g. where its supergraph came from (registry or saved copy)
+        body.update(getattr(request.app.state, "health", {}))
+        return _json_response(body, 200, JSON)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         await gw.close()
 
-    app = GatewayApp(
-        endpoint,
+    middleware = []
+    if telemetry is not None:
+        middleware.append(Middleware(TelemetryMiddleware, telemetry=telemetry))
+    if cors is not None and cors.allow_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(cors.allow_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=list(cors.allow_headers),
+                allow_credentials=cors.allow_credentials,
+                max_age=cors.max_age,
+            )
+        )
+    app = Starlette(
         routes=[
-            Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
-            Route("/", endpoint.handle, methods=["GET", "POST"]),
+            Route("/graphql", endpoint, methods=["GET", "POST"]),
+            Route("/", endpoint, methods=["GET", "POST"]),
             Route("/graphiql/assets/{name}", asset, methods=["GET"]),
             Route("/health", health, methods=["GET"]),
             *gateway_routes(gw),
         ],
+        middleware=middleware,
         lifespan=lifespan,
     )
     app.state.gateway = gateway
+    app.state.endpoint = endpoint
+    app.state.telemetry = telemetry
     return app

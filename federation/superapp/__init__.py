@@ -49,7 +49,7 @@ class DemoLogin:
         now = int(time.time())
         claims: dict[str, Any] = {
             "sub": f"demo-{role}", "role": role, "name": person.name, "iat": now, "exp": now + self.lifetime,
-            "scope": " ".join(person.scopes), "client": "splp-app",
+            "scope": " ".join(person.scopes), "client_id": "splp-app",
         }
         if person.nik:
             claims["nik"] = person.nik

@@ -3,7 +3,7 @@ app's page beside GraphQL.
 
 `gateway_routes(gateway)` is the one call the gateway's app makes to mount the routes:
 `/metrics` (Prometheus text), `/ready` and the page at `/app`. A `Telemetry` set on the app
-(`app.telemetry`) observes every GraphQL request.
+(`create_app(..., telemetry=...)`, as `TelemetryMiddleware`) observes every GraphQL request.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from federation.telemetry.core import Telemetry, note_operation
+from federation.telemetry.core import Telemetry, TelemetryMiddleware, note_operation
 
 if TYPE_CHECKING:
     from federation.gateway import Gateway
 
-__all__ = ["Readiness", "Telemetry", "gateway_routes", "note_operation"]
+__all__ = ["Readiness", "Telemetry", "TelemetryMiddleware", "gateway_routes", "note_operation"]
 
 PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -83,13 +83,13 @@ def gateway_routes(gateway: Gateway) -> list[BaseRoute]:
     readiness: dict[tuple[str, ...], Readiness] = {}
 
     async def metrics(request: Request) -> Response:
-        telemetry: Telemetry | None = getattr(request.app, "telemetry", None)
+        telemetry: Telemetry | None = getattr(request.app.state, "telemetry", None)
         if telemetry is None:
             return Response("metrics are off on this gateway\n", 404, media_type="text/plain")
         return Response(telemetry.expose(), media_type=PROMETHEUS_TEXT)
 
     async def ready(request: Request) -> Response:
-        telemetry: Telemetry | None = getattr(request.app, "telemetry", None)
+        telemetry: Telemetry | None = getattr(request.app.state, "telemetry", None)
         required = telemetry.required_subgraphs if telemetry is not None else ()
         subgraphs = sorted(gateway.current.client.urls)
         body: dict[str, Any] = {"subgraphs": subgraphs}

@@ -8,7 +8,6 @@ fetched) add it with one call, and do nothing at all when telemetry is off.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -161,8 +160,15 @@ class Telemetry:
             self.tracer_provider.shutdown()
 
 
-def stdout_log() -> TextIO:
-    return sys.stdout
+class TelemetryMiddleware:
+    """ASGI middleware observing each GraphQL request with `telemetry`."""
+
+    def __init__(self, app: ASGIApp, telemetry: Telemetry) -> None:
+        self.app = app
+        self.telemetry = telemetry
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.telemetry.serve(scope, receive, send, self.app)
 
 
 # -- hooks the request path calls -------------------------------------------------------------

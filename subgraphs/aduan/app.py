@@ -1,12 +1,109 @@
-"""The aduan subgraph app."""
+"""The aduan subgraph app: the kit's app, plus subscriptions over graphql-ws, the NATS event bus,
+the escalation job and the notifier.
+
+Several replicas may share one database and one NATS: each publishes its steps to NATS and
+serves its subscribers from NATS; the escalation job runs on the one holding the lease, and the
+notifier's durable consumer hands each event to one replica.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.routing import WebSocketRoute
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from subgraphs.aduan import tables, tenggat
+from subgraphs.aduan.eskalasi import EscalationJob
+from subgraphs.aduan.events import EventBus
 from subgraphs.aduan.schema import schema
-from subgraphs.kit import create_subgraph_app
+from subgraphs.kit import SubgraphContext, create_subgraph_app
+from subgraphs.kit.principal import ANONYMOUS, Principal, PrincipalError, principal_from_headers
+from subgraphs.kit.sql import SqlSource
+
+log = logging.getLogger("splp.aduan")
 
 
-def create_app(database_url: str) -> Starlette:
-    return create_subgraph_app("aduan", schema, database_url=database_url)
+@dataclass
+class AduanContext(SubgraphContext):
+    """A websocket's context: the principal is read once, from the upgrade request."""
+
+    principal: Principal = ANONYMOUS
+    bus: EventBus | None = None
+
+
+class _Subscriptions(GraphQL[SubgraphContext, None]):
+    def __init__(self, sql: SqlSource, bus: EventBus | None) -> None:
+        super().__init__(schema, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+                         connection_init_wait_timeout=timedelta(seconds=10))
+        self.sql = sql
+        self.bus = bus
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> SubgraphContext:
+        try:
+            principal = principal_from_headers(request.headers)
+        except PrincipalError:
+            principal = ANONYMOUS
+        return AduanContext(request=None, sql=self.sql, principal=principal, bus=self.bus)
+
+
+def create_app(
+    database_url: str,
+    *,
+    nats_url: str | None = None,
+    nats_prefix: str = "splp.aduan",
+    nats_stream: str = "SPLP_ADUAN",
+    escalation_interval: float = 60.0,
+) -> Starlette:
+    """`nats_url` (default: $SPLP_NATS_URL) turns on live events; without it steps still work."""
+    app = create_subgraph_app("aduan", schema, database_url=database_url)
+    sql: SqlSource = app.state.sql
+    nats_url = nats_url if nats_url is not None else os.environ.get("SPLP_NATS_URL")
+    bus = EventBus(nats_url, nats_prefix, nats_stream) if nats_url else None
+    app.state.aduan_bus = bus
+    job = EscalationJob(sql.engine, bus.publish if bus else None, interval=escalation_interval)
+    app.state.escalation = job
+    app.router.routes.append(WebSocketRoute("/graphql", _Subscriptions(sql, bus)))
+    kit_lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(starlette: Starlette) -> AsyncIterator[None]:
+        async with kit_lifespan(starlette):
+            await prepare_database(sql)
+            if bus is not None:
+                try:
+                    await bus.open(sql.engine)
+                except Exception as error:  # serve steps without live events rather than not at all
+                    log.warning("NATS at %s unavailable, no live events: %s", bus.url, error)
+            if escalation_interval > 0:
+                job.start()
+            try:
+                yield
+            finally:
+                await job.stop()
+                if bus is not None:
+                    await bus.close()
+
+    app.router.lifespan_context = lifespan
+    return app
+
+
+async def prepare_database(sql: SqlSource) -> None:
+    """Create missing tables and write the default deadlines and holidays (replicas may race)."""
+    try:
+        async with sql.engine.begin() as connection:
+            await connection.run_sync(tables.metadata.create_all)
+        async with sql.engine.begin() as connection:
+            await tenggat.ensure_defaults(connection)
+    except Exception as error:  # another replica did it first
+        log.info("tables already being prepared: %s", error)

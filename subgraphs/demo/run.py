@@ -136,8 +136,7 @@ async def start_all(servers: Servers, urls: dict[str, str], supergraph_sdl: str,
     }
     for name, opd in OPDS.items():
         await servers.start_asgi(opd.create_app(sources[name]), host, opd.port)
-    gateway = create_gateway(supergraph_sdl)
-    gateway.telemetry = Telemetry()  # type: ignore[attr-defined]  # /metrics; no access log on the demo's console
+    gateway = create_gateway(supergraph_sdl, telemetry=Telemetry())  # /metrics; no access log on the demo's console
     if demo_login is not None:
         # The page at /app logs demo roles in with tokens the gateway then verifies.
         gateway.state.gateway.authenticator = JwtAuthenticator(secret=demo_login.secret)

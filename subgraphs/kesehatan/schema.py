@@ -6,15 +6,20 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from sqlalchemy.engine import RowMapping
-from strawberry.types import Info
 
 from subgraphs.kesehatan import tables
-from subgraphs.kit import NIK, KodeWilayah, SubgraphContext, WaktuWITA, create_schema
-from subgraphs.kit.scalars import parse_kode_wilayah, parse_nik
-from subgraphs.kit.sql import SqlEntity
-
-Ctx = Info[SubgraphContext, None]
+from subgraphs.kit import (
+    Ctx,
+    KodeWilayah,
+    SubgraphContext,
+    create_schema,
+    entity,
+    has_many,
+    kecamatan,
+    penduduk,
+    reference,
+    rows,
+)
 
 # BPJS's batch endpoint takes at most this many NIKs per call.
 BPJS_BATCH = 100
@@ -43,48 +48,21 @@ class KepesertaanJkn:
     faskes_pertama: str
 
 
-@strawberry.federation.type(keys=["kode"], description="A community health centre")
+@entity(tables.puskesmas, key="kode", hide=["kode_kecamatan"], description="A community health centre")
 class Puskesmas:
-    kode: str
-    nama: str
-    alamat: str
-    kode_kecamatan: strawberry.Private[str]
-
-    @strawberry.field
-    def kecamatan(self) -> Kecamatan:
-        return Kecamatan(kode=KodeWilayah(self.kode_kecamatan))
-
-    @classmethod
-    async def resolve_reference(cls, info: Ctx, kode: str) -> Puskesmas | None:
-        return await PUSKESMAS.get(info.context, kode)
+    kecamatan = reference("Kecamatan", "kode_kecamatan", nullable=False)
 
 
-@strawberry.type(description="A visit of a citizen to a puskesmas")
+@entity(tables.kunjungan, key="id", hide=["id", "nik", "kode_puskesmas"], federated=False,
+        description="A visit of a citizen to a puskesmas")
 class Kunjungan:
-    waktu: WaktuWITA
-    poli: str
-    keluhan: str
     diagnosa: str = strawberry.field(description="ICD-10 code")
-    kode_puskesmas: strawberry.Private[str]
-
-    @strawberry.field
-    async def puskesmas(self, info: Ctx) -> Puskesmas:
-        found = await PUSKESMAS.get(info.context, self.kode_puskesmas)
-        assert found is not None, f"visit points at a missing puskesmas {self.kode_puskesmas}"
-        return found
+    puskesmas = reference(Puskesmas, "kode_puskesmas", nullable=False)
 
 
-@strawberry.federation.type(keys=["kode"])
+@kecamatan
 class Kecamatan:
-    kode: KodeWilayah
-
-    @strawberry.field
-    async def puskesmas(self, info: Ctx) -> list[Puskesmas]:
-        return await PUSKESMAS.list_by(info.context, "kode_kecamatan", self.kode)
-
-    @classmethod
-    def resolve_reference(cls, kode: str) -> Kecamatan:
-        return Kecamatan(kode=KodeWilayah(parse_kode_wilayah(kode)))
+    puskesmas = has_many(Puskesmas, "kode_kecamatan", assumed_size=5)
 
 
 async def _load_jkn(ctx: SubgraphContext, niks: list[str]) -> list[KepesertaanJkn | None]:
@@ -102,14 +80,10 @@ async def _load_jkn(ctx: SubgraphContext, niks: list[str]) -> list[KepesertaanJk
     ]
 
 
-@strawberry.federation.type(keys=["nik"])
+@penduduk
 class Penduduk:
-    nik: NIK
-
-    @strawberry.field(description="Visits to puskesmas, the latest first")
-    async def kunjungan(self, info: Ctx, limit: int = 10) -> list[Kunjungan]:
-        visits = await KUNJUNGAN.list_by(info.context, "nik", self.nik)
-        return list(reversed(visits))[: max(limit, 0)]
+    kunjungan = has_many(Kunjungan, "nik", order_by=["-waktu"], limit=10, nullable=True,
+                         description="Visits to puskesmas, the latest first")
 
     @strawberry.field(description="JKN membership from BPJS Kesehatan; null when not a member")
     async def jkn(self, info: Ctx) -> KepesertaanJkn | None:
@@ -121,34 +95,16 @@ class Penduduk:
         result: KepesertaanJkn | None = await ctx.loader("bpjs.peserta", load).load(self.nik)
         return result
 
-    @classmethod
-    def resolve_reference(cls, nik: str) -> Penduduk:
-        return Penduduk(nik=NIK(parse_nik(nik)))
-
-
-def _kunjungan(row: RowMapping) -> Kunjungan:
-    return Kunjungan(waktu=row["waktu"], poli=row["poli"], keluhan=row["keluhan"], diagnosa=row["diagnosa"],
-                     kode_puskesmas=row["kode_puskesmas"])
-
-
-PUSKESMAS = SqlEntity(
-    tables.puskesmas,
-    lambda row: Puskesmas(kode=row["kode"], nama=row["nama"], alamat=row["alamat"],
-                          kode_kecamatan=row["kode_kecamatan"]),
-    key="kode",
-)
-KUNJUNGAN = SqlEntity(tables.kunjungan, _kunjungan, key="id", order_by=["waktu"])
-
 
 @strawberry.type
 class Query:
     @strawberry.field
     async def puskesmas(self, info: Ctx, kode: str) -> Puskesmas | None:
-        return await PUSKESMAS.get(info.context, kode)
+        return await rows(Puskesmas).get(info.context, kode)
 
     @strawberry.field(description="Every puskesmas, optionally of one kecamatan")
     async def daftar_puskesmas(self, info: Ctx, kode_kecamatan: KodeWilayah | None = None) -> list[Puskesmas]:
-        page = await PUSKESMAS.page(info.context, first=100, filters={"kode_kecamatan": kode_kecamatan})
+        page = await rows(Puskesmas).page(info.context, first=100, filters={"kode_kecamatan": kode_kecamatan})
         return page.items
 
 

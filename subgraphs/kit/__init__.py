@@ -2,6 +2,8 @@
 
 from subgraphs.kit.app import create_schema, create_subgraph_app
 from subgraphs.kit.context import SubgraphContext
+from subgraphs.kit.entity import entity, has_many, page_field, reference, rows
+from subgraphs.kit.extend import Ctx, extension, kartu_keluarga, kecamatan, penduduk
 from subgraphs.kit.rest import RestSource, UpstreamError
 from subgraphs.kit.scalars import (
     NIB,
@@ -17,12 +19,15 @@ from subgraphs.kit.scalars import (
     WaktuWITA,
 )
 from subgraphs.kit.sql import Page, SqlEntity, SqlSource
+from subgraphs.kit.types import Connection
 
 __all__ = [
     "NIB",
     "NIK",
     "NOP",
     "WITA",
+    "Connection",
+    "Ctx",
     "KodeWilayah",
     "NomorKK",
     "NomorTelepon",
@@ -38,4 +43,13 @@ __all__ = [
     "WaktuWITA",
     "create_schema",
     "create_subgraph_app",
+    "entity",
+    "extension",
+    "has_many",
+    "kartu_keluarga",
+    "kecamatan",
+    "page_field",
+    "penduduk",
+    "reference",
+    "rows",
 ]

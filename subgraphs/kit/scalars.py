@@ -15,6 +15,7 @@ import calendar
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any, NewType
 
 import strawberry
@@ -31,6 +32,10 @@ PROVINCE_CODES = frozenset(
 )
 
 
+# How much of a refused value an error shows.
+MAX_SHOWN = 40
+
+
 class ScalarValueError(GraphQLError):
     """A value refused by a data-standard scalar; extensions say which code, value and why."""
 
@@ -39,6 +44,9 @@ class ScalarValueError(GraphQLError):
         self.value = value
         self.reason = reason
         shown = value if isinstance(value, str | int | float | bool) or value is None else repr(value)
+        if isinstance(shown, str) and len(shown) > MAX_SHOWN:
+            # An error never echoes a whole (possibly huge, possibly someone's) value back.
+            shown = shown[:MAX_SHOWN] + "…"
         super().__init__(
             f"Invalid {scalar} {shown!r}: {reason}",
             extensions={"code": f"INVALID_{_code_name(scalar)}", "value": shown, "reason": reason},
@@ -105,8 +113,22 @@ def parse_nomor_kk(value: object) -> str:
 _KODE_WILAYAH = re.compile(r"^(\d{2})(?:\.(\d{2})(?:\.(\d{2})(?:\.(\d{4}))?)?)?$")
 
 
-def parse_kode_wilayah(value: object) -> str:
-    """Kemendagri region code at any level: `73`, `73.71`, `73.71.04` or `73.71.04.1001`."""
+# The levels of a Kemendagri region code, by how many parts it has.
+LEVELS = {1: "provinsi", 2: "kota", 3: "kecamatan", 4: "kelurahan"}
+_EXAMPLES = {"provinsi": "73", "kota": "73.71", "kecamatan": "73.71.04", "kelurahan": "73.71.04.1001"}
+
+
+def parse_kode_wilayah(value: object, level: str | None = None) -> str:
+    """Kemendagri region code at any level: `73`, `73.71`, `73.71.04` or `73.71.04.1001`.
+
+    With `level` ("provinsi", "kota", "kecamatan" or "kelurahan") a code of another level is refused.
+    """
+    if level is not None and isinstance(value, str) and _KODE_WILAYAH.match(value):
+        found = LEVELS[value.count(".") + 1]
+        if found != level:
+            raise ScalarValueError(
+                "KodeWilayah", value, f"is a {found} code; a {level} code is expected, e.g. {_EXAMPLES[level]}"
+            )
     if not isinstance(value, str):
         raise ScalarValueError("KodeWilayah", value, "must be a string like 73.71.04.1001")
     match = _KODE_WILAYAH.match(value)
@@ -167,6 +189,11 @@ def parse_rupiah(value: object) -> int:
         raise ScalarValueError("Rupiah", value, "must be a whole number of rupiah, not a boolean")
     if isinstance(value, float):
         raise ScalarValueError("Rupiah", value, "must be a whole number of rupiah, never a float")
+    if isinstance(value, Decimal):
+        # A NUMERIC column gives a Decimal: whole rupiah pass, a fraction of a rupiah does not.
+        if not value.is_finite() or value != value.to_integral_value():
+            raise ScalarValueError("Rupiah", str(value), "must be a whole number of rupiah")
+        value = int(value)
     if isinstance(value, str):
         if not (value.isascii() and value.isdigit()):
             raise ScalarValueError("Rupiah", value, "must be a whole number of rupiah (digits only)")

@@ -13,7 +13,8 @@ T = TypeVar("T")
 
 @strawberry.type(description="One page of a list: pass endCursor as `after` to get the next page")
 class Connection(Generic[T]):
-    nodes: list[T]
+    nodes: list[T | None] = strawberry.field(
+        description="The items; an item whose row fails the data standard is null, with an error at its path")
     end_cursor: str | None
     has_next_page: bool
 

@@ -8,12 +8,9 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from strawberry.types import Info
 
-from subgraphs.kit import NIB, NIK, SubgraphContext, Tanggal, WaktuWITA, create_schema
-from subgraphs.kit.scalars import parse_nib, parse_nik
-
-Ctx = Info[SubgraphContext, None]
+from subgraphs.kit import NIB, NIK, Ctx, SubgraphContext, Tanggal, WaktuWITA, create_schema, penduduk
+from subgraphs.kit.scalars import parse_nib
 
 # The permits system's batch endpoint takes at most this many NIKs per call.
 BATCH = 100
@@ -86,25 +83,19 @@ class Usaha:
         return _usaha(found) if found is not None else None
 
 
-@strawberry.federation.type(keys=["nik"])
+@penduduk
 class Penduduk:
-    nik: NIK
-
     @strawberry.field(description="Businesses this citizen owns")
-    async def usaha(self, info: Ctx) -> list[Usaha]:
+    async def usaha(self, info: Ctx) -> list[Usaha] | None:
         return [_usaha(item) for item in (await _pemohon(info.context, self.nik))["usaha"]]
 
     @strawberry.field(description="Permits issued to this citizen's businesses")
-    async def izin(self, info: Ctx) -> list[Izin]:
+    async def izin(self, info: Ctx) -> list[Izin] | None:
         return [_izin(item) for item in (await _pemohon(info.context, self.nik))["izin"]]
 
     @strawberry.field(description="Permit applications this citizen filed")
-    async def permohonan_izin(self, info: Ctx) -> list[PermohonanIzin]:
+    async def permohonan_izin(self, info: Ctx) -> list[PermohonanIzin] | None:
         return [_permohonan(item) for item in (await _pemohon(info.context, self.nik))["permohonan"]]
-
-    @classmethod
-    def resolve_reference(cls, nik: str) -> Penduduk:
-        return Penduduk(nik=NIK(parse_nik(nik)))
 
 
 def _izin(item: dict[str, Any]) -> Izin:

@@ -8,7 +8,6 @@ clock), and stored naive in UTC.
 
 from __future__ import annotations
 
-import itertools
 import random
 from collections import defaultdict
 from collections.abc import Iterator
@@ -16,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from subgraphs.aduan.workflow import NEXT, TARGET_JAM, KategoriAduan, StatusAduan
 from subgraphs.kependudukan.wilayah import KECAMATAN, KELURAHAN, Kelurahan
 from subgraphs.kit.scalars import parse_nik
+from subgraphs.seed import aduan as seed_aduan
 from subgraphs.seed import vocabulary as v
 
 REFERENCE = datetime(2026, 6, 30, 0, 0, 0)  # the data describes Makassar as of mid-2026
@@ -53,8 +52,10 @@ PUSKESMAS_NAMA = {
 
 
 def static_batch() -> Batch:
-    """The region tree and the puskesmas: the same whatever the seed."""
+    """The region tree, the puskesmas and the OPDs' field officers: the same whatever the seed."""
     batch = Batch()
+    for officer in seed_aduan.officers():
+        batch.add("aduan", "petugas", officer)
     for kec in KECAMATAN:
         batch.add("kependudukan", "kecamatan", {"kode": kec.kode, "nama": kec.nama})
     for kel in KELURAHAN:
@@ -292,47 +293,14 @@ class Generator:
         if r.random() >= 0.08:
             return
         self.counters["aduan"] += 1
-        kategori = r.choice(list(KategoriAduan))
         diterima = self.moment(datetime(2026, 1, 1), REFERENCE - timedelta(days=2))
-        nomor = f"ADU-{diterima:%Y%m%d}-{self.counters['aduan']:08d}"
-        final = _weighted(r, [("DITERIMA", 10), ("DIVERIFIKASI", 10), ("DIDISPOSISIKAN", 10),
-                              ("DITANGANI", 15), ("SELESAI", 45), ("DITOLAK", 10)])
-        path = _path_to(StatusAduan(final))
-        when = diterima
-        steps: list[Row] = []
-        for status in path:
-            if status is not StatusAduan.DITERIMA:
-                # Most steps take hours; some complaints wait days, so some targets are missed.
-                when += timedelta(minutes=r.randint(30, int(TARGET_JAM[kategori] * 60 / 2.5)))
-            steps.append({
-                "nomor_aduan": nomor, "status": status.value, "waktu": when,
-                "petugas": "Lontara Plus" if status is StatusAduan.DITERIMA else r.choice(v.PETUGAS),
-                "catatan": "Aduan ditolak: di luar kewenangan Pemerintah Kota" if status is StatusAduan.DITOLAK
-                else None,
-            })
-        done = path[-1] in (StatusAduan.SELESAI, StatusAduan.DITOLAK)
-        batch.add("aduan", "aduan", {
-            "nomor": nomor, "nik_pelapor": nik, "kategori": kategori.value,
-            "telepon_pelapor": f"+628{r.randint(11, 59)}{r.randint(0, 99_999_999):08d}" if r.random() < 0.7 else None,
-            "lokasi": f"{r.choice(v.JALAN)}, Kel. {kelurahan.nama}", "kode_kelurahan": kelurahan.kode,
-            "deskripsi": v.LOKASI_ADUAN[kategori.value],
-            "foto_url": f"https://lontara.makassarkota.go.id/foto/{nomor}.jpg" if r.random() < 0.6 else None,
-            "status": final,
-            "opd_tujuan": v.OPD_KATEGORI[kategori.value] if StatusAduan.DIDISPOSISIKAN in path else None,
-            "alasan_penolakan": steps[-1]["catatan"] if path[-1] is StatusAduan.DITOLAK else None,
-            "diterima": diterima, "selesai": when if done else None,
-        })
-        for step in steps:
+        nomor = f"ADU-{diterima:%Y%m%d}-{self.counters['aduan']:010d}"
+        row, history = seed_aduan.complaint(
+            r, nomor, nik, (kelurahan.kode, kelurahan.nama), diterima, REFERENCE, r.choice(v.JALAN),
+            v.LOKASI_ADUAN[r.choice(list(v.LOKASI_ADUAN))])
+        batch.add("aduan", "aduan", row)
+        for step in history:
             batch.add("aduan", "riwayat_aduan", step)
-
-
-def _path_to(final: StatusAduan) -> list[StatusAduan]:
-    main = [StatusAduan.DITERIMA, StatusAduan.DIVERIFIKASI, StatusAduan.DIDISPOSISIKAN, StatusAduan.DITANGANI,
-            StatusAduan.SELESAI]
-    path = [*main[:2], StatusAduan.DITOLAK] if final is StatusAduan.DITOLAK else main[: main.index(final) + 1]
-    for before, after in itertools.pairwise(path):
-        assert after in NEXT[before], (before, after)
-    return path
 
 
 def _age(born: date) -> int:

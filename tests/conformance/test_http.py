@@ -57,7 +57,9 @@ async def post(
 async def get(
     http: aiohttp.ClientSession, url: str, params: dict[str, str], *, accept: str = GRAPHQL_RESPONSE_JSON
 ) -> Reply:
-    async with http.get(url, params=params, headers={"Accept": accept}) as response:
+    # CSRF prevention: a GET must carry a header only a script can set (GraphQL over HTTP, Apollo)
+    headers = {"Accept": accept, "GraphQL-Require-Preflight": "1"}
+    async with http.get(url, params=params, headers=headers) as response:
         return Reply(response.status, response.headers.get("Content-Type", ""), await response.text(), response.headers)
 
 

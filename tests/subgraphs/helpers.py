@@ -38,6 +38,10 @@ class SubgraphContextFactory:
     def _count(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         self.statements.append(statement)
 
+    def context(self) -> SubgraphContext:
+        """A fresh request context (its own DataLoaders) on these sources."""
+        return SubgraphContext(sql=self.sql, rest=self.rest)
+
     async def run(self, schema: strawberry.federation.Schema, query: str, **variables: Any) -> dict[str, Any]:
         """Execute like a request; the answer's data, or AssertionError listing the errors."""
         result = await schema.execute(query, variable_values=variables or None,

@@ -98,5 +98,5 @@ async def test_an_entity_with_a_malformed_key_is_an_error_for_that_entity(world_
 async def test_the_service_sdl_is_federation_v2(world_url: str) -> None:
     async with sources(world_url) as ctx:
         sdl = (await ctx.run(schema, "{ _service { sdl } }"))["_service"]["sdl"]
-    assert '@link(url: "https://specs.apollo.dev/federation/v2.3"' in sdl
+    assert '@link(url: "https://specs.apollo.dev/federation/v2.9"' in sdl
     assert 'type Penduduk @key(fields: "nik")' in sdl

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from federation.cli import main
-from subgraphs.aduan.workflow import NEXT, StatusAduan
+from subgraphs.aduan.workflow import LANGKAH, StatusAduan
 from subgraphs.kit.scalars import (
     parse_kode_wilayah,
     parse_nib,
@@ -81,12 +81,23 @@ def test_complaints_exist_in_every_state_with_a_lawful_history(
     for step in two_thousand["aduan.riwayat_aduan"]:
         history.setdefault(step["nomor_aduan"], []).append(step)
     for complaint in complaints:
-        steps = history[complaint["nomor"]]
+        steps = [s for s in history[complaint["nomor"]] if s["awal"]]  # escalations start no state
         assert steps[0]["status"] == "DITERIMA"
         assert steps[-1]["status"] == complaint["status"]
         for before, after in itertools.pairwise(steps):
-            assert StatusAduan(after["status"]) in NEXT[StatusAduan(before["status"])]
-            assert after["waktu"] > before["waktu"]
+            step = LANGKAH[after["langkah"]]
+            assert StatusAduan(before["status"]) in step.dari and StatusAduan(after["status"]) is step.ke
+            assert after["waktu"] > before["waktu"] and before["berakhir"] == after["waktu"]
+
+
+def test_most_seeded_complaints_are_on_time_some_late_some_escalated(
+    two_thousand: dict[str, list[dict[str, Any]]],
+) -> None:
+    states = [s for s in two_thousand["aduan.riwayat_aduan"] if s["awal"] and s["berakhir"] and s["batas"]]
+    late = sum(s["berakhir"] > s["batas"] for s in states)
+    escalated = {s["nomor_aduan"] for s in two_thousand["aduan.riwayat_aduan"] if s["langkah"] == "eskalasi"}
+    assert 0.03 < late / len(states) < 0.25
+    assert 0 < len(escalated) < len(two_thousand["aduan.aduan"]) / 2
 
 
 def test_every_opd_gets_data(two_thousand: dict[str, list[dict[str, Any]]]) -> None:

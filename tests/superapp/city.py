@@ -14,8 +14,9 @@ from typing import Any
 
 from federation.http.app import create_app as create_gateway
 from federation.security.jwt import JwtAuthenticator
-from federation.superapp import DemoLogin, demo_people
+from federation.superapp import DemoLogin, DemoPerson, demo_people
 from federation.telemetry import Telemetry
+from subgraphs.kit.principal import HEADER
 from subgraphs.opds import OPDS, STANDINS, Sources
 from subgraphs.serve import Servers
 from tests.subgraphs.conftest import free_port
@@ -34,6 +35,7 @@ class City:
     gateway_url: str
     opd_servers: dict[str, Servers] = field(default_factory=dict)
     opd_apps: dict[str, Any] = field(default_factory=dict)
+    demo_people: dict[str, DemoPerson] = field(default_factory=dict)
 
     async def stop_opd(self, name: str) -> None:
         await self.opd_servers[name].stop()
@@ -61,10 +63,13 @@ async def running_city(
             await city.opd_servers[opd_name].start_asgi(app, "127.0.0.1", port)
             urls[opd_name] = f"http://127.0.0.1:{port}/graphql"
         login = DemoLogin(secrets.token_urlsafe(32), demo_people(nik, name))
-        gateway = create_gateway(SUPERGRAPH.read_text(), subgraph_urls=urls, subgraph_timeout=5.0, **gateway_options)
+        city.demo_people = login.people
+        gateway = create_gateway(SUPERGRAPH.read_text(), subgraph_urls=urls, subgraph_timeout=5.0,
+                                 telemetry=telemetry, **gateway_options)
         gateway.state.gateway.authenticator = JwtAuthenticator(secret=login.secret)
+        if HEADER not in gateway.state.gateway.propagate_headers:  # see test_app_page.log_in
+            gateway.state.gateway.propagate_headers = (*gateway.state.gateway.propagate_headers, HEADER)
         gateway.state.demo_login = login
-        gateway.telemetry = telemetry  # type: ignore[attr-defined]
         port = free_port()
         await servers.start_asgi(gateway, "127.0.0.1", port)
         city.gateway_url = f"http://127.0.0.1:{port}"
