@@ -7,8 +7,10 @@ answer, gateways pinned to core 0, interleaved rounds, medians), with these vari
   off           --no-telemetry
   metrics       /metrics only (--no-access-log)
   metrics+trace /metrics and OpenTelemetry traces exported over OTLP/HTTP to a receiver
-                (bench/otlp_sink.py, on core 1): spans for the request, planning, each fetch
-  all           the above and the JSON access log (to the log file)
+                (bench/otlp_sink.py, on core 1): spans for the request, planning, each fetch,
+                at the default sampling (10% of requests recorded; all carry traceparent)
+  trace-every   the same with every request recorded (--trace-sample 1)
+  all           metrics+trace and the JSON access log (to the log file)
 
 Target: metrics and tracing on cost at most 5% of req/s (and req/cpu-s) against off.
 Short run: `python -m bench.telemetry --rounds 3 --seconds 5 --first-warmup 3`.
@@ -35,6 +37,7 @@ def variants(otlp: str) -> list[Gateway]:
         "off": ("--no-telemetry",),
         "metrics": ("--no-access-log",),
         "metrics+trace": ("--no-access-log", "--otlp-endpoint", otlp),
+        "trace-every": ("--no-access-log", "--otlp-endpoint", otlp, "--trace-sample", "1"),
         "all": ("--otlp-endpoint", otlp),
     }
     return [Gateway(name, f"splp gateway {' '.join(f)}", (*base, *f), "/graphql", ROOT, False, True)

@@ -79,6 +79,11 @@ def add_commands(subparsers: Any) -> None:
         help="export OpenTelemetry traces over OTLP/HTTP to this base URL (default: $OTEL_EXPORTER_OTLP_ENDPOINT)",
     )
     ops.add_argument(
+        "--trace-sample", type=float, metavar="RATIO",
+        help="share of requests traced when the client's traceparent does not decide (default: "
+        "$OTEL_TRACES_SAMPLER_ARG or 0.1)",
+    )
+    ops.add_argument(
         "--ready-subgraph", action="append", default=[], metavar="NAME",
         help="/ready answers 503 unless this subgraph answers (repeatable)",
     )
@@ -202,7 +207,7 @@ def telemetry_for(config: dict[str, Any]) -> Telemetry | None:
         return None
     return Telemetry(
         access_log=sys.stdout if config.get("access_log", True) else None,
-        tracer_provider=tracer_provider("splp-gateway", config.get("otlp_endpoint")),
+        tracer_provider=tracer_provider("splp-gateway", config.get("otlp_endpoint"), config.get("trace_sample")),
         required_subgraphs=tuple(config.get("ready_subgraphs") or ()),
     )
 
@@ -247,6 +252,7 @@ def run_gateway(args: argparse.Namespace) -> int:
         "telemetry": not args.no_telemetry,
         "access_log": not args.no_access_log,
         "otlp_endpoint": args.otlp_endpoint,
+        "trace_sample": args.trace_sample,
         "ready_subgraphs": args.ready_subgraph,
     }
     if args.registry:

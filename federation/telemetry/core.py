@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 OBSERVED_PATHS = frozenset({"/graphql", "/"})
 CLIENT_HEADERS = (b"apollographql-client-name", b"x-client-name")
+TRACE_HEADERS = (b"traceparent", b"tracestate")
 
 
 class RequestRecord:
@@ -101,7 +102,7 @@ class Telemetry:
                 break
         span = None
         if self.tracer is not None:
-            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"] if k in TRACE_HEADERS}
             span = self.tracer.start_span(
                 f"{scope['method']} {scope['path']}", context=extract(headers), kind=trace.SpanKind.SERVER,
                 attributes={"http.request.method": scope["method"], "url.path": scope["path"]},
@@ -131,7 +132,7 @@ class Telemetry:
         self.requests.inc((operation, self.clients(record.client), str(status)))
         self.request_seconds.observe(seconds, (operation,))
         trace_id = ""
-        if record.span is not None:
+        if record.span is not None and record.span.is_recording():
             if record.operation:
                 record.span.update_name(record.operation)
                 record.span.set_attribute("graphql.operation.name", record.operation)
@@ -198,7 +199,7 @@ def planning() -> Iterator[None]:
         return
     record.telemetry.plan_cache.inc(("miss",))
     tracer = record.telemetry.tracer
-    if tracer is None or record.span is None:
+    if tracer is None or record.span is None or not record.span.is_recording():
         yield
         return
     span = tracer.start_span("plan", context=trace.set_span_in_context(record.span))
@@ -219,13 +220,15 @@ class FetchObservation:
         self.span: trace.Span | None = None
         tracer = record.telemetry.tracer
         if tracer is not None and record.span is not None:
-            self.span = tracer.start_span(
-                f"fetch {service}", context=trace.set_span_in_context(record.span), kind=trace.SpanKind.CLIENT,
-                attributes={"splp.subgraph": service},
-            )
-            # The subgraph continues this trace (W3C trace context).
+            # The subgraph continues this trace (W3C trace context), recorded or not.
+            parent: trace.Span = record.span
+            if record.span.is_recording():
+                parent = self.span = tracer.start_span(
+                    f"fetch {service}", context=trace.set_span_in_context(record.span),
+                    kind=trace.SpanKind.CLIENT, attributes={"splp.subgraph": service},
+                )
             self.headers = dict(headers or {})
-            inject(self.span, self.headers)
+            inject(parent, self.headers)
 
     def finish(self, error: str | None) -> None:
         telemetry = self.record.telemetry

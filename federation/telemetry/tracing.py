@@ -18,10 +18,12 @@ from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 PROPAGATOR = TraceContextTextMapPropagator()
+DEFAULT_SAMPLE_RATIO = 0.1
 
 
 def otlp_traces_endpoint(endpoint: str | None = None) -> str | None:
@@ -35,14 +37,35 @@ def otlp_traces_endpoint(endpoint: str | None = None) -> str | None:
     return None
 
 
-def tracer_provider(service_name: str, endpoint: str | None = None) -> TracerProvider | None:
-    """A provider exporting to the configured OTLP endpoint, or None when none is configured."""
+def sample_ratio(ratio: float | None = None) -> float:
+    """The share of traces recorded: `ratio`, else $OTEL_TRACES_SAMPLER_ARG, else 10%."""
+    if ratio is None:
+        try:
+            ratio = float(os.environ.get("OTEL_TRACES_SAMPLER_ARG", DEFAULT_SAMPLE_RATIO))
+        except ValueError:
+            ratio = DEFAULT_SAMPLE_RATIO
+    return min(max(ratio, 0.0), 1.0)
+
+
+def tracer_provider(
+    service_name: str, endpoint: str | None = None, ratio: float | None = None
+) -> TracerProvider | None:
+    """A provider exporting to the configured OTLP endpoint, or None when none is configured.
+
+    Sampling is parent-based: a request whose `traceparent` says sampled (or not) is recorded
+    (or not) accordingly, so a trace is whole or absent across the gateway and the OPDs;
+    other requests are recorded at `ratio` (see `sample_ratio`). Recording every request
+    costs the gateway a good part of its throughput (spans are Python objects, encoded to
+    protobuf): `bench.telemetry` measures it."""
     url = otlp_traces_endpoint(endpoint)
     if url is None:
         return None
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": service_name}),
+        sampler=ParentBased(TraceIdRatioBased(sample_ratio(ratio))),
+    )
     exporter = OTLPSpanExporter(endpoint=url, timeout=5)
     provider.add_span_processor(BatchSpanProcessor(exporter, schedule_delay_millis=1000))
     return provider
@@ -54,7 +77,12 @@ def extract(headers: Mapping[str, str]) -> Context:
 
 
 def inject(span: trace.Span, headers: dict[str, str]) -> None:
-    PROPAGATOR.inject(headers, context=trace.set_span_in_context(span))
+    """`traceparent` (W3C trace context, version 00) naming `span` as the parent."""
+    context = span.get_span_context()
+    if context.is_valid:
+        headers["traceparent"] = f"00-{context.trace_id:032x}-{context.span_id:016x}-{context.trace_flags:02x}"
+        if context.trace_state:
+            headers["tracestate"] = context.trace_state.to_header()
 
 
 class TracingMiddleware:

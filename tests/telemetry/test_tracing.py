@@ -63,7 +63,8 @@ async def traced(tmp_path: Path, collector: Collector, monkeypatch: pytest.Monke
     url = f"sqlite+aiosqlite:///{tmp_path / 'city.db'}"
     await load_batches(dict.fromkeys(TARGETS, url), [w.world()])
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.url)  # the kit's apps read it
-    telemetry = Telemetry(tracer_provider=tracer_provider("splp-gateway", collector.url))
+    monkeypatch.setenv("OTEL_TRACES_SAMPLER_ARG", "1")  # every trace the OPDs start themselves
+    telemetry = Telemetry(tracer_provider=tracer_provider("splp-gateway", collector.url, ratio=0.0))
     async with running_city(url, w.HEAD, "Andi Baso Rahman", telemetry=telemetry) as city:
         city.telemetry = telemetry  # type: ignore[attr-defined]
         yield city
@@ -96,3 +97,28 @@ async def test_the_gateway_and_the_opds_report_one_trace(traced: City, collector
     for opd in ("kependudukan", "pendapatan", "aduan"):
         (served,) = [s for s in spans if s["service"] == f"splp-{opd}"]
         assert served["parent"] == fetches[f"fetch {opd}"]["span_id"], opd
+
+
+async def test_a_request_the_client_did_not_sample_is_not_recorded_anywhere(traced: City, collector: Collector) -> None:
+    trace_id = "0af7651916cd43dd8448eb211c80319c"
+    async with aiohttp.ClientSession() as session, session.post(
+        traced.gateway_url + "/graphql", json={"query": CITIZEN, "variables": {"nik": w.HEAD}},
+        headers={"traceparent": f"00-{trace_id}-b7ad6b7169203331-00"},
+    ) as response:
+        assert response.status == 200
+    await flush(traced)
+    # Not by the gateway, and not by the OPDs (which would record everything they start).
+    assert [s for s in collector.spans if s["trace_id"] == trace_id] == []
+
+
+async def test_requests_without_trace_context_are_sampled_at_the_configured_ratio(
+    traced: City, collector: Collector
+) -> None:
+    for _ in range(5):
+        async with aiohttp.ClientSession() as session, session.post(
+            traced.gateway_url + "/graphql", json={"query": "{ daftarKecamatan { kode } }"},
+        ) as response:
+            assert response.status == 200
+    await flush(traced)
+    # This gateway samples none (ratio 0): their traces are not recorded by the OPD either.
+    assert collector.spans == []
