@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from subgraphs.demo.run import citizen_name, sample_nik
+from subgraphs.demo.run import sample_nik
 from subgraphs.seed import TARGETS, seed_databases
 from tests.superapp.city import CHROMIUM, CHROMIUM_FLAGS, chromium_missing, running_city
 
@@ -33,7 +33,7 @@ async def measure(citizens: int, runs: int) -> None:
         await seed_databases(dict.fromkeys(TARGETS, url), citizens=citizens, seed=1)
         urls = dict.fromkeys(TARGETS, url)
         nik = await sample_nik(urls)
-        async with running_city(url, nik, await citizen_name(urls, nik)) as city, async_playwright() as pw:
+        async with running_city(url, nik) as city, async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
             clicks: list[float] = []
             drawn: list[float] = []

@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "federation.gateway_cli",
     "federation.compose.cli",
     "federation.registry.cli",
+    "federation.trail.cli",
 ]
 
 

@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import inspect
 import random
+import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +47,7 @@ from federation.cache import WeightedLRU
 from federation.executor.fetch import SubgraphClient
 from federation.executor.run import Execution
 from federation.executor.shape import Shaper
+from federation.executor.traffic import ShapedSubgraphClient, TrafficPolicy
 from federation.planner.build import PlanningError, build_plan
 from federation.planner.operation import (
     FieldSelection,
@@ -53,9 +57,13 @@ from federation.planner.operation import (
     skip_include_variables,
 )
 from federation.planner.plan import QueryPlan
+from federation.security.authenticate import PurposeError
 from federation.security.authorization import ANONYMOUS, Principal
+from federation.security.guard import Guard, build_guard
 from federation.security.jwt import AuthenticationError
-from federation.supergraph import Supergraph
+from federation.security.policies import PolicyRegistry
+from federation.security.principal_header import principal_header
+from federation.supergraph import Supergraph, SupergraphError
 from federation.telemetry.core import plan_cache_hit, planning
 
 # Bytes the caches may hold (estimated: a parsed document is about ten times its text).
@@ -65,6 +73,8 @@ AST_BYTES_PER_CHAR = 10
 PLAN_BYTES_PER_CHAR = 20  # a plan and its normalized operation, by the document's length
 PLANS_PER_DOCUMENT = 16  # variants by @skip/@include values, labels and access decision
 MAX_QUERY_BYTES = 1_000_000
+# The city's supergraph is about 100 KB; a file of this size is not one (a stray dump).
+MAX_SUPERGRAPH_BYTES = 32 * 1024 * 1024
 # Parser limit (Apollo Router's default is of the same order).
 MAX_TOKENS = 15_000
 MAX_DEPTH = limits.OperationLimits().max_depth
@@ -126,6 +136,24 @@ class AuthenticationFailed(RequestError):
     always = True
 
 
+class PurposeRefused(RequestError):
+    """Personal data asked for without a purpose, or with one the client may not state: 403."""
+
+    status = 403
+    always = True
+
+
+class TrailUnavailable(RequestError):
+    """Personal data cannot be served while the access trail cannot record it: 503 (fail closed)."""
+
+    status = 503
+    always = True
+
+
+class IntrospectionDisabled(RequestError):
+    """`__schema` or `__type` asked of a gateway that does not answer introspection."""
+
+
 class PlanningFailed(RequestError):
     """A valid operation the gateway cannot plan: answered with `data: null`, not a client error."""
 
@@ -157,6 +185,8 @@ class Prepared:
     key: tuple[str, str | None] = ("", None)  # its key in the prepared-document cache
     plans: OrderedDict[tuple[Any, ...], tuple[Operation, QueryPlan]] = field(default_factory=OrderedDict)
     coordinates: frozenset[str] = frozenset()
+    # The personal-data guard of each of its plans' operations (federation.security.guard).
+    guards: weakref.WeakKeyDictionary[Operation, Guard] = field(default_factory=weakref.WeakKeyDictionary)
 
     @property
     def kind(self) -> OperationType:
@@ -186,8 +216,15 @@ class Gateway:
         dedupe_subgraph_requests: bool = True,
         override_labels: frozenset[str] = frozenset(),
         propagate_headers: Sequence[str] = (),
-        authenticator: Callable[[dict[str, str]], Principal] | None = None,
+        authenticator: Callable[[dict[str, str]], Principal | Awaitable[Principal]] | None = None,
+        policies: PolicyRegistry | None = None,
+        signer: Callable[[str, bytes, dict[str, str] | None], dict[str, str]] | None = None,
+        trail: Any = None,
+        require_purpose: bool = False,
+        mask_errors: bool = False,
+        introspection: bool = True,
         operation_limits: limits.OperationLimits | None = None,
+        traffic: TrafficPolicy | None = None,
         client_factory: Callable[[dict[str, str]], SubgraphClient] | None = None,
     ) -> None:
         self.subgraph_urls = dict(subgraph_urls or {})
@@ -199,8 +236,21 @@ class Gateway:
         self.propagate_headers = tuple(h.lower() for h in propagate_headers)
         self.persisted: WeightedLRU[str, str] = WeightedLRU(persisted_bytes)
         self.authenticator = authenticator
+        self.policies = policies or getattr(authenticator, "policies", None) or PolicyRegistry()
+        # Signs every subgraph request (federation.security.signing); subgraphs refuse unsigned ones.
+        self.signer = signer
+        # The access trail (federation.trail.store.TrailWriter): one record per personal-data request.
+        self.trail = trail
+        # A request reading personal fields must state its purpose (X-SPLP-Purpose).
+        self.require_purpose = require_purpose
+        # Subgraph error messages become "Unexpected error" (codes kept) for principals
+        # without the debug scope, as Hive Router's masking; off in the library, on in `splp gateway`.
+        self.mask_errors = mask_errors
+        # `__schema` / `__type` answered; off in `splp gateway` unless configured (`__typename` always).
+        self.introspection = introspection
         self.limits = operation_limits or limits.OperationLimits()
         self.client_factory = client_factory
+        self.traffic = traffic or TrafficPolicy(timeout=subgraph_timeout)
         self.usage_listeners: list[Callable[[str, frozenset[str]], None]] = []
         self.current = self._schema_for(supergraph)
         self._retired: list[SubgraphClient] = []
@@ -213,7 +263,9 @@ class Gateway:
         if self.client_factory is not None:
             client = self.client_factory(urls)
         else:
-            client = SubgraphClient(urls, timeout=self.subgraph_timeout, dedupe=self.dedupe)
+            client = ShapedSubgraphClient(urls, self.traffic, dedupe=self.dedupe)
+        if self.signer is not None:
+            client.signer = self.signer
         return Schema(supergraph, client, WeightedLRU(self.cache_bytes))
 
     @property
@@ -227,12 +279,20 @@ class Gateway:
         """
         self.swap(Supergraph.from_sdl(sdl))
 
+    async def reload_in_worker(self, sdl: str) -> None:
+        """`reload`, with the supergraph read in a worker thread so that serving goes on meanwhile
+        (a large supergraph takes seconds to read). Raises `SupergraphError` as `reload` does,
+        also for a supergraph over `MAX_SUPERGRAPH_BYTES`."""
+        if len(sdl) > MAX_SUPERGRAPH_BYTES:
+            raise SupergraphError(f"the supergraph is larger than {MAX_SUPERGRAPH_BYTES} bytes")
+        self.swap(await asyncio.to_thread(Supergraph.from_sdl, sdl))
+
     def swap(self, supergraph: Supergraph) -> None:
         """Serve an already read supergraph (read off the event loop by the caller)."""
         new = self._schema_for(supergraph)
         old, self.current = self.current, new
         self._retired.append(old.client)
-        asyncio.get_event_loop().call_later(max(self.subgraph_timeout, 1.0) + 5.0, self._close_retired)
+        asyncio.get_event_loop().call_later(max(self.traffic.timeout, 1.0) + 5.0, self._close_retired)
 
     def _close_retired(self) -> None:
         retired, self._retired = self._retired, []
@@ -248,7 +308,7 @@ class Gateway:
 
     # -- requests -------------------------------------------------------------------------
 
-    def authenticate(self, request: GraphQLRequest) -> Principal:
+    async def authenticate(self, request: GraphQLRequest) -> Principal:
         """The request's principal from its credentials, before its document is even parsed."""
         if request.principal is not None:
             return request.principal
@@ -256,9 +316,12 @@ class Gateway:
             principal = ANONYMOUS
         else:
             try:
-                principal = self.authenticator(request.headers)
+                found = self.authenticator(request.headers)
+                principal = await found if inspect.isawaitable(found) else found
             except AuthenticationError as e:
                 raise AuthenticationFailed.of(str(e), "UNAUTHENTICATED") from None
+            except PurposeError as e:
+                raise PurposeRefused.of(str(e), e.code) from None
         request.principal = principal
         return principal
 
@@ -341,8 +404,6 @@ class Gateway:
             if not found:
                 raise OperationNotChosen.of(f"Unknown operation named '{request.operation_name}'.")
             operation = found[0]
-        if operation.operation is OperationType.SUBSCRIPTION:
-            raise OperationNotChosen.of("Subscriptions are not supported by this gateway.")
         key = (request.query, request.operation_name)
         return Prepared(document, operation, skip_include_variables(document), supergraph, key)
 
@@ -381,21 +442,30 @@ class Gateway:
         thousands of `@include` values keeps at most that many plans."""
         labels = self.enabled_labels(schema.supergraph)
         access = schema.supergraph.access
-        # Plans differ by what the principal may read, not by who the principal is.
-        decision = access.decision(principal) if access else frozenset()
-        key = (tuple(bool(coerced.get(name)) for name in prepared.skip_include), labels, decision)
+        # Plans differ by what the principal may read, not by who the principal is; entity
+        # policies (`self`) it might pass are decided per entity after the fetch.
+        decision: frozenset[int] = frozenset()
+        conditional: frozenset[int] = frozenset()
+        if access:
+            decision = access.decision(principal, self.policies.possible(principal))
+            conditional = access.conditional(principal, decision)
+        key = (tuple(bool(coerced.get(name)) for name in prepared.skip_include), labels, decision, conditional)
         plans = prepared.plans
         found = plans.get(key)
         if found is None:
             operation = normalize(schema.supergraph.api_schema, prepared.document, prepared.operation, coerced)
+            guard = None
             if access:
                 access.mark_denied(operation, decision)
+                guard = build_guard(schema.supergraph.api_schema, access, operation, conditional, self.policies)
             try:
                 with planning():
                     plan = build_plan(schema.supergraph, operation, labels)
             except PlanningError as e:
                 raise PlanningFailed.of(str(e), "QUERY_PLANNING_FAILED") from None
             found = plans[key] = (operation, plan)
+            if guard is not None and guard.active:
+                prepared.guards[operation] = guard
             if len(plans) > PLANS_PER_DOCUMENT:
                 plans.popitem(last=False)
             else:
@@ -414,16 +484,30 @@ class Gateway:
         `prepared`: the request's prepared document when the caller already has it (from
         `prepare` on the current supergraph), so the hot path looks it up once."""
         schema = self.current
-        principal = self.authenticate(request)
+        principal = await self.authenticate(request)
         prepared = prepared or request.prepared
         if prepared is None or prepared.supergraph is not schema.supergraph:  # none, or from before a reload
             prepared = self.prepare(request, schema)
+        if prepared.kind is OperationType.SUBSCRIPTION:
+            # federation.subscriptions serves them; a plain request cannot carry a stream.
+            raise OperationNotChosen.of(
+                "Subscriptions are served over WebSocket (graphql-transport-ws) "
+                "or Server-Sent Events (POST with Accept: text/event-stream)."
+            )
         coerced = self.coerce_variables(prepared, request, schema)
         try:
             operation, plan = self.plan_for(prepared, coerced, schema, principal)
         except PlanningFailed as e:
             # The request is valid; the gateway could not serve it: no data, not a client error.
             return {"data": None, "errors": e.errors}
+        if operation.introspection_fields and not self.introspection:
+            raise IntrospectionDisabled.of(
+                "GraphQL introspection is not allowed on this gateway, but the query asked for __schema or __type.",
+                "INTROSPECTION_DISABLED",
+            )
+        guard = prepared.guards.get(operation)
+        if guard is not None and guard.personal:
+            self._admit_personal(request, prepared, principal)
         if self.usage_listeners:
             client_name = request.headers.get("apollographql-client-name") or request.headers.get("x-client-name") or ""
             for listener in self.usage_listeners:
@@ -431,6 +515,9 @@ class Gateway:
         headers = None
         if self.propagate_headers:
             headers = {name: request.headers[name] for name in self.propagate_headers if name in request.headers}
+        if self.authenticator is not None:
+            # Who the request is for, covered by the request signature, so an OPD can check and log too.
+            headers = {**(headers or {}), **principal_header(principal)}
         execution = Execution(
             schema.supergraph,
             schema.client,
@@ -443,11 +530,61 @@ class Gateway:
         if introspection:
             self._introspect(schema, prepared, introspection, request, execution)
         errors = execution.errors
+        if guard is not None:
+            returned = guard.inspect(
+                schema.supergraph.api_schema, operation, execution.data, principal, self.policies, errors
+            )
+            if guard.personal and self.trail is not None:
+                outcome = "ok" if not errors else ("partial" if returned.coordinates else "denied")
+                self.trail.record(
+                    self.trail_entry(
+                        request, prepared, principal, sorted(returned.coordinates), sorted(returned.niks), outcome
+                    )
+                )
+        if errors and self.mask_errors and DEBUG_SCOPE not in principal.scopes:
+            _mask(errors)
         data = Shaper(schema.supergraph.api_schema, operation, errors).shape(execution.data)
         response: dict[str, Any] = {"data": data}
         if errors:
             response["errors"] = errors
         return response
+
+    def _admit_personal(self, request: GraphQLRequest, prepared: Prepared, principal: Principal) -> None:
+        """A request reading personal fields states its purpose, and is recorded or not answered."""
+        if self.trail is not None and not self.trail.accepting:
+            # Fail closed: personal data is not served while it cannot be recorded.
+            raise TrailUnavailable.of(
+                "The access trail is unavailable; personal data cannot be served now.", "TRAIL_UNAVAILABLE"
+            )
+        if self.require_purpose and principal.purpose is None:
+            if self.trail is not None:
+                self.trail.record(self.trail_entry(request, prepared, principal, [], [], "refused:PURPOSE_REQUIRED"))
+            raise PurposeRefused.of(
+                "A request reading personal data must state its purpose (X-SPLP-Purpose).", "PURPOSE_REQUIRED"
+            )
+
+    def trail_entry(
+        self,
+        request: GraphQLRequest,
+        prepared: Prepared,
+        principal: Principal,
+        fields: list[str],
+        niks: list[str],
+        outcome: str,
+    ) -> dict[str, Any]:
+        """The access trail's record of one request (federation.trail)."""
+        return {
+            "at": time.time(),
+            "client": principal.client,
+            "subject": principal.subject,
+            "role": principal.role,
+            "purpose": principal.purpose,
+            "operation": prepared.operation.name.value if prepared.operation.name else None,
+            "operation_hash": hashlib.sha256(request.query.encode()).hexdigest(),
+            "fields": fields,
+            "niks": niks,
+            "outcome": outcome,
+        }
 
     def _introspect(
         self,
@@ -470,6 +607,20 @@ class Gateway:
             execution.data.update(result.data)
         for error in result.errors or ():
             execution.errors.append(dict(error.formatted))
+
+
+DEBUG_SCOPE = "splp:debug"
+REDACTED_MESSAGE = "Unexpected error"
+UNMASKED_EXTENSIONS = ("code", "serviceName")
+
+
+def _mask(errors: list[dict[str, Any]]) -> None:
+    """Subgraph errors (those carrying `serviceName`) keep their path, code and service only."""
+    for error in errors:
+        extensions = error.get("extensions")
+        if isinstance(extensions, dict) and "serviceName" in extensions:
+            error["message"] = REDACTED_MESSAGE
+            error["extensions"] = {k: extensions[k] for k in UNMASKED_EXTENSIONS if k in extensions}
 
 
 def _error(error: GraphQLError, code: str) -> dict[str, Any]:

@@ -16,10 +16,17 @@ from typing import Any
 from starlette.applications import Starlette
 
 from federation.gateway import Gateway, GraphQLRequest, RequestError
+from federation.security.authenticate import Authenticator
+from federation.security.clients import ClientRegistry
 from federation.security.jwt import JwtAuthenticator
+from federation.security.policies import PolicyRegistry
+from federation.security.signing import RequestSigner
 from federation.supergraph import Supergraph, SupergraphError
 from federation.telemetry import Telemetry
 from federation.telemetry.tracing import tracer_provider
+from federation.trail.chain import SigningKey
+from federation.trail.store import TrailWriter
+from subgraphs.kit.signing import keys_from_env, parse_keys
 
 log = logging.getLogger("splp.gateway")
 
@@ -28,7 +35,14 @@ ENV_CONFIG = "SPLP_GATEWAY_CONFIG"
 
 def add_commands(subparsers: Any) -> None:
     gateway = subparsers.add_parser("gateway", help="serve a supergraph: GraphQL over HTTP and GraphiQL")
-    source = gateway.add_mutually_exclusive_group(required=True)
+    gateway.add_argument(
+        "--config",
+        metavar="FILE",
+        default=os.environ.get("SPLP_CONFIG"),
+        help="splp.yaml with every gateway setting (limits, timeouts, CORS, rate limits...); flags override it "
+        "(default: $SPLP_CONFIG)",
+    )
+    source = gateway.add_mutually_exclusive_group()
     source.add_argument("--supergraph", help="supergraph SDL file (reloaded when it changes)")
     source.add_argument("--registry", metavar="URL", help="serve and follow the schema registry's supergraph")
     gateway.add_argument(
@@ -42,10 +56,10 @@ def add_commands(subparsers: Any) -> None:
         help="where the last good supergraph from --registry is kept, to start from while the registry is down "
         "(default: $SPLP_STATE_DIR or ~/.cache/splp, one file per registry URL)",
     )
-    gateway.add_argument("--host", default="127.0.0.1")
-    gateway.add_argument("--port", type=int, default=4000)
-    gateway.add_argument("--workers", type=int, default=1, help="processes sharing the port")
-    gateway.add_argument("--subgraph-timeout", type=float, default=30.0, help="seconds per subgraph request")
+    gateway.add_argument("--host", help="default 127.0.0.1")
+    gateway.add_argument("--port", type=int, help="default 4000")
+    gateway.add_argument("--workers", type=int, help="processes sharing the port (default 1)")
+    gateway.add_argument("--subgraph-timeout", type=float, help="seconds per subgraph request (default 30)")
     gateway.add_argument(
         "--subgraph-url", action="append", default=[], metavar="NAME=URL", help="override a subgraph's URL"
     )
@@ -70,7 +84,36 @@ def add_commands(subparsers: Any) -> None:
     auth.add_argument("--jwks-file", help="JSON Web Key Set file with the public keys of RS256/ES256 tokens")
     auth.add_argument("--jwt-audience", help="the `aud` tokens must carry")
     auth.add_argument("--jwt-issuer", help="the `iss` tokens must carry")
-    gateway.add_argument("--poll-interval", type=float, default=1.0, help="seconds between supergraph file checks")
+    auth.add_argument("--jwks-url", help="URL of the identity provider's JWK set (cached, refreshed on a new kid)")
+    auth.add_argument("--clients", metavar="FILE", help="registered clients: scopes, purposes, hashed API keys")
+    auth.add_argument("--require-auth", action="store_true", help="answer anonymous requests 401")
+    auth.add_argument(
+        "--policy-module",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="import MODULE and call its register(policies) to add @policy callables (repeatable)",
+    )
+    auth.add_argument(
+        "--signing-keys-file",
+        default=os.environ.get("SPLP_SIGNING_KEYS_FILE"),
+        help="`kid:secret` lines; the first signs every subgraph request (default: $SPLP_SIGNING_KEYS_FILE "
+        "or $SPLP_SIGNING_KEYS)",
+    )
+    auth.add_argument("--introspection", action="store_true",
+                      help="answer __schema/__type queries (off by default; GraphiQL's docs need it)")
+    auth.add_argument("--expose-subgraph-errors", action="store_true",
+                      help="send subgraph error messages to every client (default: only to tokens with the "
+                      "splp:debug scope; others get 'Unexpected error' with the code)")
+    trail = gateway.add_argument_group("access trail", "one hash-chained record per personal-data request")
+    trail.add_argument("--trail-database", metavar="URL", help="postgresql://… or sqlite:///… (enables the trail)")
+    trail.add_argument("--trail-key", metavar="FILE", help="Ed25519 private key signing the trail's checkpoints")
+    trail.add_argument(
+        "--trail-fail-open",
+        action="store_true",
+        help="serve personal data even while the trail's database is down (default: refuse, 503)",
+    )
+    gateway.add_argument("--poll-interval", type=float, help="seconds between supergraph file checks (default 1)")
     ops = gateway.add_argument_group("operations", "metrics at /metrics, the access log, traces, readiness")
     ops.add_argument("--no-telemetry", action="store_true", help="no /metrics, no access log, no traces")
     ops.add_argument("--no-access-log", action="store_true", help="no JSON access-log line per request on stdout")
@@ -94,6 +137,9 @@ def add_commands(subparsers: Any) -> None:
     plan.add_argument("query_file")
     plan.add_argument("--operation-name")
     plan.add_argument("--variables", help="JSON object of variables (they decide @skip/@include)")
+    plan.add_argument(
+        "--json", action="store_true", help="print the plan as data, in the shape of Apollo's QueryPlan JSON"
+    )
     plan.set_defaults(func=run_plan)
 
 
@@ -118,7 +164,7 @@ def run_plan(args: argparse.Namespace) -> int:
         for error in e.errors:
             print(f"error: {error['message']}", file=sys.stderr)
         return 1
-    print(plan.print())
+    print(json.dumps(plan.to_json(), indent=2) if args.json else plan.print())
     return 0
 
 
@@ -142,13 +188,22 @@ async def watch_file(gateway: Gateway, path: str, interval: float) -> None:
             continue
         last = stamp
         try:
-            with open(path, encoding="utf-8") as f:
-                sdl = f.read()
-            gateway.reload(sdl)
+            # read and parsed in a worker thread: a huge file must not stall serving
+            sdl = await asyncio.to_thread(_read_supergraph_file, path)
+            await gateway.reload_in_worker(sdl)
         except (OSError, SupergraphError) as e:
             log.error("supergraph %s changed but was not loaded, still serving the previous one: %s", path, e)
         else:
             log.info("supergraph %s reloaded", path)
+
+
+def _read_supergraph_file(path: str) -> str:
+    from federation.gateway import MAX_SUPERGRAPH_BYTES
+
+    if os.stat(path).st_size > MAX_SUPERGRAPH_BYTES:
+        raise SupergraphError(f"the file is larger than {MAX_SUPERGRAPH_BYTES} bytes")
+    with open(path, encoding="utf-8") as f:
+        return f.read()
 
 
 def _stamp(path: str) -> tuple[float, int] | None:
@@ -159,32 +214,103 @@ def _stamp(path: str) -> tuple[float, int] | None:
     return (st.st_mtime, st.st_size)
 
 
-def _authenticator(config: dict[str, Any]) -> JwtAuthenticator | None:
-    secret_file, jwks_file = config.get("jwt_secret_file"), config.get("jwks_file")
-    if not secret_file and not jwks_file:
+def _authenticator(config: dict[str, Any]) -> Authenticator | None:
+    secret_file, jwks_file, jwks_url = config.get("jwt_secret_file"), config.get("jwks_file"), config.get("jwks_url")
+    clients_file = config.get("clients")
+    if not (secret_file or jwks_file or jwks_url or clients_file or config.get("require_auth")):
         return None
-    secret = Path(secret_file).read_text().strip() if secret_file else None
-    jwks = json.loads(Path(jwks_file).read_text()) if jwks_file else None
-    return JwtAuthenticator(
-        secret=secret, jwks=jwks, audience=config.get("jwt_audience"), issuer=config.get("jwt_issuer")
+    verifier = None
+    if secret_file or jwks_file or jwks_url:
+        secret = Path(secret_file).read_text().strip() if secret_file else None
+        jwks = json.loads(Path(jwks_file).read_text()) if jwks_file else None
+        verifier = JwtAuthenticator(
+            secret=secret,
+            jwks=jwks,
+            jwks_url=jwks_url if not (secret or jwks) else None,
+            audience=config.get("jwt_audience"),
+            issuer=config.get("jwt_issuer"),
+        )
+    policies = PolicyRegistry()
+    for module in config.get("policy_modules", ()):
+        policies.load_module(module)
+    return Authenticator(
+        jwt=verifier,
+        clients=ClientRegistry.from_file(clients_file) if clients_file else None,
+        policies=policies,
+        require_auth=bool(config.get("require_auth")),
     )
+
+
+def _signer(config: dict[str, Any]) -> RequestSigner | None:
+    path = config.get("signing_keys_file")
+    if path:
+        return RequestSigner.from_keys(parse_keys(Path(path).read_text()))
+    keys = keys_from_env()
+    return RequestSigner.from_keys(keys) if keys else None
+
+
+def _trail(config: dict[str, Any]) -> TrailWriter | None:
+    url = config.get("trail_database")
+    if not url:
+        return None
+    key = SigningKey.load(config["trail_key"]) if config.get("trail_key") else None
+    if key is None:
+        log.warning("access trail without --trail-key: its checkpoints are not signed")
+    return TrailWriter(url, key=key, fail_closed=not config.get("trail_fail_open"))
 
 
 def gateway_app(supergraph: Supergraph, config: dict[str, Any]) -> tuple[Gateway, Starlette]:
-    """The gateway for `supergraph` set up with the command's options (`config`), and its app."""
-    from federation.http.app import create_app
+    """The gateway for `supergraph` set up with the command's options (`config`), and its app.
 
+    `config["settings"]` holds the validated `splp.yaml` (see federation.config); the other
+    keys are the command line's, which win over the file."""
+    from federation import config as splp_config
+    from federation.demand import DemandControl
+    from federation.http.app import RequestGuard, create_app
+    from federation.http.server import GuardedHttpToolsProtocol
+    from federation.ratelimit import RateLimitGuard
+
+    settings: dict[str, Any] = config.get("settings") or {}
     dedupe = config.get("dedupe", True)
+    limits = settings.get("limits", {})
+    subgraph_timeout = config.get("subgraph_timeout") or settings.get("subgraphs", {}).get("timeout") or 30.0
+    authenticator = _authenticator(config)
     gateway = Gateway(
         supergraph,
-        subgraph_urls=config.get("subgraph_urls"),
-        subgraph_timeout=config.get("subgraph_timeout", 30.0),
+        subgraph_urls={**settings.get("subgraphs", {}).get("urls", {}), **(config.get("subgraph_urls") or {})},
+        subgraph_timeout=subgraph_timeout,
         dedupe_subgraph_requests=dedupe,
         propagate_headers=config.get("propagate_headers", ()),
-        authenticator=_authenticator(config),
+        authenticator=authenticator,
+        signer=_signer(config),
+        trail=_trail(config),
+        # with registered clients, every personal-data request states a purpose they allow
+        require_purpose=authenticator is not None and authenticator.clients is not None,
+        mask_errors=not config.get("expose_subgraph_errors", False),
+        introspection=bool(config.get("introspection", False)),
+        operation_limits=splp_config.operation_limits(settings),
+        traffic=splp_config.traffic_policy(settings, subgraph_timeout),
+        **{k: limits[k] for k in ("cache_bytes", "persisted_bytes") if k in limits},
     )
+    GuardedHttpToolsProtocol.configure(splp_config.server_limits(settings))
+    guards: list[RequestGuard] = []
+    trusted = settings.get("trusted_documents", {})
+    if trusted.get("manifest"):
+        from federation.trusted import TrustedDocuments, read_manifest
+
+        guards.append(TrustedDocuments(read_manifest(trusted["manifest"]), trusted.get("enforce", True)))
+    guards.append(RateLimitGuard(splp_config.rate_limits(settings)))
+    guards.append(DemandControl(splp_config.demand_limits(settings)))
     telemetry = telemetry_for(config)
-    app = create_app(supergraph, gateway=gateway, dedupe_requests=dedupe, telemetry=telemetry)
+    app = create_app(
+        supergraph,
+        gateway=gateway,
+        dedupe_requests=dedupe,
+        http_options=splp_config.http_options(settings),
+        cors=splp_config.cors_options(settings),
+        guards=guards,
+        telemetry=telemetry,
+    )
     if telemetry is not None:
         inner = app.router.lifespan_context
 
@@ -238,17 +364,50 @@ def run_gateway(args: argparse.Namespace) -> int:
     import uvicorn
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from federation import config as splp_config
+
+    settings: dict[str, Any] = {}
+    if args.config:
+        try:
+            settings = splp_config.load(args.config)
+        except splp_config.ConfigError as e:
+            for error in e.errors:
+                print(f"error: {e.source}: {error}", file=sys.stderr)
+            return 2
+    # flags win over the file, the file over the defaults
+    for name, default in (("host", "127.0.0.1"), ("port", 4000), ("workers", 1), ("poll_interval", 1.0)):
+        if getattr(args, name) is None:
+            setattr(args, name, settings.get(name, default))
+    if not args.supergraph and not args.registry:
+        args.supergraph, args.registry = settings.get("supergraph"), settings.get("registry")
+    if not args.supergraph and not args.registry:
+        print("error: give --supergraph FILE or --registry URL (or either in --config)", file=sys.stderr)
+        return 2
+    if not args.registry_token:
+        args.registry_token = settings.get("registry_token")
+    jwt = settings.get("jwt", {})
     config = {
+        "settings": settings,
         "supergraph": args.supergraph,
         "subgraph_urls": _parse_urls(args.subgraph_url),
-        "subgraph_timeout": args.subgraph_timeout,
+        "subgraph_timeout": args.subgraph_timeout or settings.get("subgraphs", {}).get("timeout", 30.0),
         "poll_interval": args.poll_interval,
-        "dedupe": not args.no_dedupe,
-        "propagate_headers": args.propagate_header,
-        "jwt_secret_file": args.jwt_secret_file,
-        "jwks_file": args.jwks_file,
-        "jwt_audience": args.jwt_audience,
-        "jwt_issuer": args.jwt_issuer,
+        "dedupe": not args.no_dedupe and settings.get("dedupe", True),
+        "propagate_headers": args.propagate_header or settings.get("propagate_headers", []),
+        "jwt_secret_file": args.jwt_secret_file or jwt.get("secret_file"),
+        "jwks_file": args.jwks_file or jwt.get("jwks_file"),
+        "jwt_audience": args.jwt_audience or jwt.get("audience"),
+        "jwt_issuer": args.jwt_issuer or jwt.get("issuer"),
+        "jwks_url": args.jwks_url,
+        "clients": args.clients,
+        "require_auth": args.require_auth,
+        "policy_modules": args.policy_module,
+        "signing_keys_file": args.signing_keys_file,
+        "trail_database": args.trail_database,
+        "trail_key": args.trail_key,
+        "trail_fail_open": args.trail_fail_open,
+        "introspection": args.introspection,
+        "expose_subgraph_errors": args.expose_subgraph_errors,
         "telemetry": not args.no_telemetry,
         "access_log": not args.no_access_log,
         "otlp_endpoint": args.otlp_endpoint,
@@ -273,7 +432,7 @@ def run_gateway(args: argparse.Namespace) -> int:
         "access_log": False,
         # header/body deadlines and connection limits for slow and idle clients
         "http": GuardedHttpToolsProtocol,
-        "timeout_keep_alive": GuardedHttpToolsProtocol.limits.keep_alive_timeout,
+        "timeout_keep_alive": max(1, int(splp_config.server_limits(settings).keep_alive_timeout)),
     }
     try:
         import uvloop  # noqa: F401

@@ -271,6 +271,19 @@ class Supergraph:
         return sorted(o.name for o in self.api_schema.get_possible_types(api_type))  # type: ignore[arg-type]
 
     @_memoized
+    def fragment_applies(self, type_condition: str, typename: str) -> bool:
+        """Whether a fragment on `type_condition` applies to an object of type `typename`, in
+        any subgraph's view (inaccessible types included: representations carry them)."""
+        if type_condition == typename:
+            return True
+        condition = self.types.get(type_condition)
+        if condition is None or typename not in self.types:
+            return False
+        if condition.kind == "union":
+            return any(typename in members for members in condition.union_members.values())
+        return type_condition in self.interfaces_of(typename)
+
+    @_memoized
     def interfaces_of(self, type_name: str) -> set[str]:
         """Interfaces `type_name` implements in any graph."""
         t = self.types.get(type_name)

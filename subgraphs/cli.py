@@ -47,6 +47,15 @@ def add_commands(subparsers: Any) -> None:
     demo.add_argument("--data-dir", default="var/demo", help="where the SQLite files go")
     demo.add_argument("--reseed", action="store_true", help="seed again even if the data is there")
     demo.set_defaults(func=run_demo)
+    demo_commands = demo.add_subparsers(dest="demo_command")
+    token = demo_commands.add_parser("token", help="print a demo token for a role (warga needs --nik)")
+    token.add_argument("role", help="warga, operator, meja_aduan, koordinator, petugas_lapangan, kepala_opd, "
+                       "admin_kota or dpo")
+    token.add_argument("--nik", help="the citizen's NIK (role warga)")
+    token.add_argument("--opd", help="the operator's OPD (role operator; default kependudukan)")
+    token.add_argument("--name", help="the person's display name")
+    token.add_argument("--data-dir", default="var/demo", help="the demo's data folder (holds the token secret)")
+    token.set_defaults(func=run_demo_token)
 
 
 def _fail(message: str) -> int:
@@ -121,6 +130,16 @@ def run_seed(args: argparse.Namespace) -> int:
     for name, count in sorted(report.rows.items()):
         print(f"{name:32} {count:>10}")
     print(f"seeded {report.citizens} citizens ({sum(report.rows.values())} rows) in {report.seconds:.1f} s")
+    return 0
+
+
+def run_demo_token(args: argparse.Namespace) -> int:
+    from federation.security.demo import DemoIdentity
+
+    try:
+        print(DemoIdentity.in_folder(Path(args.data_dir)).token(args.role, nik=args.nik, opd=args.opd, name=args.name))
+    except ValueError as e:
+        return _fail(str(e))
     return 0
 
 

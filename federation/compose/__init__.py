@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from federation.compose.auth_rules import missing_transitive_auth
 from federation.compose.graphql_rules import supergraph_graphql_errors
 from federation.compose.merge import Merger
 from federation.compose.printer import print_supergraph
@@ -75,6 +76,9 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> CompositionResult:
     invalid = supergraph_graphql_errors(supergraph_sdl)
     if invalid:
         return CompositionResult(None, tuple(CompositionError("INVALID_GRAPHQL", m) for m in invalid))
+    unprotected = missing_transitive_auth(supergraph_sdl)
+    if unprotected:
+        return CompositionResult(None, tuple(CompositionError(code, message) for code, message in unprotected))
     problems = check_satisfiability(schemas, supergraph)
     if problems:
         return CompositionResult(None, tuple(CompositionError(p.code, p.message) for p in problems))

@@ -8,12 +8,16 @@ raises anything else. Identical concurrent requests to the same subgraph share o
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Callable
 from typing import Any
 
 import orjson
 
 from federation.executor.http11 import HTTPError, Pool
 from federation.telemetry.core import observe_fetch
+
+log = logging.getLogger("splp.executor")
 
 JSON_CONTENT_TYPES = ("application/json", "application/graphql-response+json")
 
@@ -41,7 +45,10 @@ class SubgraphClient:
         self.timeout = timeout
         self.dedupe = dedupe
         self._pools: dict[str, Pool] = {}
+        # Adds the gateway's signature headers to one request (federation.security.signing).
+        self.signer: Callable[[str, bytes, dict[str, str] | None], dict[str, str]] | None = None
         self._in_flight: dict[tuple[str, bytes, tuple[tuple[str, str], ...]], asyncio.Future[dict[str, Any]]] = {}
+        self._waiters: dict[asyncio.Future[dict[str, Any]], int] = {}
 
     def pool(self, service: str) -> Pool:
         pool = self._pools.get(service)
@@ -72,8 +79,20 @@ class SubgraphClient:
             # A task of its own: a cancelled caller must not cancel the others' answer.
             shared = asyncio.ensure_future(self._send(service, body, headers, retry=True))
             self._in_flight[key] = shared
+            self._waiters[shared] = 0
             shared.add_done_callback(lambda _: self._in_flight.pop(key, None))
-        return await asyncio.shield(shared)
+            shared.add_done_callback(self._waiters.pop)
+        self._waiters[shared] += 1
+        try:
+            return await asyncio.shield(shared)
+        except asyncio.CancelledError:
+            # the last caller gone (its client hung up): cancel the fetch, which closes its
+            # connection, so the subgraph learns nobody waits for the answer
+            if shared in self._waiters:
+                self._waiters[shared] -= 1
+                if self._waiters[shared] == 0:
+                    shared.cancel()
+            raise
 
     async def _send(self, service: str, body: bytes, headers: dict[str, str] | None, retry: bool) -> dict[str, Any]:
         observation = observe_fetch(service, headers)  # metrics and trace of this request, when observed
@@ -89,6 +108,8 @@ class SubgraphClient:
 
     async def _post(self, service: str, body: bytes, headers: dict[str, str] | None, retry: bool) -> dict[str, Any]:
         pool = self.pool(service)
+        if self.signer is not None:
+            headers = self.signer(self.urls[service], body, headers)
         try:
             status, raw = await asyncio.wait_for(pool.post(body, headers, retry=retry), self.timeout)
         except TimeoutError:
@@ -103,13 +124,15 @@ def _parse_response(service: str, status: int, raw: bytes) -> dict[str, Any]:
         parsed = orjson.loads(raw)
     except orjson.JSONDecodeError:
         if status >= 400:
-            raise FetchError(service, f"{status}: {_snippet(raw)}") from None
-        raise FetchError(
-            service, f"the response is not JSON: {_snippet(raw)}", "SUBREQUEST_MALFORMED_RESPONSE"
-        ) from None
+            _log_body(service, status, raw)
+            raise FetchError(service, f"{status}") from None
+        # The body is logged, never forwarded: an error page may hold stack traces or SQL.
+        _log_body(service, status, raw)
+        raise FetchError(service, "the response is not JSON", "SUBREQUEST_MALFORMED_RESPONSE") from None
     if not isinstance(parsed, dict) or ("data" not in parsed and "errors" not in parsed):
         if status >= 400:
-            raise FetchError(service, f"{status}: {_snippet(raw)}")
+            _log_body(service, status, raw)
+            raise FetchError(service, f"{status}")
         raise FetchError(
             service, "the response is not a GraphQL response (no data, no errors)", "SUBREQUEST_MALFORMED_RESPONSE"
         )
@@ -117,6 +140,10 @@ def _parse_response(service: str, status: int, raw: bytes) -> dict[str, Any]:
     if status >= 400 and not parsed.get("errors"):
         raise FetchError(service, f"{status}")
     return parsed
+
+
+def _log_body(service: str, status: int, raw: bytes) -> None:
+    log.warning("subgraph %s answered %d, not a GraphQL response: %s", service, status, _snippet(raw))
 
 
 def _snippet(raw: bytes, limit: int = 200) -> str:

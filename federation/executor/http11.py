@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl
+import zlib
 from collections import deque
 from urllib.parse import urlsplit
 
@@ -19,6 +20,25 @@ import httptools
 
 class HTTPError(Exception):
     """The request did not get a complete response (connection refused or lost, bad response)."""
+
+    # True when the request surely never reached the subgraph's application (refused
+    # connection, connect timeout, or a stale keep-alive connection closed before any
+    # response): sending it again cannot do anything twice.
+    unsent: bool = False
+
+
+class ResponseTooLarge(HTTPError):
+    """The response body (after decompression) is over the pool's cap; it was not read further."""
+
+
+class ConnectError(HTTPError):
+    unsent = True
+
+
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+
+
+_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 class _Connection(asyncio.Protocol):
@@ -31,6 +51,9 @@ class _Connection(asyncio.Protocol):
         self.headers_done = False
         self.closed = False
         self.received_any = False
+        self.size = 0
+        self.decoder: zlib._Decompress | None = None
+        self._header_name = b""
 
     # asyncio.Protocol
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -57,16 +80,48 @@ class _Connection(asyncio.Protocol):
         self._fail(HTTPError("the connection was closed before a complete response" + detail))
 
     # httptools callbacks
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if name.lower() == b"content-encoding":
+            encoding = value.strip().lower()
+            if encoding in (b"gzip", b"x-gzip"):
+                self.decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            elif encoding == b"deflate":
+                self.decoder = zlib.decompressobj()
+            elif encoding not in (b"", b"identity"):
+                self._fail(HTTPError(f"unsupported Content-Encoding {encoding.decode('latin-1')!r}"))
+                self.close()
+
     def on_headers_complete(self) -> None:
         self.headers_done = True
 
     def on_body(self, body: bytes) -> None:
+        if self.waiter is None:
+            return  # the request failed (too large): the rest is not read
+        if self.decoder is not None:
+            # decompressed in bounded steps, so a small "zip bomb" cannot inflate past the cap
+            try:
+                body = self.decoder.decompress(body, self.pool.max_response_bytes - self.size + 1)
+            except zlib.error as e:
+                self._fail(HTTPError(f"the compressed response does not decompress: {e}"))
+                self.close()
+                return
+            if self.decoder.unconsumed_tail:
+                self.size = self.pool.max_response_bytes + 1
+        self.size += len(body)
+        if self.size > self.pool.max_response_bytes:
+            self._fail(ResponseTooLarge(f"the response is larger than {self.pool.max_response_bytes} bytes"))
+            self.close()
+            return
         self.chunks.append(body)
 
     def on_message_complete(self) -> None:
         status = self.parser.get_status_code()
+        if self.decoder is not None:
+            self.chunks.append(self.decoder.flush())
+            self.decoder = None
         body = b"".join(self.chunks)
         self.chunks = []
+        self.size = 0
         self.headers_done = False
         keep_alive = self.parser.should_keep_alive()
         waiter, self.waiter = self.waiter, None
@@ -86,6 +141,7 @@ class _Connection(asyncio.Protocol):
         assert self.transport is not None and self.waiter is None
         self.waiter = asyncio.get_running_loop().create_future()
         self.received_any = False
+        self.size = 0
         self.transport.write(data)
         return self.waiter
 
@@ -99,7 +155,15 @@ class _Connection(asyncio.Protocol):
 class Pool:
     """Keep-alive connections to one origin, at most `limit` open at once."""
 
-    def __init__(self, url: str, limit: int = 100) -> None:
+    def __init__(
+        self,
+        url: str,
+        limit: int = 100,
+        *,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        connect_timeout: float = 5.0,
+        compression: bool = True,
+    ) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an http(s) URL: {url!r}")
@@ -113,7 +177,10 @@ class Pool:
         self.head = (
             f"POST {target} HTTP/1.1\r\nHost: {host_header}\r\nContent-Type: application/json\r\n"
             "Accept: application/graphql-response+json, application/json\r\n"
+            + ("Accept-Encoding: gzip, deflate\r\n" if compression else "")
         ).encode("latin-1")
+        self.max_response_bytes = max_response_bytes
+        self.connect_timeout = connect_timeout
         self.idle: deque[_Connection] = deque()
         self.slots = asyncio.Semaphore(limit)
         self.open: set[_Connection] = set()
@@ -129,14 +196,30 @@ class Pool:
     async def _connect(self) -> _Connection:
         loop = asyncio.get_running_loop()
         try:
-            _, protocol = await loop.create_connection(lambda: _Connection(self), self.host, self.port, ssl=self.ssl)
+            _, protocol = await asyncio.wait_for(
+                loop.create_connection(lambda: _Connection(self), self.host, self.port, ssl=self.ssl),
+                self.connect_timeout,
+            )
+        except TimeoutError:
+            raise ConnectError(
+                f"cannot connect to {self.host}:{self.port}: no answer within {self.connect_timeout:g} s"
+            ) from None
         except OSError as e:
-            raise HTTPError(f"cannot connect to {self.host}:{self.port}: {e.strerror or e}") from None
+            raise ConnectError(f"cannot connect to {self.host}:{self.port}: {e.strerror or e}") from None
         self.open.add(protocol)
         return protocol
 
     def _request_bytes(self, body: bytes, headers: dict[str, str] | None) -> bytes:
-        extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items()).encode("latin-1") if headers else b""
+        extra = b""
+        if headers:
+            for name, value in headers.items():
+                # a header value passed on from a client must not smuggle a header or a request
+                if not _TOKEN.issuperset(name) or "\r" in value or "\n" in value or "\0" in value:
+                    raise HTTPError(f"refusing to send the header {name!r}: invalid name or value")
+            try:
+                extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items()).encode("latin-1")
+            except UnicodeEncodeError:
+                raise HTTPError("refusing to send a header value that is not Latin-1") from None
         return b"%s%sContent-Length: %d\r\n\r\n%s" % (self.head, extra, len(body), body)
 
     async def post(self, body: bytes, headers: dict[str, str] | None = None, retry: bool = True) -> tuple[int, bytes]:

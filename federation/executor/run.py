@@ -73,6 +73,8 @@ class Execution:
             return
         data = response.get("data")
         if isinstance(data, dict):
+            if fetch.renames is not None:
+                fetch.renames.apply(data, self.supergraph)
             merge(self.data, data)
         for error in _errors(response):
             self.errors.append(_with_service(error, fetch.service, error.get("path")))
@@ -104,6 +106,9 @@ class Execution:
             results = data.get(alias) if isinstance(data, dict) else None
             if not isinstance(results, list):
                 continue
+            renames = fetches[i].renames
+            if renames is not None:
+                renames.apply(results, self.supergraph)
             for index, result in enumerate(results[: len(places)]):
                 if isinstance(result, dict):
                     for obj in places[index]:
@@ -134,7 +139,7 @@ class Execution:
         """The distinct representations for `fetch`, and for each the objects it came from."""
         assert fetch.requires is not None and fetch.entity_type is not None
         types = self.supergraph.entity_typenames(fetch.only_type or fetch.entity_type)
-        reader = _reader(fetch.requires)
+        reader = _reader(fetch.requires, self.supergraph)
         override = fetch.representation_typename
         representations: list[dict[str, Any]] = []
         places: list[list[dict[str, Any]]] = []
@@ -224,7 +229,9 @@ def objects_with_paths(data: dict[str, Any], path: tuple[str, ...]) -> list[tupl
 _MISSING = object()
 
 
-def _reader(selection: SubSelection) -> Callable[[dict[str, Any]], tuple[Any, Callable[[], dict[str, Any]]] | None]:
+def _reader(
+    selection: SubSelection, supergraph: Supergraph
+) -> Callable[[dict[str, Any]], tuple[Any, Callable[[], dict[str, Any]]] | None]:
     """For a representation selection: a function giving, for an object, a value equal for equal
     representations and a function building the representation (None when a field is missing).
     Compiled once per selection; most are flat (`__typename` and key fields), read by itemgetter."""
@@ -251,7 +258,7 @@ def _reader(selection: SubSelection) -> Callable[[dict[str, Any]], tuple[Any, Ca
     else:
 
         def nested_reader(obj: dict[str, Any]) -> tuple[Any, Callable[[], dict[str, Any]]] | None:
-            representation = _project(obj, selection)
+            representation = _project(obj, selection, supergraph)
             if representation is None:
                 return None
             return orjson.dumps(representation, option=orjson.OPT_SORT_KEYS), lambda: representation
@@ -261,34 +268,35 @@ def _reader(selection: SubSelection) -> Callable[[dict[str, Any]], tuple[Any, Ca
     return reader
 
 
-def _project(obj: dict[str, Any], selection: SubSelection) -> dict[str, Any] | None:
-    """The part of `obj` that `selection` names, or None when a named field is missing."""
+def _project(obj: dict[str, Any], selection: SubSelection, supergraph: Supergraph) -> dict[str, Any] | None:
+    """The part of `obj` that `selection` names, or None when a named field is missing.
+    A fragment applies to its own type and, on an abstract type, to its implementations."""
     result: dict[str, Any] = {}
     for key, f in selection.fields.items():
         value = obj.get(f.source_key or key, _MISSING)
         if value is _MISSING:
             return None
         if f.selection is not None and value is not None:
-            value = _project_value(value, f.selection)
+            value = _project_value(value, f.selection, supergraph)
             if value is _MISSING:
                 return None
         result[key] = value
     typename = obj.get("__typename")
     for condition, sub in selection.fragments.items():
-        if condition == typename:
-            more = _project(obj, sub)
+        if condition == typename or (isinstance(typename, str) and supergraph.fragment_applies(condition, typename)):
+            more = _project(obj, sub, supergraph)
             if more is None:
                 return None
             result.update(more)
     return result
 
 
-def _project_value(value: Any, selection: SubSelection) -> Any:
+def _project_value(value: Any, selection: SubSelection, supergraph: Supergraph) -> Any:
     if isinstance(value, list):
-        items = [_project_value(v, selection) if v is not None else None for v in value]
+        items = [_project_value(v, selection, supergraph) if v is not None else None for v in value]
         return _MISSING if any(i is _MISSING for i in items) else items
     if isinstance(value, dict):
-        projected = _project(value, selection)
+        projected = _project(value, selection, supergraph)
         return _MISSING if projected is None else projected
     return value
 

@@ -113,6 +113,8 @@ class _Compiler:
         result: list[Entry] = []
         for key, fields in self.operation.collect_fields(selections, runtime, self.schema).items():
             f = fields[0]
+            if f.hidden:
+                continue
             if f.name == "__typename":
                 result.append((key, TYPENAME, False, None, f.name))
                 continue

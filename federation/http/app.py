@@ -25,12 +25,15 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
-from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from federation.gateway import Gateway, GraphQLRequest, RequestError
+from federation.open311 import open311_app
+from federation.subscriptions import GraphQLWebSocket, Subscriptions, with_event_stream
 from federation.supergraph import Supergraph
 from federation.telemetry import Telemetry, TelemetryMiddleware, gateway_routes, note_operation
+from federation.trail.http import history_endpoint
 
 log = logging.getLogger("splp.http")
 
@@ -43,6 +46,7 @@ ASSETS = {
     "graphiql.min.css": "text/css",
     "react.production.min.js": "text/javascript",
     "react-dom.production.min.js": "text/javascript",
+    "roles.js": "text/javascript",  # the demo's role picker (federation.security.demo)
 }
 
 
@@ -102,7 +106,10 @@ def _json_response(
 
 def _read_params(params: dict[str, Any]) -> GraphQLRequest:
     query = params.get("query")
-    persisted = isinstance(params.get("extensions"), dict) and "persistedQuery" in params["extensions"]
+    if isinstance(params.get("documentId"), str):  # a trusted document by id (GraphQL over HTTP proposal)
+        params["extensions"] = {**(params.get("extensions") or {}), "documentId": params["documentId"]}
+    extensions_sent = params.get("extensions")
+    persisted = isinstance(extensions_sent, dict) and bool({"persistedQuery", "documentId"} & extensions_sent.keys())
     if query is None and persisted:
         query = ""  # the gateway looks the text up by its hash
     elif not isinstance(query, str) or not query.strip():
@@ -197,6 +204,7 @@ class GraphQLEndpoint:
         self.in_flight = 0
         self.guards: list[RequestGuard] = []
         self._in_flight: dict[tuple[Any, ...], asyncio.Future[tuple[int, bytes]]] = {}
+        self._waiters: dict[asyncio.Future[tuple[int, bytes]], int] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = scope["method"]
@@ -225,13 +233,26 @@ class GraphQLEndpoint:
                 if body is None:
                     return  # the client went away
             client = scope.get("client")
+            # A client that goes away cancels its work: the subgraph requests it was waiting
+            # for are cancelled, closing their connections, so the subgraphs see it too.
+            # (One watcher task cancelling this one: cheaper than running the work apart.)
+            this = asyncio.current_task()
+            gone = asyncio.ensure_future(_disconnected(receive))
+            if this is not None:
+                gone.add_done_callback(lambda watcher: watcher.cancelled() or this.cancel())
             try:
                 reply = await self.respond(
                     method, headers, body, scope.get("query_string", b""), client[0] if client else ""
                 )
+            except asyncio.CancelledError:
+                if gone.done() and not gone.cancelled():
+                    return  # the client is gone: nobody to answer
+                raise
             except Exception:
                 log.exception("unexpected error answering a GraphQL request")
                 reply = Reply(500, b'{"errors":[{"message":"Internal server error"}]}', JSON)
+            finally:
+                gone.cancel()
         finally:
             self.in_flight -= 1
         await _send(send, reply)
@@ -279,7 +300,7 @@ class GraphQLEndpoint:
             graphql_request.client_address = client_address
             for guard in self.guards:
                 await guard.before(graphql_request)
-            self.gateway.authenticate(graphql_request)
+            await self.gateway.authenticate(graphql_request)
             prepared = self.gateway.prepare(graphql_request)
             note_operation(prepared)
             is_query = prepared.kind is OperationType.QUERY
@@ -321,7 +342,11 @@ class GraphQLEndpoint:
 
     async def _execute(self, graphql_request: GraphQLRequest, media_type: str) -> tuple[int, bytes]:
         try:
-            return 200, orjson.dumps(await self.gateway.execute(graphql_request))
+            response = await self.gateway.execute(graphql_request)
+            payload = orjson.dumps(response)
+            for guard in self.guards:
+                await guard.completed(graphql_request, response, payload)
+            return 200, payload
         except RequestError as e:
             return _request_error_status(e, media_type), orjson.dumps({"errors": e.errors})
 
@@ -332,6 +357,7 @@ class GraphQLEndpoint:
             graphql_request.query,
             graphql_request.operation_name,
             orjson.dumps(graphql_request.variables, option=orjson.OPT_SORT_KEYS) if graphql_request.variables else b"",
+            graphql_request.principal,
             headers.get("authorization"),
             headers.get("cookie"),
             *(headers.get(name) for name in self.gateway.propagate_headers),
@@ -341,8 +367,19 @@ class GraphQLEndpoint:
             # A task of its own, so that the first client going away cancels nobody's answer.
             shared = asyncio.ensure_future(self._execute(graphql_request, media_type))
             self._in_flight[key] = shared
+            self._waiters[shared] = 0
             shared.add_done_callback(lambda _: self._in_flight.pop(key, None))
-        return await asyncio.shield(shared)
+            shared.add_done_callback(self._waiters.pop)
+        self._waiters[shared] += 1
+        try:
+            return await asyncio.shield(shared)
+        except asyncio.CancelledError:
+            # the last client waiting for it went away: nobody needs the work any more
+            if shared in self._waiters:
+                self._waiters[shared] -= 1
+                if self._waiters[shared] == 0:
+                    shared.cancel()
+            raise
 
 
 class RequestGuard:
@@ -355,6 +392,19 @@ class RequestGuard:
 
     async def prepared(self, request: GraphQLRequest) -> None:
         return None
+
+    async def completed(self, request: GraphQLRequest, response: dict[str, Any], payload: bytes) -> None:
+        """After execution, with the response and its serialized bytes (e.g. to measure it)."""
+        return None
+
+    def health(self) -> dict[str, Any]:
+        """What /health reports of this guard (nothing by default)."""
+        return {}
+
+
+async def _disconnected(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 async def _send(send: Send, reply: Reply) -> None:
@@ -403,22 +453,49 @@ GRAPHIQL_HTML = """<!doctype html>
 <meta charset="utf-8">
 <title>SPLP GraphiQL</title>
 <link rel="stylesheet" href="/graphiql/assets/graphiql.min.css">
-<style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
+<style>
+body { margin: 0; height: 100vh; display: flex; flex-direction: column; } #graphiql { flex: 1; min-height: 0; }
+#splp-roles { display: none; gap: .5em; padding: .4em .8em; font: 14px sans-serif; align-items: center; }
+</style>
 </head>
 <body>
+<div id="splp-roles">Role: <select id="splp-role"></select>
+<input id="splp-nik" placeholder="NIK" size="18"> <select id="splp-opd"></select></div>
 <div id="graphiql">Loading GraphiQL…</div>
 <script src="/graphiql/assets/react.production.min.js"></script>
 <script src="/graphiql/assets/react-dom.production.min.js"></script>
 <script src="/graphiql/assets/graphiql.min.js"></script>
-<script>
-  const fetcher = GraphiQL.createFetcher({ url: window.location.pathname });
-  ReactDOM.createRoot(document.getElementById('graphiql')).render(
-    React.createElement(GraphiQL, { fetcher, defaultEditorToolsVisibility: true })
-  );
-</script>
+<script src="/graphiql/assets/roles.js"></script>
 </body>
 </html>
 """
+
+
+class GatewayApp(Starlette):
+    """Starlette, with GET and POST /graphql dispatched to the endpoint straight from the
+    middleware stack (CORS, tracing...: the same for both methods) instead of through the
+    router and Starlette's error middlewares, which cost a deduplicated request about a
+    third of its time; every other path takes Starlette's usual way."""
+
+    def __init__(self, endpoint: ASGIApp, middleware: list[Middleware], **kwargs: Any) -> None:
+        self.endpoint = endpoint
+        self.outer_middleware = middleware
+        super().__init__(**kwargs)
+
+    def build_middleware_stack(self) -> ASGIApp:
+        usual = super().build_middleware_stack()
+        endpoint = self.endpoint
+
+        async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] == "http" and scope["path"] in GRAPHQL_PATHS and scope["method"] in ("GET", "POST"):
+                await endpoint(scope, receive, send)
+            else:
+                await usual(scope, receive, send)
+
+        app: ASGIApp = dispatch
+        for cls, args, kwargs in reversed(self.outer_middleware):
+            app = cls(app, *args, **kwargs)
+        return app
 
 
 @dataclass(frozen=True)
@@ -464,7 +541,9 @@ def create_app(
     async def health(request: Request) -> Response:
         body: dict[str, Any] = {"status": "UP"}
         report = getattr(gw.current.client, "health", None)
-        details = report() if report else None
+        details: dict[str, Any] = dict(report() if report else {})
+        for guard in endpoint.guards:
+            details.update(guard.health())
         if details:
             body["details"] = details
         # what else the gateway has to say, e.g. where its supergraph came from (registry or saved copy)
@@ -473,10 +552,14 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if gw.trail is not None:
+            await gw.trail.start()
         yield
         await gw.close()
+        if gw.trail is not None:
+            await gw.trail.close()
 
-    middleware = []
+    middleware: list[Middleware] = []
     if telemetry is not None:
         middleware.append(Middleware(TelemetryMiddleware, telemetry=telemetry))
     if cors is not None and cors.allow_origins:
@@ -490,18 +573,26 @@ def create_app(
                 max_age=cors.max_age,
             )
         )
-    app = Starlette(
+    # Subscriptions (federation.subscriptions): graphql-ws on the WebSocket, graphql-sse on POST.
+    subscriptions = Subscriptions(gateway)
+    graphql = with_event_stream(endpoint, subscriptions)
+    app = GatewayApp(
+        graphql,
+        middleware,
         routes=[
-            Route("/graphql", endpoint, methods=["GET", "POST"]),
-            Route("/", endpoint, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", GraphQLWebSocket(subscriptions)),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/", graphql, methods=["GET", "POST"]),
             Route("/graphiql/assets/{name}", asset, methods=["GET"]),
             Route("/health", health, methods=["GET"]),
             *gateway_routes(gw),
+            Mount("/open311/v2", open311_app(gateway)),
+            Route("/trail/me", history_endpoint(gateway), methods=["GET"]),
         ],
-        middleware=middleware,
         lifespan=lifespan,
     )
     app.state.gateway = gateway
     app.state.endpoint = endpoint
     app.state.telemetry = telemetry
+    app.state.subscriptions = subscriptions
     return app

@@ -31,6 +31,7 @@ from graphql import (
     print_ast,
 )
 
+from federation.planner.aliases import Rename, alias_conflicts
 from federation.planner.operation import FieldSelection, FragmentSelection, Operation, Selection
 from federation.planner.plan import BatchFetch, Fetch, Parallel, QueryPlan, Sequence, SubSelection
 from federation.supergraph import Key, Supergraph
@@ -54,19 +55,28 @@ class FetchGroup:
     variables: set[str] = field(default_factory=set)
     representation_typename: str | None = None
     only_type: str | None = None
+    renames: Rename | None = None
 
 
 @dataclass(frozen=True)
 class Anchor:
-    """The nearest entity above a position of a fetch: where to jump back to, by key, when a
-    field of a value type below it is not resolvable where the value came from (e.g. under a
-    partial @provides). `chain` is the fields from the entity down to the position."""
+    """The nearest entity (or the root) above a position of a fetch: where to enter another
+    subgraph, by key (or at its root), when a field below it is not resolvable where the
+    value came from, nor by a key of the value itself (e.g. under a partial @provides, or a
+    value type only another subgraph returns). `chain` is the fields (and type conditions)
+    from the entity down to the position; `parent` is the anchor above the entity, tried
+    next: the key path may go through an ancestor."""
 
     group: FetchGroup
     sub: SubSelection
     entity_type: str
     path: tuple[str, ...]
-    chain: tuple[FieldSelection, ...] = ()
+    chain: tuple[FieldSelection | str, ...] = ()
+    parent: Anchor | None = None
+    is_root: bool = False
+
+    def below(self, link: FieldSelection | str) -> Anchor:
+        return Anchor(self.group, self.sub, self.entity_type, self.path, (*self.chain, link), self.parent, self.is_root)
 
 
 class _Planner:
@@ -76,10 +86,14 @@ class _Planner:
         self.labels = labels
         self.budget = budget
         self.groups: list[FetchGroup] = []
-        self.entity_groups: dict[tuple[str, tuple[str, ...], int, str], FetchGroup] = {}
+        self.entity_groups: dict[tuple[str, tuple[str, ...], int, str, int], FetchGroup] = {}
         self.touch_stack: list[set[int]] = []
         self.unsafe_keys = _client_keys_unsafe_for_internal_fields(operation.selections)
         self.anchors: dict[int, Anchor] = {}  # by id of a SubSelection
+        self.root_groups: dict[str, FetchGroup] = {}  # of a query, by subgraph
+        self.argument_aliases: dict[tuple[str, str], str] = {}  # (field, printed arguments) -> alias
+        # id of the selection of a shared abstract field -> the object types all its subgraphs return
+        self.shared_members: dict[int, set[str]] = {}
 
     def internal_key(self, field_name: str) -> str:
         """The response key of a field the plan needs but the client may not have asked for.
@@ -94,6 +108,12 @@ class _Planner:
     def new_group(self, graph: str, path: tuple[str, ...], entity_type: str | None) -> FetchGroup:
         group = FetchGroup(id=len(self.groups), graph=graph, path=path, entity_type=entity_type)
         self.groups.append(group)
+        return group
+
+    def new_root_group(self, graph: str) -> FetchGroup:
+        group = self.root_groups[graph] = self.new_group(graph, (), None)
+        root = self.operation.root_type.name
+        self.anchors[id(group.selection)] = Anchor(group, group.selection, root, (), is_root=True)
         return group
 
     def touch(self, group: FetchGroup) -> None:
@@ -111,7 +131,7 @@ class _Planner:
         root = self.operation.root_type.name
         fields = _flatten_root(self.operation.selections)
         is_mutation = self.operation.kind is OperationType.MUTATION
-        root_groups: dict[str, FetchGroup] = {}
+        root_groups = self.root_groups
         last: FetchGroup | None = None
         for f in fields:
             if f.name == "__typename" or f.is_introspection or f.denied:
@@ -130,13 +150,36 @@ class _Planner:
                     group.depends_on = {g.id for g in self.groups if g is not group}
                     last = group
             else:
-                graph = next((g for g in graphs if g in root_groups), None) or self.best_graph(graphs, root, f)
-                group = root_groups.get(graph) or root_groups.setdefault(graph, self.new_group(graph, (), None))
+                graph = self.best_root_graph(graphs, f, root_groups)
+                group = root_groups.get(graph) or self.new_root_group(graph)
             self.add_local(group, group.selection, root, f, (), None)
             if is_mutation:
                 # later root fields wait for this one's whole subtree
                 assert last is not None
         return self.groups
+
+    def best_root_graph(self, graphs: list[str], f: FieldSelection, used: dict[str, FetchGroup]) -> str:
+        """Among the subgraphs sharing a root field, the one whose plan of the field's whole
+        selection needs the fewest fetches (a subgraph it cannot be planned from at all is
+        never chosen); on a tie, one already fetched from, then the first."""
+        if len(graphs) == 1:
+            return graphs[0]
+        best: tuple[int, int, int] | None = None
+        chosen = graphs[0]
+        for index, graph in enumerate(graphs):
+            trial = _Planner(self.supergraph, self.operation, self.labels, self.budget)
+            trial.unsafe_keys = self.unsafe_keys
+            group = trial.new_group(graph, (), None)
+            try:
+                trial.add_local(group, group.selection, self.operation.root_type.name, f, (), None)
+                fetches = len(trial.groups)
+            except PlanningError:
+                fetches = 1 << 30
+            self.budget = min(self.budget, trial.budget)
+            cost = (fetches, 0 if graph in used else 1, index)
+            if best is None or cost < best:
+                best, chosen = cost, graph
+        return chosen
 
     def best_graph(self, graphs: list[str], parent_type: str, f: FieldSelection) -> str:
         """Among several subgraphs resolving `f`, the one resolving most of its selection."""
@@ -184,6 +227,13 @@ class _Planner:
             return
         condition = fragment.type_condition
         types = self.supergraph.types
+        shared = self.shared_members.get(id(sub))
+        if shared is not None and types[condition].kind == "object" and condition not in shared:
+            # Apollo's reading of a union (or interface) field shared by subgraphs that know
+            # different members: only the members every one of them returns are selected; an
+            # object of another member keeps its __typename and its fields are null. The
+            # public audit (partial-union-complex) follows it, so do we.
+            return
         if condition != parent_type and self.supergraph.is_interface_object(parent_type, group.graph):
             # Implementations are unknown here: read the fragment where the interface is owned.
             owner, owner_sub = self.enter_interface_owner(group, sub, parent_type, path)
@@ -207,8 +257,10 @@ class _Planner:
                     provided,
                 )
             return
-        if self.supergraph.type_in_graph(condition, group.graph) and not self.supergraph.is_interface_object(
-            condition, group.graph
+        if (
+            self.supergraph.type_in_graph(condition, group.graph)
+            and not self.supergraph.is_interface_object(condition, group.graph)
+            and self.same_runtime_types(condition, possible_here, group.graph)
         ):
             self.plan_selections(
                 group, self.fragment_sub(group, sub, condition, path), condition, fragment.selections, path, provided
@@ -219,6 +271,13 @@ class _Planner:
                 self.plan_selections(
                     group, self.fragment_sub(group, sub, runtime, path), runtime, fragment.selections, path, provided
                 )
+
+    def same_runtime_types(self, condition: str, possible_here: list[str], graph: str) -> bool:
+        """Whether `graph` knows every object type of `possible_here` that is a `condition` in
+        the supergraph as a `condition` too: otherwise a fragment on `condition` sent to it
+        would miss some (e.g. an implementation it does not declare), and is expanded instead."""
+        in_graph = self.supergraph.possible_types_in_graph(condition, graph)
+        return all(t in in_graph for t in self.supergraph.possible_types(condition) if t in possible_here)
 
     def plan_field(
         self,
@@ -244,7 +303,9 @@ class _Planner:
             return
         if f.is_introspection:
             return
-        if self.can_resolve(group.graph, parent_type, f.name, provided):
+        if self.can_resolve(group.graph, parent_type, f.name, provided) and self.interface_field_safe(
+            group.graph, parent_type, f.name, provided
+        ):
             if self.requires_of(group.graph, parent_type, f.name) is None:
                 self.add_local(group, sub, parent_type, f, path, provided)
             else:
@@ -253,15 +314,59 @@ class _Planner:
                 self.plan_self_jump(group, sub, parent_type, f, path)
             return
         parent = self.supergraph.types[parent_type]
-        if parent.kind != "object" and not self.jump_targets(group.graph, parent_type, f.name):
+        runtimes = self.supergraph.possible_types_in_graph(parent_type, group.graph)
+        if parent.kind != "object" and runtimes and not self.jump_targets(group.graph, parent_type, f.name, provided):
             # Not every implementation is resolvable the same way: plan per object type.
-            for runtime in self.supergraph.possible_types_in_graph(parent_type, group.graph):
+            for runtime in runtimes:
                 self.plan_field(group, self.fragment_sub(group, sub, runtime, path), runtime, f, path, provided)
             return
-        self.plan_jump(group, sub, parent_type, f, path)
+        # (An abstract type with no implementation here cannot be planned as nothing: the
+        # field must be reachable some other way, or the operation is refused.)
+        self.plan_jump(group, sub, parent_type, f, path, provided)
+
+    def interface_field_safe(
+        self, graph: str, parent_type: str, field_name: str, provided: SelectionSetNode | None
+    ) -> bool:
+        """Whether a field of an abstract type may be read on the abstract type in `graph`.
+
+        Only when every implementation `graph` knows resolves the field itself there (not
+        @external, not @requires, not overridden away): otherwise a subgraph would answer for
+        an implementation whose field belongs elsewhere (Apollo's `isDirectlyProvidedByType`),
+        and the field is planned per implementation instead.
+        """
+        if self.supergraph.types[parent_type].kind == "object" or self.supergraph.is_interface_object(
+            parent_type, graph
+        ):
+            return True
+        if provided is not None and self.provided_child(provided, parent_type, field_name) is not False:
+            return True
+        for runtime in self.supergraph.possible_types_in_graph(parent_type, graph):
+            if graph not in self.supergraph.field_graphs(runtime, field_name, self.labels):
+                return False
+            if self.requires_of(graph, runtime, field_name) is not None:
+                return False
+        return True
+
+    def provided_child(
+        self, provided: SelectionSetNode, parent_type: str, field_name: str
+    ) -> SelectionSetNode | bool | None:
+        """The provided sub-selection of `field_name` on `parent_type`, None if provided as a
+        leaf, False if not provided. A fragment of the @provides counts only on its own type
+        condition and that condition's implementations."""
+        for node in provided.selections:
+            if isinstance(node, FieldNode) and node.name.value == field_name:
+                return node.selection_set
+            if isinstance(node, InlineFragmentNode):
+                condition = node.type_condition.name.value if node.type_condition else parent_type
+                if condition != parent_type and parent_type not in self.supergraph.possible_types(condition):
+                    continue
+                found = self.provided_child(node.selection_set, parent_type, field_name)
+                if found is not False:
+                    return found
+        return False
 
     def can_resolve(self, graph: str, parent_type: str, field_name: str, provided: SelectionSetNode | None) -> bool:
-        if provided is not None and _provided_child(provided, field_name) is not False:
+        if provided is not None and self.provided_child(provided, parent_type, field_name) is not False:
             return True
         return graph in self.supergraph.field_graphs(parent_type, field_name, self.labels)
 
@@ -289,10 +394,17 @@ class _Planner:
         if join is not None and join.provides is not None:
             child_provided = join.provides
         elif provided is not None:
-            found = _provided_child(provided, f.name)
+            found = self.provided_child(provided, parent_type, f.name)
             child_provided = found if isinstance(found, SelectionSetNode) else None
         self.anchor_child(sub, sub_field.selection, group, f, child_path)
         child_type = self.supergraph.types[f.type_name]
+        if child_type.kind != "object":
+            graphs = self.reaching_graphs(group, sub, parent_type, f)
+            if len(graphs) > 1:
+                members = [set(self.supergraph.possible_types_in_graph(f.type_name, g)) for g in graphs]
+                common = set.intersection(*members)
+                if any(m != common for m in members):
+                    self.shared_members[id(sub_field.selection)] = common
         if child_type.kind != "object":
             # Shaping an abstract position needs the runtime type. A subgraph seeing the
             # interface as an @interfaceObject answers the interface's name, which is enough
@@ -304,7 +416,30 @@ class _Planner:
                 self.plan_field(group, sub_field.selection, f.type_name, typename, child_path, child_provided)
             else:
                 sub_field.selection.add_field("__typename", None, "", False)
-        self.plan_selections(group, sub_field.selection, f.type_name, f.selections, child_path, child_provided)
+        # The subgraph's own type for the field (`@join__field(type:)`) decides which fragments
+        # its schema accepts below it: a field that is a union in the supergraph may be a
+        # single member there.
+        own_type = f.type_name
+        if join is not None and join.type is not None:
+            named = join.type.strip("[]!")
+            if named in self.supergraph.types and named != own_type:
+                own_type = named
+        self.plan_selections(group, sub_field.selection, own_type, f.selections, child_path, child_provided)
+
+    def reaching_graphs(self, group: FetchGroup, sub: SubSelection, parent_type: str, f: FieldSelection) -> list[str]:
+        """The subgraphs that could answer `f` at this position: this one, and those resolving
+        the chain of fields from the entity (or root) above, which can be entered there."""
+        graphs = self.supergraph.field_graphs(parent_type, f.name, self.labels)
+        anchor = self.anchors.get(id(sub))
+        result = []
+        for graph in graphs:
+            if graph == group.graph or (
+                anchor is not None
+                and self.chain_resolvable(graph, anchor.below(f))
+                and (anchor.is_root or self.keys_into(graph, anchor.entity_type))
+            ):
+                result.append(graph)
+        return result
 
     def is_entity(self, type_name: str) -> bool:
         return any(jt.keys for jt in self.supergraph.types[type_name].graphs.values())
@@ -314,50 +449,107 @@ class _Planner:
     ) -> None:
         if id(child) in self.anchors:
             return
-        if self.is_entity(f.type_name):
-            self.anchors[id(child)] = Anchor(group, child, f.type_name, path)
-            return
         parent = self.anchors.get(id(sub))
-        if parent is not None:
-            self.anchors[id(child)] = Anchor(
-                parent.group, parent.sub, parent.entity_type, parent.path, (*parent.chain, f)
-            )
+        if self.is_entity(f.type_name):
+            above = parent.below(f) if parent is not None else None
+            self.anchors[id(child)] = Anchor(group, child, f.type_name, path, parent=above)
+        elif parent is not None:
+            self.anchors[id(child)] = parent.below(f)
 
     def fragment_sub(self, group: FetchGroup, sub: SubSelection, condition: str, path: tuple[str, ...]) -> SubSelection:
         child = sub.fragment(condition)
         if id(child) not in self.anchors:
+            parent = self.anchors.get(id(sub))
             if self.is_entity(condition):
-                self.anchors[id(child)] = Anchor(group, child, condition, path)
-            elif id(sub) in self.anchors:
-                self.anchors[id(child)] = self.anchors[id(sub)]
+                above = parent.below(condition) if parent is not None else None
+                self.anchors[id(child)] = Anchor(group, child, condition, path, parent=above)
+            elif parent is not None:
+                self.anchors[id(child)] = parent.below(condition)
         return child
 
-    def plan_from_anchor(self, anchor: Anchor, value_type: str, f: FieldSelection, path: tuple[str, ...]) -> None:
-        """Fetch `f` of a value type through the entity above it: `_entities` on that entity,
-        then the chain of fields down to the value, then `f`."""
-        for graph in self.supergraph.field_graphs(value_type, f.name, self.labels):
-            if not self.chain_resolvable(graph, anchor):
+    def plan_from_anchor(self, anchor: Anchor, value_type: str, f: FieldSelection, path: tuple[str, ...]) -> bool:
+        """Plan `f` by entering another subgraph at `anchor` or an anchor above it, then the
+        chain of fields down to `f`'s parent. Prefers a subgraph resolving `f` there, then one
+        that can reach it by a key from there. False when no anchor allows it."""
+        current: Anchor | None = anchor
+        chain: tuple[FieldSelection | str, ...] = ()
+        candidates: list[tuple[Anchor, str, Key | None, str]] = []
+        while current is not None:
+            # `parent` is the anchor of the entity's own position: its chain leads there.
+            chain = (*current.chain, *chain)
+            # Not below a type condition: the implementations of an abstract position are
+            # planned together, from one subgraph (Apollo's simultaneous paths).
+            if chain and not any(isinstance(link, str) for link in chain):
+                entry = Anchor(
+                    current.group, current.sub, current.entity_type, current.path, chain, None, current.is_root
+                )
+                candidates.extend(self.anchor_entries(entry))
+            current = current.parent
+        for direct in (True, False):
+            for entry, graph, key, entity_type in candidates:
+                if direct:
+                    if not self.can_resolve(graph, value_type, f.name, None) or not self.interface_field_safe(
+                        graph, value_type, f.name, None
+                    ):
+                        continue
+                elif not self.jump_targets(graph, value_type, f.name):
+                    continue
+                target, target_sub = self.enter_anchor(entry, graph, key, entity_type)
+                self.plan_field(target, target_sub, value_type, f, path, None)
+                return True
+        return False
+
+    def anchor_entries(self, anchor: Anchor) -> list[tuple[Anchor, str, Key | None, str]]:
+        """The subgraphs (other than the anchor's) that resolve the anchor's whole chain and can
+        be entered at the anchor: by a key the anchor's subgraph can return, or at the root."""
+        result: list[tuple[Anchor, str, Key | None, str]] = []
+        if anchor.is_root:
+            if self.operation.kind is not OperationType.QUERY:
+                return result
+            for graph in self.supergraph.graph_names_of(anchor.entity_type):
+                if graph != anchor.group.graph and self.chain_resolvable(graph, anchor):
+                    result.append((anchor, graph, None, anchor.entity_type))
+            return result
+        for graph in self.supergraph.graph_names_of(anchor.entity_type):
+            if graph == anchor.group.graph or not self.chain_resolvable(graph, anchor):
                 continue
             for key, entity_type in self.keys_into(graph, anchor.entity_type):
-                if not self.can_fetch_key(anchor.group.graph, anchor.entity_type, key):
-                    continue
-                target, target_sub = self.entity_group(anchor.group, anchor.sub, entity_type, graph, key, anchor.path)
-                for link in anchor.chain:
-                    for arg in link.arguments:
-                        _collect_variables(arg.value, target.variables)
-                    step = target_sub.add_field(link.name, _alias(link), _print_arguments(link.arguments), True)
-                    assert step.selection is not None
-                    target_sub = step.selection
-                self.add_local(target, target_sub, value_type, f, path, None)
-                return
-        raise PlanningError(
-            f"cannot plan {value_type}.{f.name}: no subgraph resolving it can be entered through "
-            f"{anchor.entity_type}, the nearest entity above it"
-        )
+                if self.can_fetch_key(anchor.group.graph, anchor.entity_type, key):
+                    result.append((anchor, graph, key, entity_type))
+                    break
+        return result
+
+    def enter_anchor(
+        self, anchor: Anchor, graph: str, key: Key | None, entity_type: str
+    ) -> tuple[FetchGroup, SubSelection]:
+        if key is None:
+            target = self.root_groups.get(graph) or self.new_root_group(graph)
+            target_sub = target.selection
+        else:
+            target, target_sub = self.entity_group(anchor.group, anchor.sub, entity_type, graph, key, anchor.path)
+        for link in anchor.chain:
+            if isinstance(link, str):
+                target_sub = self.fragment_sub(target, target_sub, link, anchor.path)
+                continue
+            for arg in link.arguments:
+                _collect_variables(arg.value, target.variables)
+            step = target_sub.add_field(link.name, _alias(link), _print_arguments(link.arguments), True)
+            assert step.selection is not None
+            if self.supergraph.types[link.type_name].kind != "object":
+                step.selection.add_field("__typename", None, "", False)
+            self.anchor_child(target_sub, step.selection, target, link, anchor.path)
+            target_sub = step.selection
+        self.touch(target)
+        return target, target_sub
 
     def chain_resolvable(self, graph: str, anchor: Anchor) -> bool:
         parent = anchor.entity_type
         for link in anchor.chain:
+            if isinstance(link, str):
+                if not self.supergraph.type_in_graph(link, graph):
+                    return False
+                parent = link
+                continue
             if graph not in self.supergraph.field_graphs(parent, link.name, self.labels):
                 return False
             parent = link.type_name
@@ -379,14 +571,17 @@ class _Planner:
                 keys.extend((k, interface) for k in self.supergraph.resolvable_keys(interface, graph))
         return keys
 
-    def jump_targets(self, from_graph: str, parent_type: str, field_name: str) -> list[Jump]:
-        """Subgraphs resolving the field that `from_graph` can enter directly by a key."""
+    def jump_targets(
+        self, from_graph: str, parent_type: str, field_name: str, provided: SelectionSetNode | None = None
+    ) -> list[Jump]:
+        """Subgraphs resolving the field that `from_graph` can enter directly by a key (whose
+        fields it resolves, or returns here because a parent field @provides them)."""
         result = []
         for graph in self.supergraph.field_graphs(parent_type, field_name, self.labels):
             if graph == from_graph:
                 continue
             for key, entity_type in self.keys_into(graph, parent_type):
-                if self.can_fetch_key(from_graph, parent_type, key):
+                if self.can_fetch_key(from_graph, parent_type, key, provided):
                     result.append((graph, key, entity_type))
                     break
         return result
@@ -408,7 +603,15 @@ class _Planner:
             "no subgraph owning the interface can be entered by a key"
         )
 
-    def can_fetch_key(self, graph: str, type_name: str, key: Key) -> bool:
+    def is_external(self, graph: str, type_name: str, field_name: str) -> bool:
+        sfield = self.supergraph.types[type_name].fields.get(field_name)
+        join = sfield.joins.get(graph) if sfield is not None else None
+        return join is not None and join.external
+
+    def can_fetch_key(self, graph: str, type_name: str, key: Key, provided: SelectionSetNode | None = None) -> bool:
+        """Whether `graph` can return the fields of `key` at this position: its own fields, or
+        fields provided here by a parent's @provides. A key field @external in `graph` cannot
+        (its value would be whatever the subgraph makes up)."""
         join_type = self.supergraph.types[type_name].graphs.get(graph)
         own_keys = {
             sel.name.value
@@ -416,14 +619,37 @@ class _Planner:
             for sel in k.selection.selections
             if isinstance(sel, FieldNode)
         }
-        for sel in key.selection.selections:
+        return self.fields_fetchable(graph, type_name, key.selection, own_keys, provided)
+
+    def fields_fetchable(
+        self,
+        graph: str,
+        type_name: str,
+        selection_set: SelectionSetNode,
+        own_keys: set[str],
+        provided: SelectionSetNode | None,
+    ) -> bool:
+        for sel in selection_set.selections:
             if not isinstance(sel, FieldNode):
                 return False
             name = sel.name.value
-            if name in own_keys:
-                continue
-            if not self.can_resolve(graph, type_name, name, None):
+            if not (name in own_keys and not self.is_external(graph, type_name, name)) and not self.can_resolve(
+                graph, type_name, name, provided
+            ):
                 return False
+            if sel.selection_set is not None:
+                sfield = self.supergraph.types[type_name].fields.get(name)
+                if sfield is None:
+                    return False
+                child = self.provided_child(provided, type_name, name) if provided is not None else None
+                if not self.fields_fetchable(
+                    graph,
+                    sfield.type_name,
+                    sel.selection_set,
+                    set(),
+                    child if isinstance(child, SelectionSetNode) else None,
+                ):
+                    return False
         return True
 
     def route(self, from_graph: str, parent_type: str, field_name: str) -> list[Jump]:
@@ -472,8 +698,9 @@ class _Planner:
                 requires = self.requires_of(group.graph, parent_type, f.name)
                 assert requires is not None
                 only_type = parent_type if entity_type != parent_type else None
-                target, target_sub = self.entity_group(group, sub, entity_type, group.graph, key, path, only_type)
-                self.plan_requires(group, sub, target, parent_type, requires, path)
+                target, target_sub = self.requires_target(
+                    group, sub, entity_type, group.graph, key, path, only_type, parent_type, requires
+                )
                 self.add_local(target, target_sub, parent_type, f, path, None)
                 return
         raise PlanningError(
@@ -482,13 +709,19 @@ class _Planner:
         )
 
     def plan_jump(
-        self, group: FetchGroup, sub: SubSelection, parent_type: str, f: FieldSelection, path: tuple[str, ...]
+        self,
+        group: FetchGroup,
+        sub: SubSelection,
+        parent_type: str,
+        f: FieldSelection,
+        path: tuple[str, ...],
+        provided: SelectionSetNode | None = None,
     ) -> None:
-        direct = self.jump_targets(group.graph, parent_type, f.name)
+        direct = self.jump_targets(group.graph, parent_type, f.name, provided)
         if direct:
             # Prefer a subgraph we already jump to from here: one fetch instead of two.
             chosen = next(
-                (t for t in direct if (t[0], path, group.id, t[2]) in self.entity_groups),
+                (t for t in direct if (t[0], path, group.id, t[2], 0) in self.entity_groups),
                 None,
             )
             if chosen is None:
@@ -500,21 +733,81 @@ class _Planner:
             try:
                 hops = self.route(group.graph, parent_type, f.name)
             except PlanningError:
+                if self.plan_key_as_plan(group, sub, parent_type, f, path):
+                    return
                 anchor = self.anchors.get(id(sub))
-                if anchor is None or not anchor.chain:
+                if anchor is None or not self.plan_from_anchor(anchor, parent_type, f, path):
                     raise
-                self.plan_from_anchor(anchor, parent_type, f, path)
                 return
         current, current_sub = group, sub
         for graph, key, entity_type in hops[:-1]:
             current, current_sub = self.entity_group(current, current_sub, entity_type, graph, key, path)
         graph, key, entity_type = hops[-1]
         requires = self.requires_of(graph, parent_type, f.name)
-        only_type = parent_type if requires is not None and entity_type != parent_type else None
-        target, target_sub = self.entity_group(current, current_sub, entity_type, graph, key, path, only_type)
-        if requires is not None:
-            self.plan_requires(current, current_sub, target, parent_type, requires, path)
+        if requires is None:
+            target, target_sub = self.entity_group(current, current_sub, entity_type, graph, key, path)
+        else:
+            only_type = parent_type if entity_type != parent_type else None
+            target, target_sub = self.requires_target(
+                current, current_sub, entity_type, graph, key, path, only_type, parent_type, requires
+            )
         self.add_local(target, target_sub, parent_type, f, path, None)
+
+    def plan_key_as_plan(
+        self, group: FetchGroup, sub: SubSelection, parent_type: str, f: FieldSelection, path: tuple[str, ...]
+    ) -> bool:
+        """Enter a subgraph resolving `f` by a key whose fields no one subgraph returns here:
+        the key is then a condition planned like a @requires (each field from here, or by one
+        key jump from here), and the entity fetch waits for those fetches."""
+        for graph in self.supergraph.field_graphs(parent_type, f.name, self.labels):
+            if graph == group.graph or self.requires_of(graph, parent_type, f.name) is not None:
+                continue
+            for key, entity_type in self.keys_into(graph, parent_type):
+                if not self.key_plannable(group.graph, parent_type, key.selection):
+                    continue
+                sub.add_field("__typename", None, "", False)
+                touched: set[int] = set()
+                self.touch_stack.append(touched)
+                try:
+                    selections = self.internal_selections(parent_type, key.selection)
+                    self.plan_selections(group, sub, parent_type, selections, path, None)
+                finally:
+                    self.touch_stack.pop()
+                variant = 0
+                while True:
+                    target, target_sub = self.entity_group(
+                        group, sub, entity_type, graph, key, path, None, variant, read_key=False
+                    )
+                    if not self.would_cycle(target, touched):
+                        break
+                    variant += 1
+                touched.discard(target.id)
+                target.depends_on.update(touched)
+                assert target.requires is not None
+                _add_read_fields(target.requires, key.selection, self.required_key)
+                self.add_local(target, target_sub, parent_type, f, path, None)
+                return True
+        return False
+
+    def key_plannable(self, graph: str, type_name: str, selection_set: SelectionSetNode) -> bool:
+        """Whether every field of a key can be fetched from `graph` at `type_name`: resolved
+        there, or by one key jump from there; sub-selections likewise."""
+        for node in selection_set.selections:
+            if not isinstance(node, FieldNode):
+                return False
+            name = node.name.value
+            sfield = self.supergraph.types[type_name].fields.get(name)
+            if sfield is None:
+                return False
+            if self.can_resolve(graph, type_name, name, None):
+                if node.selection_set is not None and not self.key_plannable(
+                    graph, sfield.type_name, node.selection_set
+                ):
+                    return False
+                continue
+            if node.selection_set is not None or not self.jump_targets(graph, type_name, name):
+                return False
+        return True
 
     def entity_group(
         self,
@@ -525,15 +818,20 @@ class _Planner:
         key: Key,
         path: tuple[str, ...],
         only_type: str | None = None,
+        variant: int = 0,
+        read_key: bool = True,
     ) -> tuple[FetchGroup, SubSelection]:
         """The fetch into `graph` at `path` entered from `source` (made on first use).
 
         `only_type` limits it to objects of one implementation of the entity interface: a
         field's @requires, read under a type condition, exists only on those objects.
+        `variant` tells apart fetches of one place whose representations cannot be one (see
+        `requires_target`).
         """
         source_sub.add_field("__typename", None, "", False)
         self.touch(source)
-        group_key = (graph, path, source.id, entity_type if only_type is None else f"{entity_type}/{only_type}")
+        type_key = entity_type if only_type is None else f"{entity_type}/{only_type}"
+        group_key = (graph, path, source.id, type_key, variant)
         group = self.entity_groups.get(group_key)
         if group is None:
             group = self.new_group(graph, path, entity_type)
@@ -544,9 +842,12 @@ class _Planner:
             if self.supergraph.is_interface_object(entity_type, graph):
                 group.representation_typename = entity_type
             self.entity_groups[group_key] = group
-            self.anchors[id(group.selection)] = Anchor(group, group.selection, entity_type, path)
+            self.anchors[id(group.selection)] = Anchor(
+                group, group.selection, entity_type, path, parent=self.anchors.get(id(source_sub))
+            )
         assert group.requires is not None
-        self.add_internal_fields(source_sub, group.requires, key.selection)
+        if read_key:
+            self.add_internal_fields(source_sub, group.requires, key.selection)
         return group, group.selection
 
     def add_internal_fields(
@@ -568,15 +869,30 @@ class _Planner:
                 condition = node.type_condition.name.value
                 self.add_internal_fields(source.fragment(condition), requires.fragment(condition), node.selection_set)
 
-    def plan_requires(
+    def requires_target(
         self,
         source: FetchGroup,
         source_sub: SubSelection,
-        target: FetchGroup,
+        entity_type: str,
+        graph: str,
+        key: Key,
+        path: tuple[str, ...],
+        only_type: str | None,
         parent_type: str,
         requires: SelectionSetNode,
-        path: tuple[str, ...],
-    ) -> None:
+    ) -> tuple[FetchGroup, SubSelection]:
+        """The entity fetch of a field with @requires, after planning the required fields.
+
+        Its representations carry the required fields, so it depends on every fetch that
+        returns them. It is the usual fetch of that place unless that one cannot be: when the
+        requirements themselves pass through it (a chain back and forth between subgraphs:
+        using it would be a cycle), or when it already carries a field of the same name with
+        other arguments (one representation cannot hold both). Then it is another fetch of
+        the same place.
+        """
+        # The key first, as Apollo prints it: the fetch returns __typename and key, then the rest.
+        source_sub.add_field("__typename", None, "", False)
+        self.add_internal_fields(source_sub, SubSelection(), key.selection)
         touched: set[int] = set()
         self.touch_stack.append(touched)
         try:
@@ -584,10 +900,51 @@ class _Planner:
             self.plan_selections(source, source_sub, parent_type, selections, path, None)
         finally:
             self.touch_stack.pop()
+        variant = 0
+        while True:
+            target, target_sub = self.entity_group(
+                source, source_sub, entity_type, graph, key, path, only_type, variant
+            )
+            assert target.requires is not None
+            if not self.would_cycle(target, touched) and not _read_conflicts(
+                target.requires, requires, self.required_key
+            ):
+                break
+            variant += 1
         touched.discard(target.id)
         target.depends_on.update(touched)
-        assert target.requires is not None
-        _add_read_fields(target.requires, requires, self.internal_key)
+        _add_read_fields(target.requires, requires, self.required_key)
+        return target, target_sub
+
+    def would_cycle(self, target: FetchGroup, touched: set[int]) -> bool:
+        """Whether `target` depending on the `touched` fetches closes a cycle."""
+        if target.id in touched:
+            return True
+        by_id = self.groups
+        stack = list(touched)
+        seen: set[int] = set()
+        while stack:
+            gid = stack.pop()
+            if gid == target.id:
+                return True
+            if gid in seen:
+                continue
+            seen.add(gid)
+            stack.extend(by_id[gid].depends_on)
+        return False
+
+    def required_key(self, node: FieldNode) -> str:
+        """The response key a required field is fetched under. A field with arguments gets an
+        alias of its own per distinct arguments: the client may select the same field with
+        other arguments under its name (and two requirements may differ in arguments)."""
+        name = node.name.value
+        if not node.arguments:
+            return self.internal_key(name)
+        printed = _print_arguments(tuple(node.arguments))
+        alias = self.argument_aliases.get((name, printed))
+        if alias is None:
+            alias = self.argument_aliases[(name, printed)] = f"_splp_{name}_{len(self.argument_aliases)}"
+        return alias
 
     def internal_selections(self, parent_type: str, selection_set: SelectionSetNode) -> list[Selection]:
         """A field set (from @requires) as selections the planner can plan like a client's."""
@@ -597,8 +954,9 @@ class _Planner:
                 sfield = self.supergraph.types[parent_type].fields.get(node.name.value)
                 type_name = sfield.type_name if sfield else "String"
                 children = self.internal_selections(type_name, node.selection_set) if node.selection_set else None
-                key = self.internal_key(node.name.value)
-                result.append(FieldSelection(key, node.name.value, (), None, type_name, children))
+                key = self.required_key(node)
+                arguments = tuple(node.arguments or ())
+                result.append(FieldSelection(key, node.name.value, arguments, None, type_name, children))
             elif isinstance(node, InlineFragmentNode) and node.type_condition is not None:
                 condition = node.type_condition.name.value
                 result.append(FragmentSelection(condition, self.internal_selections(condition, node.selection_set)))
@@ -622,28 +980,42 @@ def _flatten_root(selections: list[Selection]) -> list[FieldSelection]:
     return result
 
 
-def _provided_child(provided: SelectionSetNode, field_name: str) -> SelectionSetNode | bool | None:
-    """The provided sub-selection of `field_name`, None if provided as a leaf, False if not provided."""
-    for node in provided.selections:
-        if isinstance(node, FieldNode) and node.name.value == field_name:
-            return node.selection_set
-        if isinstance(node, InlineFragmentNode):
-            found = _provided_child(node.selection_set, field_name)
-            if found is not False:
-                return found
-    return False
-
-
-def _add_read_fields(requires: SubSelection, selection_set: SelectionSetNode, key_of: Callable[[str], str]) -> None:
+def _add_read_fields(
+    requires: SubSelection, selection_set: SelectionSetNode, key_of: Callable[[FieldNode], str]
+) -> None:
     """Read @requires fields (fetched under their internal keys) into representations."""
     for node in selection_set.selections:
         if isinstance(node, FieldNode):
             read = requires.add_field(node.name.value, None, "", node.selection_set is not None)
-            read.source_key = key_of(node.name.value)
+            read.source_key = key_of(node)
             if node.selection_set is not None and read.selection is not None:
                 _add_read_fields(read.selection, node.selection_set, key_of)
         elif isinstance(node, InlineFragmentNode) and node.type_condition is not None:
             _add_read_fields(requires.fragment(node.type_condition.name.value), node.selection_set, key_of)
+
+
+def _read_conflicts(
+    requires: SubSelection, selection_set: SelectionSetNode, key_of: Callable[[FieldNode], str]
+) -> bool:
+    """Whether reading `selection_set` into `requires` would put two values under one name."""
+    for node in selection_set.selections:
+        if isinstance(node, FieldNode):
+            read = requires.fields.get(node.name.value)
+            if read is None:
+                continue
+            if (read.source_key or read.name) != key_of(node):
+                return True
+            if (
+                node.selection_set is not None
+                and read.selection is not None
+                and _read_conflicts(read.selection, node.selection_set, key_of)
+            ):
+                return True
+        elif isinstance(node, InlineFragmentNode) and node.type_condition is not None:
+            sub = requires.fragments.get(node.type_condition.name.value)
+            if sub is not None and _read_conflicts(sub, node.selection_set, key_of):
+                return True
+    return False
 
 
 def _needs_concrete_type(selections: list[Selection], interface: str) -> bool:
@@ -752,6 +1124,7 @@ def _to_fetch(operation: Operation, group: FetchGroup, index: int) -> Fetch:
         representation_typename=group.representation_typename,
         only_type=group.only_type,
         id=group.id,
+        renames=group.renames,
     )
 
 
@@ -779,6 +1152,9 @@ def build_plan(
     budget: int = DEFAULT_BUDGET,
 ) -> QueryPlan:
     groups = _Planner(supergraph, operation, override_labels, budget).plan()
+    for g in groups:
+        parent_type = g.entity_type or operation.root_type.name
+        g.renames = alias_conflicts(supergraph, g.graph, g.selection, parent_type)
     levels = _levels(groups)
     steps: list[Fetch | BatchFetch | Sequence | Parallel] = []
     index = 0

@@ -49,6 +49,9 @@ class FieldSelection:
     node: FieldNode | None = None
     # The principal may not read it (federation.security): not fetched, answered null.
     denied: bool = False
+    # Fetched for the gateway itself (an entity's key for a policy, federation.security.guard),
+    # never shown to the client.
+    hidden: bool = False
 
     @property
     def is_introspection(self) -> bool:

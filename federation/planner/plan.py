@@ -14,6 +14,7 @@ fetch's `path`, kept on the fetch itself so that the executor needs no separate 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(eq=False)
@@ -100,6 +101,8 @@ class Fetch:
     # Only objects of this type (an implementation of `entity_type`) are sent.
     only_type: str | None = None
     id: int = 0
+    # How to rename aliased fields of the answer back (federation.planner.aliases.Rename), or None.
+    renames: Any = None
 
 
 @dataclass(eq=False)
@@ -133,6 +136,10 @@ class QueryPlan:
     def __str__(self) -> str:
         return self.print()
 
+    def to_json(self) -> dict[str, Any]:
+        """The plan as data, in the shape of Apollo's QueryPlan JSON (see `plan_json`)."""
+        return plan_json(self)
+
 
 def _print_fetch(fetch: Fetch, indent: str) -> str:
     inner = indent + "  "
@@ -158,3 +165,83 @@ def _print_node(node: Fetch | BatchFetch | Sequence | Parallel, indent: str) -> 
     name = "Sequence" if isinstance(node, Sequence) else "Parallel"
     children = ",\n".join(_print_node(n, inner) for n in node.nodes)
     return f"{indent}{name} {{\n{children}\n{indent}}}"
+
+
+# ---------------------------------------------------------------------------------------
+# As data: the shape of Apollo's QueryPlan JSON (query-planner-js QueryPlan.ts, as the router
+# serializes it), so that a plan can be diffed with Apollo's. One addition: `BatchFetch`
+# (several entity fetches to one subgraph in one request, each `_entities` under its own
+# alias `_0`, `_1`...), which Apollo does not have; its `nodes` are the Flatten(Fetch) it
+# batches, in Apollo's shape.
+
+
+def _selections_json(selection: SubSelection) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = []
+    for f in selection.fields.values():
+        item: dict[str, Any] = {"kind": "Field", "name": f.name}
+        if f.alias:
+            item["alias"] = f.alias
+        if f.selection is not None:
+            item["selections"] = _selections_json(f.selection)
+        result.append(item)
+    for condition, sub in selection.fragments.items():
+        if not sub.is_empty():
+            result.append({"kind": "InlineFragment", "typeCondition": condition, "selections": _selections_json(sub)})
+    return result
+
+
+def _operation_kind(operation: str) -> str:
+    for kind in ("mutation", "subscription"):
+        if operation.startswith(kind):
+            return kind
+    return "query"
+
+
+def _operation_name(operation: str) -> str | None:
+    head = operation.split("{", 1)[0].split("(", 1)[0].split()
+    return head[1] if len(head) > 1 else None
+
+
+def _fetch_json(fetch: Fetch) -> dict[str, Any]:
+    node: dict[str, Any] = {"kind": "Fetch", "serviceName": fetch.service, "variableUsages": list(fetch.variable_names)}
+    if fetch.requires is not None:
+        entity = fetch.representation_typename or fetch.entity_type or ""
+        node["requires"] = [
+            {"kind": "InlineFragment", "typeCondition": entity, "selections": _selections_json(fetch.requires)}
+        ]
+    node["operation"] = fetch.operation
+    name = _operation_name(fetch.operation)
+    if name is not None:
+        node["operationName"] = name
+    node["operationKind"] = _operation_kind(fetch.operation)
+    if fetch.requires is None:
+        return node
+    return {"kind": "Flatten", "path": list(fetch.path), "node": node}
+
+
+def node_json(node: Fetch | BatchFetch | Sequence | Parallel) -> dict[str, Any]:
+    if isinstance(node, Fetch):
+        return _fetch_json(node)
+    if isinstance(node, BatchFetch):
+        result: dict[str, Any] = {
+            "kind": "BatchFetch",
+            "serviceName": node.service,
+            "variableUsages": list(node.variable_names),
+            "operation": node.operation,
+        }
+        name = _operation_name(node.operation)
+        if name is not None:
+            result["operationName"] = name
+        result["operationKind"] = "query"
+        result["nodes"] = [_fetch_json(f) for f in node.fetches]
+        return result
+    kind = "Sequence" if isinstance(node, Sequence) else "Parallel"
+    return {"kind": kind, "nodes": [node_json(n) for n in node.nodes]}
+
+
+def plan_json(plan: QueryPlan) -> dict[str, Any]:
+    """The plan in the shape of Apollo's QueryPlan JSON."""
+    result: dict[str, Any] = {"kind": "QueryPlan"}
+    if plan.node is not None:
+        result["node"] = node_json(plan.node)
+    return result

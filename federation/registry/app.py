@@ -44,9 +44,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from federation.compose import compose
-from federation.registry.checks import DEFAULT_USAGE_DAYS, CheckReport, check_subgraph, usage_guard
+from federation.registry.checks import (
+    DEFAULT_USAGE_DAYS,
+    CheckReport,
+    breaking_changes,
+    check_subgraph,
+    describe_clients,
+    usage_guard,
+)
 from federation.registry.store import (
     ROLES,
+    TAKEOVER_APPROVERS,
+    TAKEOVER_CODE,
     Composer,
     NotFound,
     RegistryStore,
@@ -63,6 +72,7 @@ log = logging.getLogger("splp.registry")
 # the admin whose token the registry is started with (SPLP_REGISTRY_ADMIN_TOKEN)
 BOOTSTRAP_ADMIN = Token(id=0, label="admin", role="admin", subgraphs=frozenset(), created_at=datetime.now(UTC))
 
+COORDINATE = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,99}\.[_A-Za-z][_0-9A-Za-z]{0,99}$")
 SUBGRAPH_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,99}$")
 MAX_WAIT_SECONDS = 60.0
 MAX_USAGE_ENTRIES = 50_000
@@ -136,14 +146,36 @@ def check_json(report: CheckReport) -> dict[str, Any]:
     }
 
 
+# A subgraph's SDL is rarely over 200 KB; a 20,000-type SDL (about 2 MB) is refused here,
+# before it is composed (it held the write lock 27 s and stalled every gateway).
+MAX_SDL_BYTES = 1_000_000
+MAX_BODY_BYTES = MAX_SDL_BYTES + 64 * 1024
+
+
 async def read_json_object(request: Request) -> dict[str, Any]:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise HTTPProblem(413, f"the request body is larger than {MAX_BODY_BYTES} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise HTTPProblem(413, f"the request body is larger than {MAX_BODY_BYTES} bytes")
+        chunks.append(chunk)
     try:
-        body = orjson.loads(await request.body())
+        body = orjson.loads(b"".join(chunks))
     except orjson.JSONDecodeError as e:
         raise HTTPProblem(400, f"the request body is not valid JSON: {e}") from e
     if not isinstance(body, dict):
         raise HTTPProblem(400, "the request body must be a JSON object")
     return body
+
+
+def checked_sdl(body: dict[str, Any]) -> str:
+    sdl = required_string(body, "sdl")
+    if len(sdl.encode()) > MAX_SDL_BYTES:
+        raise HTTPProblem(413, f'"sdl" is larger than {MAX_SDL_BYTES} bytes')
+    return sdl
 
 
 def required_string(body: dict[str, Any], key: str) -> str:
@@ -168,9 +200,22 @@ def checked_subgraph_name(request: Request) -> str:
 
 
 def checked_routing_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise HTTPProblem(400, f"invalid routing URL {url!r}: expected an http:// or https:// URL")
+    """An http(s) URL with a host, no credentials, no whitespace or control characters: what the
+    gateway will send citizens' requests to."""
+    shown = repr(url[:200])
+    if len(url) > 2000 or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        raise HTTPProblem(400, f"invalid routing URL {shown}: no whitespace or control characters, 2000 at most")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise HTTPProblem(400, f"invalid routing URL {shown}: not a URL") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise HTTPProblem(400, f"invalid routing URL {shown}: expected an http:// or https:// URL with a host")
+    if parts.username is not None or parts.password is not None:
+        raise HTTPProblem(400, f"invalid routing URL {shown}: credentials do not belong in a routing URL")
+    if parts.fragment or (port is not None and not 0 < port < 65536):
+        raise HTTPProblem(400, f"invalid routing URL {shown}: no fragment, a port from 1 to 65535")
     return url
 
 
@@ -218,11 +263,13 @@ class RegistryAPI:
         return json_response({"status": "ok"})
 
     async def list_subgraphs(self, request: Request) -> Response:
+        await self.principal(request)  # SDLs and internal URLs are for registry tokens only
         subgraphs = await self.store.subgraphs()
         return json_response({"subgraphs": [subgraph_json(s, with_sdl=False) for s in subgraphs]})
 
     async def get_subgraph(self, request: Request) -> Response:
         name = checked_subgraph_name(request)
+        await self.principal(request)
         subgraph = await self.store.subgraph(name)
         if subgraph is None:
             raise HTTPProblem(404, f"there is no subgraph {name!r}")
@@ -233,7 +280,7 @@ class RegistryAPI:
         token = await self.publisher(request, name)
         body = await read_json_object(request)
         url = checked_routing_url(required_string(body, "url"))
-        sdl = required_string(body, "sdl")
+        sdl = checked_sdl(body)
         allow_breaking = body.get("allow_breaking", False)
         if not isinstance(allow_breaking, bool):
             raise HTTPProblem(400, '"allow_breaking" must be true or false')
@@ -241,6 +288,10 @@ class RegistryAPI:
         outcome = await self.store.publish(name, url, sdl, actor=token.label, review=review)
         if outcome.version is None:
             errors = [{"code": e.code, "message": e.message} for e in outcome.errors]
+            if all(e.code == TAKEOVER_CODE for e in outcome.errors):
+                reason = (f"publishing {name!r} would take fields another subgraph owns; two admins must approve "
+                          "it first (splp subgraph approve)")
+                return json_response({"error": reason, "errors": errors}, 403)
             if all(e.code == "BREAKING_CHANGE" for e in outcome.errors):
                 reason = f"publishing {name!r} would break clients (send allow_breaking to publish anyway)"
                 return json_response({"error": reason, "errors": errors}, 409)
@@ -268,11 +319,29 @@ class RegistryAPI:
             return json_response({"error": f"the subgraphs do not compose without {name!r}", "errors": errors}, 422)
         return json_response({"version": outcome.version.number, "changed": True})
 
+    async def approve(self, request: Request) -> Response:
+        """POST /subgraphs/{name}/approvals {coordinates, reason}: one admin's half of a takeover approval."""
+        name = checked_subgraph_name(request)
+        token = await self.admin(request)
+        body = await read_json_object(request)
+        coordinates = body.get("coordinates")
+        if (not isinstance(coordinates, list) or not coordinates or len(coordinates) > 1000
+                or not all(isinstance(c, str) and COORDINATE.match(c) for c in coordinates)):
+            raise HTTPProblem(400, '"coordinates" must be a list of Type.field coordinates')
+        reason = required_string(body, "reason")[:2000]
+        await self.store.approve_takeover(name, coordinates, token, reason)
+        approvals = await self.store.takeover_approvals(name)
+        return json_response({
+            "subgraph": name,
+            "approvals": {c: sorted(label for _, label in approvals.get(c, ())) for c in sorted(set(coordinates))},
+            "needed": TAKEOVER_APPROVERS,
+        })
+
     async def check(self, request: Request) -> Response:
         name = checked_subgraph_name(request)
         await self.publisher(request, name)
         body = await read_json_object(request)
-        sdl = required_string(body, "sdl")
+        sdl = checked_sdl(body)
         url = optional_string(body, "url")
         if url is not None:
             checked_routing_url(url)
@@ -280,6 +349,7 @@ class RegistryAPI:
         return json_response(check_json(report))
 
     async def supergraph(self, request: Request) -> Response:
+        await self.principal(request)
         after = _int_param(request, "after")
         wait = _float_param(request, "wait")
         if after is None:
@@ -296,10 +366,12 @@ class RegistryAPI:
         return json_response(version_json(version), headers={"ETag": f'"{version.number}"'})
 
     async def history(self, request: Request) -> Response:
+        await self.principal(request)
         versions = await self.store.history(_int_param(request, "limit"))
         return json_response({"versions": [version_json(v) for v in versions]})
 
     async def get_version(self, request: Request) -> Response:
+        await self.principal(request)
         raw = request.path_params["number"]
         if not raw.isdigit():
             raise HTTPProblem(400, f"invalid version number {raw!r}")
@@ -314,6 +386,23 @@ class RegistryAPI:
         number = body.get("version")
         if not isinstance(number, int) or isinstance(number, bool) or number < 1:
             raise HTTPProblem(400, '"version" must be a supergraph version number')
+        force = body.get("force", False)
+        if not isinstance(force, bool):
+            raise HTTPProblem(400, '"force" must be true or false')
+        target, current = await self.store.version(number), await self.store.latest()
+        if target is None:
+            raise HTTPProblem(404, f"there is no supergraph version {number}")
+        if current is not None and not force:
+            removed = sorted({s.name for s in current.subgraphs} - {s.name for s in target.subgraphs})
+            if removed:
+                used = [c for c in await breaking_changes(self.store, current.supergraph_sdl, target.supergraph_sdl,
+                                                          DEFAULT_USAGE_DAYS) if not c.safe]
+                errors = [{"code": "BREAKING_CHANGE",
+                           "message": f"{c.change.description} Used by: {describe_clients(c.clients)}"} for c in used]
+                reason = (f"rolling back to version {number} removes {', '.join(removed)}"
+                          + (f", breaking {len(used)} change(s) clients used" if used else "")
+                          + " (send force to roll back anyway)")
+                return json_response({"error": reason, "removed": removed, "errors": errors}, 409)
         try:
             version = await self.store.rollback(number, actor=token.label)
         except NotFound as e:
@@ -447,6 +536,7 @@ def create_registry_app(
         Route("/subgraphs/{name}", api.publish, methods=["PUT"]),
         Route("/subgraphs/{name}", api.remove, methods=["DELETE"]),
         Route("/subgraphs/{name}/check", api.check, methods=["POST"]),
+        Route("/subgraphs/{name}/approvals", api.approve, methods=["POST"]),
         Route("/supergraph", api.supergraph, methods=["GET"]),
         Route("/supergraph/versions", api.history, methods=["GET"]),
         Route("/supergraph/versions/{number}", api.get_version, methods=["GET"]),

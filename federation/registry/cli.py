@@ -126,6 +126,16 @@ def _add_subgraph_commands(commands: argparse._SubParsersAction[argparse.Argumen
     _client_options(remove)
     remove.set_defaults(func=_remove)
 
+    approve = commands.add_parser(
+        "approve", help="approve (as one of two admins) a subgraph taking fields another subgraph owns"
+    )
+    approve.add_argument("--name", required=True, help="the subgraph that will take the fields")
+    approve.add_argument("--coordinate", action="append", required=True, metavar="Type.field",
+                         help="a field it may take (repeatable), as the refused publish listed them")
+    approve.add_argument("--reason", required=True, help="why, for the record")
+    _client_options(approve)
+    approve.set_defaults(func=_approve)
+
     list_ = commands.add_parser("list", help="list the registry's subgraphs")
     _client_options(list_)
     list_.set_defaults(func=_list)
@@ -142,6 +152,8 @@ def _add_supergraph_commands(subparsers: argparse._SubParsersAction[argparse.Arg
 
     rollback = commands.add_parser("rollback", help="make an earlier version current again (admin)")
     rollback.add_argument("version", type=int)
+    rollback.add_argument("--force", action="store_true",
+                          help="roll back even when it removes subgraphs whose fields clients use")
     _client_options(rollback)
     rollback.set_defaults(func=_rollback)
 
@@ -304,6 +316,17 @@ def _publish(args: argparse.Namespace) -> int:
     return _run(args, action)
 
 
+def _approve(args: argparse.Namespace) -> int:
+    async def action(client: RegistryClient) -> int:
+        result = await client.approve(args.name, args.coordinate, args.reason)
+        for coordinate, approvers in result["approvals"].items():
+            print(f"{args.name} may take {coordinate}: approved by {', '.join(approvers)} "
+                  f"({len(approvers)} of {result['needed']})")
+        return 0
+
+    return _run(args, action)
+
+
 def _remove(args: argparse.Namespace) -> int:
     async def action(client: RegistryClient) -> int:
         result = await client.remove(args.name, allow_breaking=args.allow_breaking)
@@ -377,7 +400,7 @@ def _history(args: argparse.Namespace) -> int:
 
 def _rollback(args: argparse.Namespace) -> int:
     async def action(client: RegistryClient) -> int:
-        version = await client.rollback(args.version)
+        version = await client.rollback(args.version, force=args.force)
         print(f"rolled back to version {args.version}: supergraph version {version['version']}")
         return 0
 

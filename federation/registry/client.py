@@ -133,8 +133,17 @@ class RegistryClient:
         _, content = await self._request("GET", f"/supergraph/versions/{number}")
         return dict(content)
 
-    async def rollback(self, number: int) -> dict[str, Any]:
-        _, content = await self._request("POST", "/supergraph/rollback", {"version": number})
+    async def rollback(self, number: int, *, force: bool = False) -> dict[str, Any]:
+        body: dict[str, Any] = {"version": number}
+        if force:
+            body["force"] = True
+        _, content = await self._request("POST", "/supergraph/rollback", body)
+        return dict(content)
+
+    async def approve(self, name: str, coordinates: list[str], reason: str) -> dict[str, Any]:
+        _, content = await self._request(
+            "POST", f"/subgraphs/{name}/approvals", {"coordinates": coordinates, "reason": reason}
+        )
         return dict(content)
 
     async def create_token(self, role: str, subgraphs: list[str], label: str) -> dict[str, Any]:

@@ -171,7 +171,15 @@ def run_registry_gateway(args: argparse.Namespace, config: dict[str, Any]) -> in
     except (RegistryUnavailable, RegistryError, SupergraphError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": "warning", "access_log": False}
+    from federation.http.server import GuardedHttpToolsProtocol
+
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": "warning",
+        "access_log": False,
+        "http": GuardedHttpToolsProtocol,  # slow and idle clients (see federation.http.server)
+    }
     with contextlib.suppress(ImportError):
         import uvloop  # noqa: F401
 

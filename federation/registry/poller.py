@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 class Reloadable(Protocol):
     def reload(self, sdl: str) -> None: ...
 
+    async def reload_in_worker(self, sdl: str) -> None: ...
+
 
 async def first_supergraph(url: str, *, timeout: float = 30.0, token: str | None = None) -> PublishedSupergraph:
     """The registry's latest supergraph, waiting up to `timeout` seconds for a first publish.
@@ -72,7 +74,7 @@ async def follow_registry(
             if published is None:
                 continue
             try:
-                gateway.reload(published.sdl)
+                await gateway.reload_in_worker(published.sdl)  # read off the event loop
             except SupergraphError as e:
                 log.error(
                     "supergraph version %d from the registry was refused (%s); still serving version %d",

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from federation.compose import CompositionError, CompositionResult, SubgraphSource
 from federation.registry import tables
+from federation.registry.takeover import takeovers
 from federation.supergraph import Supergraph, SupergraphError
 
 log = logging.getLogger("splp.registry")
@@ -99,6 +100,10 @@ class Token:
 
     def may_publish(self, subgraph: str) -> bool:
         return self.role == "admin" or (self.role == "publisher" and subgraph in self.subgraphs)
+
+
+TAKEOVER_CODE = "TAKEOVER_NOT_APPROVED"
+TAKEOVER_APPROVERS = 2  # distinct admin tokens: a two-party approval
 
 
 @lru_cache(maxsize=8)
@@ -371,6 +376,14 @@ class RegistryStore:
         nothing changes. Publishing what is already current changes nothing either and
         answers with the current version.
         """
+        # Composed before the write lock, on the subgraphs as they are now; under the lock the
+        # result is used only if nobody changed them meanwhile (else composed again there), so
+        # the lock is held to commit, not for a composition that can take seconds.
+        composed: tuple[list[tuple[str, str, str]], CompositionResult] | None = None
+        before = await self.subgraphs()
+        if not any(s.name == name and s.url == url and s.sdl == sdl for s in before):
+            probe = _replace(before, StoredSubgraph(name=name, url=url, sdl=sdl, owner=actor, updated_at=_now()))
+            composed = (_identity(before), await self.compose(probe))
         async with self._write_lock, self._write_transaction() as conn:
             current = [
                 _subgraph_from_row(row)
@@ -385,8 +398,16 @@ class RegistryStore:
                 name=name, url=url, sdl=sdl, owner=existing.owner if existing else actor, updated_at=now
             )
             candidate = _replace(current, published)
-            result = await self.compose(candidate)
-            refusals = result.errors if result.supergraph_sdl is None else await self._review(conn, review, result)
+            if composed is not None and composed[0] == _identity(current):
+                result = composed[1]
+            else:
+                result = await self.compose(candidate)  # someone published meanwhile
+            refusals = result.errors
+            if result.supergraph_sdl is not None:
+                # under the write lock: no other publish changes who owns what meanwhile
+                refusals = await self._takeovers(conn, name, sdl, current)
+            if result.supergraph_sdl is not None and not refusals:
+                refusals = await self._review(conn, review, result)
             if refusals:
                 await conn.rollback()
                 return PublishOutcome(version=None, errors=refusals, changed=False)
@@ -408,6 +429,25 @@ class RegistryStore:
             )
         self._announce_new_version()
         return PublishOutcome(version=version, errors=(), changed=True)
+
+    async def _takeovers(
+        self, conn: AsyncConnection, name: str, sdl: str, current: Sequence[StoredSubgraph]
+    ) -> tuple[CompositionError, ...]:
+        """Fields `name` would take from another subgraph without two admins' approval."""
+        others = {s.name: s.sdl for s in current}
+        taken = takeovers(name, sdl, others.get(name), others)
+        if not taken:
+            return ()
+        t = tables.takeover_approvals
+        rows = (await conn.execute(select(t.c.coordinate, t.c.approver_id).where(t.c.subgraph == name))).all()
+        approvers: dict[str, set[int]] = {}
+        for coordinate, approver_id in rows:
+            approvers.setdefault(coordinate, set()).add(approver_id)
+        return tuple(
+            CompositionError(TAKEOVER_CODE, found.describe(name))
+            for found in taken
+            if len(approvers.get(found.coordinate, ())) < TAKEOVER_APPROVERS
+        )
 
     async def _review(
         self, conn: AsyncConnection, review: Reviewer | None, result: CompositionResult
@@ -528,6 +568,29 @@ class RegistryStore:
 
     # -- tokens
 
+    async def approve_takeover(self, subgraph: str, coordinates: Iterable[str], approver: Token, reason: str) -> None:
+        """One admin's approval that `subgraph` may take these fields (a takeover needs two admins)."""
+        now = _now()
+        rows = [
+            {"subgraph": subgraph, "coordinate": c, "approved_by": approver.label, "approver_id": approver.id,
+             "reason": reason, "created_at": now}
+            for c in sorted(set(coordinates))
+        ]
+        if rows:
+            async with self.engine.begin() as conn:
+                await conn.execute(insert(tables.takeover_approvals), rows)
+
+    async def takeover_approvals(self, subgraph: str) -> dict[str, set[tuple[int, str]]]:
+        """coordinate → the distinct admins (token id, label) who approved `subgraph` taking it."""
+        t = tables.takeover_approvals
+        async with self.engine.connect() as conn:
+            found = (await conn.execute(select(t.c.coordinate, t.c.approver_id, t.c.approved_by)
+                                        .where(t.c.subgraph == subgraph))).all()
+        approvals: dict[str, set[tuple[int, str]]] = {}
+        for coordinate, approver_id, label in found:
+            approvals.setdefault(coordinate, set()).add((approver_id, label))
+        return approvals
+
     async def create_token(self, role: str, subgraphs: Iterable[str], label: str) -> tuple[str, Token]:
         """A new token (returned once, stored only as a hash) and its record."""
         if role not in ROLES:
@@ -628,3 +691,8 @@ def _upsert_usage(dialect: str) -> Any:
         my = mysql_insert(u)
         return my.on_duplicate_key_update(operations=u.c.operations + my.inserted.operations)
     raise StoreError(f"the registry does not support the {dialect} database")
+
+
+def _identity(subgraphs: Sequence[StoredSubgraph]) -> list[tuple[str, str, str]]:
+    """What composition depends on: each subgraph's name, URL and SDL."""
+    return sorted((s.name, s.url, s.sdl) for s in subgraphs)

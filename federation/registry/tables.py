@@ -76,3 +76,17 @@ usage = Table(
     Column("coordinate", String(300), primary_key=True),
     Column("operations", Integer, nullable=False),
 )
+
+
+# Two-party approvals of a takeover (federation.registry.takeover): one row per admin and field.
+takeover_approvals = Table(
+    "registry_takeover_approvals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subgraph", String(100), nullable=False, index=True),
+    Column("coordinate", String(300), nullable=False),
+    Column("approved_by", String(200), nullable=False),  # label of the admin token
+    Column("approver_id", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

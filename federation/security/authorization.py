@@ -11,6 +11,7 @@ the policies the authenticator granted. Several directives on one element must a
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -45,12 +46,26 @@ def _and_alternatives(a: tuple[frozenset[str], ...], b: tuple[frozenset[str], ..
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is asking: what the authenticator established for one request."""
+    """Who is asking: what the authenticator established for one request.
+
+    `client` is the registered client application the request came through; `role`, `opd`,
+    `nik` and `name` are the person's claims (see `subgraphs.kit.principal`, the same identity
+    as a subgraph receives it); `purpose` is the purpose the request stated (X-SPLP-Purpose)."""
 
     authenticated: bool = False
     scopes: frozenset[str] = frozenset()
     policies: frozenset[str] = frozenset()
     subject: str | None = None
+    client: str | None = None
+    role: str | None = None
+    opd: str | None = None
+    nik: str | None = None
+    name: str | None = None
+    purpose: str | None = None
+
+    @property
+    def is_anonymous(self) -> bool:
+        return not self.authenticated
 
     def meets(self, requirement: Requirement) -> bool:
         if requirement.authenticated and not self.authenticated:
@@ -76,8 +91,16 @@ class AccessRules:
     def __bool__(self) -> bool:
         return bool(self.requirements)
 
-    def decision(self, principal: Principal) -> frozenset[int]:
+    def decision(self, principal: Principal, tentative: frozenset[str] = frozenset()) -> frozenset[int]:
+        """Which requirements the principal meets, counting the entity policies in `tentative`
+        as held: those are decided per entity after the fetch (federation.security.guard)."""
+        if tentative - principal.policies:
+            principal = dataclasses.replace(principal, policies=principal.policies | tentative)
         return frozenset(i for i, r in enumerate(self.distinct) if principal.meets(r))
+
+    def conditional(self, principal: Principal, decision: frozenset[int]) -> frozenset[int]:
+        """The requirements of `decision` met only through a tentative entity policy."""
+        return frozenset(i for i in decision if not principal.meets(self.distinct[i]))
 
     def allows(self, coordinate: str, decision: frozenset[int]) -> bool:
         requirement = self.requirements.get(coordinate)

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import orjson
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -23,7 +25,7 @@ from federation.telemetry.core import Telemetry, TelemetryMiddleware, note_opera
 if TYPE_CHECKING:
     from federation.gateway import Gateway
 
-__all__ = ["Readiness", "Telemetry", "TelemetryMiddleware", "gateway_routes", "note_operation"]
+__all__ = ["Readiness", "Telemetry", "TelemetryMiddleware", "gateway_routes", "note_operation", "observe"]
 
 PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -44,10 +46,13 @@ class Readiness:
     async def _check(self, session: aiohttp.ClientSession, url: str | None) -> str | None:
         if url is None:
             return "not in the supergraph"
+        body = b'{"query":"{ __typename }"}'
+        headers = {"content-type": "application/json", "accept": "application/json"}
+        if self.gateway.signer is not None:  # subgraphs that answer only the gateway
+            headers = self.gateway.signer(url, body, headers)
         try:
             async with session.post(
-                url, data=b'{"query":"{ __typename }"}',
-                headers={"content-type": "application/json", "accept": "application/json"},
+                url, data=body, headers=headers,
                 timeout=aiohttp.ClientTimeout(total=self.timeout),
             ) as response:
                 body = await response.read()
@@ -70,6 +75,16 @@ class Readiness:
             problems = dict(zip(self.required, found, strict=True))
             self._checked = (time.monotonic(), problems)
             return problems
+
+
+def observe(app: Starlette, telemetry: Telemetry) -> None:
+    """Observe an app `create_app` made without `telemetry` (before it starts serving)."""
+    from federation.http.app import GatewayApp
+
+    if not isinstance(app, GatewayApp):
+        raise TypeError("observe() takes the gateway's app (federation.http.app.create_app)")
+    app.outer_middleware.insert(0, Middleware(TelemetryMiddleware, telemetry=telemetry))
+    app.state.telemetry = telemetry
 
 
 def _json(body: Any, status: int = 200) -> Response:

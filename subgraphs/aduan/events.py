@@ -23,6 +23,7 @@ from nats.js import JetStreamContext
 from nats.js.api import StreamConfig
 from nats.js.errors import BadRequestError
 from sqlalchemy import select, update
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from subgraphs.aduan import tables
@@ -33,6 +34,8 @@ log = logging.getLogger("splp.aduan.events")
 # A subscriber that falls this far behind is ended rather than buffered without bound.
 QUEUE_LIMIT: Final = 1000
 SWEEP_AFTER: Final = timedelta(seconds=5)
+# Recent events whose complaint row subscribers share (each event's row is read once).
+ROW_CACHE: Final = 256
 
 
 class EventBus:
@@ -45,6 +48,8 @@ class EventBus:
         self.engine: AsyncEngine | None = None
         self._listeners: set[asyncio.Queue[Peristiwa | None]] = set()
         self._sweeper: asyncio.Task[None] | None = None
+        self._rows: dict[int, asyncio.Future[RowMapping | None]] = {}
+        self._closing = False
 
     @property
     def subject(self) -> str:
@@ -52,7 +57,8 @@ class EventBus:
 
     async def open(self, engine: AsyncEngine | None = None, sweep_every: float = 5.0) -> None:
         self.engine = engine
-        self.nc = await nats.connect(self.url, connect_timeout=2, max_reconnect_attempts=-1)
+        self.nc = await nats.connect(self.url, connect_timeout=2, max_reconnect_attempts=-1,
+                                     error_cb=self._error, disconnected_cb=self._disconnected)
         self.js = self.nc.jetstream()
         with contextlib.suppress(BadRequestError):  # it exists (created by another replica)
             await self.js.add_stream(StreamConfig(
@@ -63,6 +69,14 @@ class EventBus:
         if engine is not None and sweep_every > 0:
             self._sweeper = asyncio.create_task(self._sweep_loop(sweep_every))
 
+    async def _error(self, error: Exception) -> None:
+        log.debug("NATS: %s", error)
+
+    async def _disconnected(self) -> None:
+        if self._closing:
+            return
+        log.warning("NATS disconnected; reconnecting (steps are kept in the outbox meanwhile)")
+
     async def close(self) -> None:
         if self._sweeper is not None:
             self._sweeper.cancel()
@@ -70,8 +84,11 @@ class EventBus:
                 await self._sweeper
         for queue in list(self._listeners):
             _offer(queue, None)
+        self._closing = True
         if self.nc is not None:
-            await self.nc.drain()
+            # Not drain(): published events are already acknowledged, and a drain waits up to
+            # 30 s for subscriptions that stop with the app anyway.
+            await self.nc.close()
 
     async def publish(self, event: Peristiwa) -> None:
         """Publish after a commit; a failure leaves the row for the sweeper, never fails the step."""
@@ -120,6 +137,20 @@ class EventBus:
             if not _offer(queue, event):
                 self._listeners.discard(queue)
                 _offer(queue, None, force=True)
+
+    async def row_after(self, event: Peristiwa, engine: AsyncEngine) -> RowMapping | None:
+        """The complaint as the event left it: read once per event, however many subscribers."""
+        found = self._rows.get(event.id)
+        if found is None:
+            found = self._rows[event.id] = asyncio.ensure_future(self._read(event.nomor, engine))
+            while len(self._rows) > ROW_CACHE:
+                self._rows.pop(next(iter(self._rows)))
+        return await asyncio.shield(found)
+
+    async def _read(self, nomor: str, engine: AsyncEngine) -> RowMapping | None:
+        async with engine.connect() as connection:
+            return (await connection.execute(select(tables.aduan).where(tables.aduan.c.nomor == nomor))
+                    ).mappings().first()
 
     async def listen(self) -> AsyncIterator[Peristiwa]:
         """Every event from now on, until the bus closes (or this listener falls too far behind)."""

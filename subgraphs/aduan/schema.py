@@ -6,9 +6,10 @@ argument; the step's client key is the `Idempotency-Key` header or the `kunci` a
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncGenerator, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import strawberry
@@ -34,7 +35,7 @@ from subgraphs.aduan.tenggat import Satuan
 from subgraphs.aduan.workflow import TIMED, KategoriAduan, OpdTujuan, StatusAduan, next_steps, opd_of_claim
 from subgraphs.kit import NIK, KodeWilayah, NomorTelepon, SubgraphContext, Tanggal, WaktuWITA
 from subgraphs.kit.app import FEDERATION_VERSION, SubgraphSchema
-from subgraphs.kit.principal import Principal
+from subgraphs.kit.principal import ANONYMOUS, Principal
 from subgraphs.kit.scalars import SCALAR_MAP, parse_nik
 from subgraphs.kit.types import Connection
 
@@ -79,6 +80,7 @@ class LangkahAduan:
     foto: list[str]
     lintang: float | None
     bujur: float | None
+    libur: strawberry.Private[frozenset[date]] = frozenset()
 
     @strawberry.field(description="How long the state this entry began lasted (so far), in clock hours")
     def durasi_jam(self) -> float | None:
@@ -87,6 +89,12 @@ class LangkahAduan:
         end = self.berakhir or utcnow()
         return round((end - self.waktu).total_seconds() / 3600, 2)
 
+    @strawberry.field(description="The same in working hours (Mon-Fri 08:00-16:00 WITA, holidays excluded)")
+    def durasi_jam_kerja(self) -> float | None:
+        if self.durasi_jam() is None:
+            return None
+        return round(tenggat.working_hours_between(self.waktu, self.berakhir or utcnow(), self.libur), 2)
+
     @strawberry.field(description="Whether that state outlived its deadline")
     def terlambat(self) -> bool | None:
         if self.batas_waktu is None:
@@ -94,12 +102,12 @@ class LangkahAduan:
         return (self.berakhir or utcnow()) > self.batas_waktu
 
 
-def _history(row: RowMapping) -> LangkahAduan:
+def _history(row: RowMapping, libur: frozenset[date] = frozenset()) -> LangkahAduan:
     data = json.loads(row["data"]) if row["data"] else {}
     return LangkahAduan(
         status=StatusAduan(row["status"]), langkah=row["langkah"], waktu=row["waktu"], petugas=row["petugas"],
         peran=row["peran"], catatan=row["catatan"], batas_waktu=row["batas"], berakhir=row["berakhir"],
-        foto=list(data.get("foto", [])), lintang=data.get("lintang"), bujur=data.get("bujur"),
+        foto=list(data.get("foto", [])), lintang=data.get("lintang"), bujur=data.get("bujur"), libur=libur,
     )
 
 
@@ -186,6 +194,10 @@ class Aduan:
     def petugas(self) -> str | None:
         return self.row["petugas_nama"]  # type: ignore[no-any-return]
 
+    @strawberry.field(description="When the complaint last changed state")
+    def diperbarui(self) -> WaktuWITA:
+        return WaktuWITA(self.row["langkah_mulai"] or self.row["diterima"])
+
     @strawberry.field(description="The current state's deadline (none once it waits on the citizen or is closed)")
     def batas_waktu(self) -> WaktuWITA | None:
         if StatusAduan(self.row["status"]) not in TIMED:
@@ -237,7 +249,8 @@ class Aduan:
         async with _engine(info).connect() as connection:
             rows = (await connection.execute(select(history).where(history.c.nomor_aduan == self.row["nomor"])
                                              .order_by(history.c.waktu, history.c.id))).mappings().all()
-        entries = [_history(r) for r in rows]
+            libur = await tenggat.holidays(connection, rows[0]["waktu"]) if rows else frozenset()
+        entries = [_history(r, libur) for r in rows]
         if not can_see(self.viewer, self.row):
             for entry in entries:  # the public sees that steps happened, not who took them
                 entry.petugas = "Lontara Plus"
@@ -400,6 +413,23 @@ class Query:
                 connection, [visible_filter(viewer), *queries.conditions(filters, utcnow())], first, after)
         return Connection(nodes=[_aduan(r, viewer) for r in rows], end_cursor=cursor, has_next_page=more)
 
+    @strawberry.field(description="The public list (as Open311 publishes it): every complaint but the confidential "
+                                  "ones, newest first; who filed them is never part of it")
+    async def aduan_publik(
+        self, info: Ctx, kategori: KategoriAduan | None = None, terbuka: bool | None = None,
+        dari: WaktuWITA | None = None, sampai: WaktuWITA | None = None, first: int = 20, after: str | None = None,
+    ) -> Connection[Aduan]:
+        table = tables.aduan
+        filters = queries.Saringan(kategori=kategori.value if kategori else None, dari=_naive(dari),
+                                   sampai=_naive(sampai))
+        where = [table.c.rahasia.is_(False), *queries.conditions(filters, utcnow())]
+        if terbuka is not None:
+            still = table.c.status.in_([s.value for s in TIMED])
+            where.append(still if terbuka else ~still)
+        async with _engine(info).connect() as connection:
+            rows, cursor, more = await queries.page(connection, where, first, after)
+        return Connection(nodes=[_aduan(r, ANONYMOUS) for r in rows], end_cursor=cursor, has_next_page=more)
+
     @strawberry.field(description="What waits for the caller's next step: the desk's unverified and undispatched, "
                                   "an OPD's unassigned and assigned, an officer's own, a head's escalated, "
                                   "a citizen's finished awaiting confirmation")
@@ -459,8 +489,37 @@ KUNCI = strawberry.argument(description="The client key of this step (or the Ide
                                         "a retry with the same key does not repeat the step")
 
 
+@strawberry.type(description="Where to PUT one photo (JPEG, PNG or WebP, at most 5 MB), once, before it expires")
+class UnggahFoto:
+    url: str
+    kedaluwarsa: WaktuWITA
+
+
 @strawberry.type
 class Mutation:
+    @strawberry.mutation(description="A one-use upload URL for a photo of a complaint: its complainant, or its "
+                                     "assigned field officer. PUT the image there; pass the address it answers "
+                                     "in `foto:`")
+    async def minta_unggah_foto(self, info: Ctx, nomor: str) -> UnggahFoto:
+        viewer = principal_of(info.context)
+        require_identity(viewer)
+        async with _engine(info).connect() as connection:
+            row = await steps.read(connection, nomor[:40])
+        if viewer.role == "warga" and viewer.nik == row["nik_pelapor"]:
+            oleh = "pelapor"
+        elif viewer.role == "petugas_lapangan" and viewer.subject == row["petugas_sub"]:
+            oleh = "petugas"
+        else:
+            raise refuse("Only the complainant or the assigned officer adds photos", "FORBIDDEN")
+        request = info.context.request
+        uploads = getattr(request.app.state, "aduan_uploads", None) if request is not None else None
+        if uploads is None:
+            raise refuse("Uploads are not configured on this subgraph", "UPLOADS_UNAVAILABLE")
+        token, expires = uploads.sign(row["nomor"], oleh)
+        base = uploads.public_url or str(request.base_url).rstrip("/")  # type: ignore[union-attr]
+        return UnggahFoto(url=f"{base}/unggah/{token}",
+                          kedaluwarsa=WaktuWITA(datetime.fromtimestamp(expires, UTC).replace(tzinfo=None)))
+
     @strawberry.mutation(description="File a complaint (a citizen, or the desk for a caller); it starts DITERIMA")
     async def ajukan_aduan(
         self, info: Ctx, aduan: AduanBaru, kunci: str | None = None
@@ -613,9 +672,7 @@ async def _events(info: Ctx, wanted: Any) -> AsyncGenerator[Aduan, None]:
     async for event in events:
         if not wanted(viewer, event):
             continue
-        async with _engine(info).connect() as connection:
-            row = (await connection.execute(select(tables.aduan).where(tables.aduan.c.nomor == event.nomor))
-                   ).mappings().first()
+        row = await bus.row_after(event, _engine(info))
         if row is not None:
             yield _aduan(row, viewer)
 
@@ -632,7 +689,21 @@ class Subscription:
 
         if nomor is None:
             require_identity(principal_of(info.context))
-        async for item in _events(info, wanted):
+        events = _events(info, wanted)
+        if nomor is not None:
+            # The complaint as it is now first, so the client never misses a change made
+            # while it was subscribing (the stream is listening before this is read).
+            first = asyncio.ensure_future(events.__anext__())
+            await asyncio.sleep(0)
+            async with _engine(info).connect() as connection:
+                row = (await connection.execute(select(tables.aduan).where(tables.aduan.c.nomor == nomor[:40]))
+                       ).mappings().first()
+            if row is None:
+                first.cancel()
+                raise refuse(f"No complaint numbered {nomor}", "NOT_FOUND", nomor=nomor)
+            yield _aduan(row, principal_of(info.context))
+            yield await first
+        async for item in events:
             yield item
 
     @strawberry.subscription(description="Changes to the caller's OPD's complaints (coordinator, operator, head)")
@@ -642,7 +713,7 @@ class Subscription:
         opd = opd_of_claim(viewer.opd)
         if viewer.role not in OPD_STAFF or opd is None:
             raise refuse("An OPD's queue is for its staff", "FORBIDDEN", role=viewer.role)
-        async for item in _events(info, lambda _v, e: e.opd == opd.value):
+        async for item in _events(info, lambda _v, e: opd.value in (e.opd, e.opd_sebelum)):
             yield item
 
     @strawberry.subscription(description="Changes to the complaints assigned to the calling field officer")
@@ -651,7 +722,7 @@ class Subscription:
         require_identity(viewer)
         if viewer.role != "petugas_lapangan":
             raise refuse("An officer's queue is for field officers", "FORBIDDEN", role=viewer.role)
-        async for item in _events(info, lambda v, e: e.petugas_sub == v.subject):
+        async for item in _events(info, lambda v, e: v.subject in (e.petugas_sub, e.petugas_sebelum)):
             yield item
 
 

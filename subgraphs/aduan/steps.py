@@ -107,6 +107,9 @@ class Peristiwa:
     nik_pelapor: str
     rahasia: bool
     waktu: str
+    # Where it was before the step: a queue it left (sent back, reassigned) hears of it too.
+    opd_sebelum: str | None = None
+    petugas_sebelum: str | None = None
 
     def to_json(self) -> bytes:
         return json.dumps(self.__dict__, separators=(",", ":")).encode()
@@ -121,11 +124,14 @@ class Peristiwa:
                 "rahasia": self.rahasia}
 
 
-def event_of(history_id: int, row: Mapping[str, Any], langkah: str, when: datetime) -> Peristiwa:
+def event_of(history_id: int, row: Mapping[str, Any], langkah: str, when: datetime,
+             before: Mapping[str, Any] | None = None) -> Peristiwa:
     return Peristiwa(
         id=history_id, nomor=row["nomor"], langkah=langkah, status=row["status"], opd=row["opd_tujuan"],
         petugas_sub=row["petugas_sub"], nik_pelapor=row["nik_pelapor"], rahasia=bool(row["rahasia"]),
         waktu=tenggat.to_wita(when).isoformat(),
+        opd_sebelum=before["opd_tujuan"] if before is not None else None,
+        petugas_sebelum=before["petugas_sub"] if before is not None else None,
     )
 
 
@@ -292,7 +298,7 @@ async def take_step(
     try:
         async with engine.begin() as connection:
             await _claim_key(connection, principal, key, nomor, langkah, now)
-            row = await read(connection, nomor)
+            row = before = await read(connection, nomor)
             current = StatusAduan(row["status"])
             await _check_actor(connection, principal, step.pelaku, row, now)
             if current not in step.dari:
@@ -336,7 +342,7 @@ async def take_step(
             raise
         return await _replay(engine, principal, key, langkah)
     if publish is not None:
-        await publish(event_of(history_id, row, langkah, now))
+        await publish(event_of(history_id, row, langkah, now, before))
     return row
 
 

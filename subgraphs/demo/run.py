@@ -9,19 +9,19 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import secrets
+import os
 import signal
+import socket
 from pathlib import Path
 
 from sqlalchemy import select
+from starlette.applications import Starlette
 
 from federation.compose import SubgraphSource, compose
 from federation.http.app import create_app as create_gateway
-from federation.security.jwt import JwtAuthenticator
-from federation.superapp import DemoLogin, demo_people
-from federation.telemetry import Telemetry
+from federation.security.demo import DemoSecurity, people_tokens
+from federation.telemetry import Telemetry, observe
 from subgraphs.aduan.tables import aduan
-from subgraphs.kependudukan.tables import penduduk
 from subgraphs.kesehatan.tables import kunjungan
 from subgraphs.kit.sql import create_engine
 from subgraphs.opds import OPDS, STANDINS, Sources, subgraph_url
@@ -112,18 +112,16 @@ async def sample_nik(urls: dict[str, str]) -> str:
     return min(counts, key=lambda nik: (-counts[nik], nik))
 
 
-async def citizen_name(urls: dict[str, str], nik: str) -> str:
-    engine = create_engine(urls["kependudukan"])
+def _answers(host: str, port: int) -> bool:
     try:
-        async with engine.connect() as connection:
-            name = (await connection.execute(select(penduduk.c.nama).where(penduduk.c.nik == nik))).scalar()
-    finally:
-        await engine.dispose()
-    return str(name or "Warga")
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
 
 
 async def start_all(servers: Servers, urls: dict[str, str], supergraph_sdl: str, host: str = HOST,
-                    gateway_port: int = GATEWAY_PORT, demo_login: DemoLogin | None = None) -> None:
+                    gateway_port: int = GATEWAY_PORT, gateway: Starlette | None = None) -> None:
     for name, (port, create) in STANDINS.items():
         await servers.start_aiohttp(create(urls[name]), host, port)
     sources = {
@@ -136,12 +134,9 @@ async def start_all(servers: Servers, urls: dict[str, str], supergraph_sdl: str,
     }
     for name, opd in OPDS.items():
         await servers.start_asgi(opd.create_app(sources[name]), host, opd.port)
-    gateway = create_gateway(supergraph_sdl, telemetry=Telemetry())  # /metrics; no access log on the demo's console
-    if demo_login is not None:
-        # The page at /app logs demo roles in with tokens the gateway then verifies.
-        gateway.state.gateway.authenticator = JwtAuthenticator(secret=demo_login.secret)
-        gateway.state.demo_login = demo_login
-    await servers.start_asgi(gateway, host, gateway_port)
+    # Who is asking, signed subgraph requests and the access trail: federation.security.demo
+    # (`gateway`); without it, a plain gateway.
+    await servers.start_asgi(gateway or create_gateway(supergraph_sdl), host, gateway_port)
 
 
 async def run_demo(folder: Path, citizens: int, seed: int, *, reseed: bool = False) -> int:
@@ -150,17 +145,23 @@ async def run_demo(folder: Path, citizens: int, seed: int, *, reseed: bool = Fal
     supergraph_sdl = await compose_supergraph()
     (folder / "supergraph.graphql").write_text(supergraph_sdl)
     nik = await sample_nik(urls)
-    demo_login = DemoLogin(secrets.token_urlsafe(32), demo_people(nik, await citizen_name(urls, nik)))
+    # Tokens per role, signed subgraph requests, the access trail (federation.security.demo).
+    security = DemoSecurity(folder)
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     servers = Servers()
+    if _answers(HOST, 4222):  # live complaint status and notifications when NATS runs here
+        os.environ.setdefault("SPLP_NATS_URL", f"nats://{HOST}:4222")
     try:
-        await start_all(servers, urls, supergraph_sdl, demo_login=demo_login)
+        gateway = security.gateway_app(supergraph_sdl, nik)
+        observe(gateway, Telemetry())  # /metrics; no access log on the demo's console
+        await start_all(servers, urls, supergraph_sdl, gateway=gateway)
         address = f"http://{HOST}:{GATEWAY_PORT}/graphql"
         body = json.dumps({"query": CITIZEN_QUERY, "variables": {"nik": nik}})
+        tokens = people_tokens(security.identity, nik)
         print(f"""
 SPLP demo is running.
   Gateway + GraphiQL: {address}
@@ -168,11 +169,26 @@ SPLP demo is running.
   Subgraphs:          {', '.join(f'{name} :{opd.port}' for name, opd in OPDS.items())}
   Stand-ins (not part of the product): BPJS :{STANDINS['bpjs'][0]}, permits :{STANDINS['perizinan'][0]}
 
-A citizen across all six OPDs (paste into GraphiQL, variables {{"nik": "{nik}"}}):
+Personal data needs a token and a purpose: pick a role in GraphiQL's bar (a citizen, an
+operator of an OPD, the complaint desk, the DPO…), or `splp demo token ROLE [--nik NIK]`.
+Anonymous requests get no personal value.
+
+A citizen across all six OPDs (role "warga" with NIK {nik}, variables {{"nik": "{nik}"}}):
 
 {CITIZEN_QUERY}
 
-or: curl -s {address} -H 'content-type: application/json' -d '{body}'
+or: curl -s {address} -H 'content-type: application/json' -H 'x-splp-purpose: layanan_publik' \\
+      -H "authorization: Bearer $(splp demo token warga --nik {nik})" -d '{body}'
+
+Their processing history: curl -s http://{HOST}:{GATEWAY_PORT}/trail/me -H "authorization: Bearer ..."
+The access trail: splp trail verify --database {security.trail_url} --public-key {security.trail_public}
+
+Lontara Plus, one complaint from the citizen to the field officer and back: pick a role by
+sending its headers (README, "Lontara Plus"); tokens for 8 hours, each with
+X-SPLP-Purpose: penanganan_aduan (the citizen: layanan_publik):
+{chr(10).join(f"  {role:17} Authorization: Bearer {value}" for role, value in tokens.items())}
+Subscriptions: ws://{HOST}:{GATEWAY_PORT}/graphql (graphql-transport-ws) or POST with Accept: text/event-stream.
+Open311 GeoReport v2: http://{HOST}:{GATEWAY_PORT}/open311/v2/services.json
 
 Ctrl-C stops everything.""", flush=True)
         await stop.wait()

@@ -12,6 +12,7 @@ import strawberry
 
 from subgraphs.kependudukan import tables
 from subgraphs.kit import NIK, Ctx, KodeWilayah, NomorKK, create_schema, entity, has_many, page_field, reference, rows
+from subgraphs.kit.access import personal, protect
 from subgraphs.kit.scalars import parse_kode_wilayah
 
 
@@ -145,5 +146,15 @@ class Query:
     async def kelurahan(self, info: Ctx, kode: KodeWilayah) -> Kelurahan | None:
         return await rows(Kelurahan).get(info.context, parse_kode_wilayah(kode, level="kelurahan"))
 
+
+# Personal data (UU 27/2022): the citizen themself, or an officer with the OPD's scope; the NIK is
+# also readable by the other OPDs' officers who hold a citizen's records under it.
+PERSONAL_FIELDS = [f.python_name for f in Penduduk.__strawberry_definition__.fields if f.python_name != "nik"]
+protect(Penduduk, *PERSONAL_FIELDS, policy=personal("penduduk:baca"))
+protect(Penduduk, "nik", policy=personal("penduduk:baca", "pendapatan:baca", "kesehatan:baca", "sosial:baca",
+                                         "perizinan:baca", "aduan:baca"))
+protect(KartuKeluarga, "alamat", "anggota", "kepala_keluarga", scopes=[["penduduk:baca"]])
+protect(Query, "kartu_keluarga", scopes=[["penduduk:baca"]])
+protect(Query, "daftar_penduduk", scopes=[["penduduk:daftar"]])  # bulk listing: operators only
 
 schema = create_schema(Query)

@@ -20,6 +20,7 @@ from subgraphs.kit import (
     reference,
     rows,
 )
+from subgraphs.kit.access import personal, protect
 
 # BPJS's batch endpoint takes at most this many NIKs per call.
 BPJS_BATCH = 100
@@ -107,5 +108,7 @@ class Query:
         page = await rows(Puskesmas).page(info.context, first=100, filters={"kode_kecamatan": kode_kecamatan})
         return page.items
 
+
+protect(Penduduk, "kunjungan", "jkn", policy=personal("kesehatan:baca"))  # health data: the citizen, or Dinkes
 
 schema = create_schema(Query, types=[Penduduk])

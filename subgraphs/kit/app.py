@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, Final
 
@@ -31,6 +31,7 @@ from federation.telemetry.tracing import TracingMiddleware, tracer_provider
 from subgraphs.kit.context import SubgraphContext
 from subgraphs.kit.rest import RestSource
 from subgraphs.kit.scalars import SCALAR_MAP
+from subgraphs.kit.signing import RequireGatewaySignature, Verifier, keys_from_env
 from subgraphs.kit.sql import SqlSource
 
 # Apollo Federation v2.9: @key, @shareable, @external, …, and the demand-control directives
@@ -155,8 +156,12 @@ def create_subgraph_app(
     *,
     database_url: str | None = None,
     rest: Sequence[RestSource] = (),
+    signing_keys: Mapping[str, bytes] | None = None,
 ) -> Starlette:
-    """A Starlette app serving `schema`; `database_url` (any of the three databases) feeds SqlEntity."""
+    """A Starlette app serving `schema`; `database_url` (any of the three databases) feeds SqlEntity.
+
+    With `signing_keys` (or `SPLP_SIGNING_KEYS` set), POST /graphql answers only requests the
+    gateway signed (`subgraphs.kit.signing`)."""
     sql = SqlSource(database_url) if database_url is not None else None
     endpoint = _GraphQLEndpoint(schema, sql, rest)
 
@@ -194,6 +199,9 @@ def create_subgraph_app(
         ],
         lifespan=lifespan,
     )
+    keys = signing_keys if signing_keys is not None else keys_from_env()
+    if keys:
+        app.add_middleware(RequireGatewaySignature, verifier=Verifier(keys))
     # Traces over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, continuing the gateway's trace.
     provider = tracer_provider(f"splp-{name}")
     if provider is not None:

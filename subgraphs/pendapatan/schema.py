@@ -21,6 +21,7 @@ from subgraphs.kit import (
     reference,
     rows,
 )
+from subgraphs.kit.access import personal, protect
 from subgraphs.kit.scalars import format_nop
 from subgraphs.pendapatan import tables
 
@@ -103,5 +104,9 @@ class Mutation:
         bill.lunas = True
         return bill
 
+
+protect(Penduduk, "objek_pajak", "tagihan_pbb", policy=personal("pendapatan:baca"))
+protect(Query, "tunggakan_pbb", scopes=[["pendapatan:baca"]])
+protect(Mutation, "bayar_tagihan_pbb", scopes=[["pendapatan:bayar"]])  # the payment channels (Bapenda, banks)
 
 schema = create_schema(Query, Mutation)

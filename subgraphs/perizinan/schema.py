@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 
 from subgraphs.kit import NIB, NIK, Ctx, SubgraphContext, Tanggal, WaktuWITA, create_schema, penduduk
+from subgraphs.kit.access import personal, protect
 from subgraphs.kit.scalars import parse_nib
 
 # The permits system's batch endpoint takes at most this many NIKs per call.
@@ -153,5 +154,7 @@ class Query:
         found: dict[str, Any] | None = await _usaha_loader(info.context).load(nib)
         return _usaha(found) if found is not None else None
 
+
+protect(Penduduk, "usaha", "izin", "permohonan_izin", policy=personal("perizinan:baca"))
 
 schema = create_schema(Query, types=[Penduduk])

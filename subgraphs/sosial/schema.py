@@ -7,6 +7,7 @@ from enum import Enum
 import strawberry
 
 from subgraphs.kit import Rupiah, create_schema, entity, has_many, kartu_keluarga, page_field, penduduk, reference
+from subgraphs.kit.access import personal, protect
 from subgraphs.sosial import tables
 
 
@@ -71,5 +72,9 @@ class Query:
         PenyaluranBantuan, filters={"program": ProgramBantuan, "periode": str, "status": StatusPenyaluran},
         description="Disbursements in order of record, filtered by programme, period and status")
 
+
+protect(Penduduk, "bantuan_sosial", policy=personal("sosial:baca"))
+protect(KartuKeluarga, "registrasi_dtks", "bantuan_sosial", scopes=[["sosial:baca"]])
+protect(Query, "penyaluran_bantuan", scopes=[["sosial:baca"]])
 
 schema = create_schema(Query, types=[Penduduk, KartuKeluarga])

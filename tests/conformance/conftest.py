@@ -77,7 +77,10 @@ def gateways(subgraphs_url: str) -> Iterator[Gateways]:
 
 @pytest.fixture(scope="session")
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+    # The client drops an idle connection (2 s) before the server closes it (5 s or more), so a
+    # request is never written into a connection the server is closing at that instant.
+    connector = aiohttp.TCPConnector(keepalive_timeout=2)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as session:
         yield session
 
 

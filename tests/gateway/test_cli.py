@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -161,6 +162,34 @@ def test_plan_command_prints_the_plan(tmp_path: Path) -> None:
     assert result.stdout.startswith("QueryPlan {")
     assert 'Flatten(path: "topProducts.@")' in result.stdout
     assert 'Fetch(service: "inventory")' in result.stdout
+
+
+def test_plan_command_prints_the_plan_as_apollo_query_plan_json(tmp_path: Path) -> None:
+    query_file = tmp_path / "q.graphql"
+    query_file.write_text("{ topProducts { name inStock } }")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "federation.cli",
+            "plan",
+            "--json",
+            "--supergraph",
+            str(BENCH_DATA / "supergraph.upstream.graphql"),
+            str(query_file),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)
+    assert plan["kind"] == "QueryPlan"
+    root, entity = plan["node"]["nodes"]
+    assert (root["kind"], root["serviceName"], root["operationKind"]) == ("Fetch", "products", "query")
+    assert entity["kind"] == "Flatten" and entity["path"] == ["topProducts", "@"]
+    assert entity["node"]["serviceName"] == "inventory"
+    assert entity["node"]["requires"][0]["typeCondition"] == "Product"
 
 
 def test_plan_command_reports_an_invalid_query(tmp_path: Path) -> None:

@@ -4,8 +4,9 @@ with the principal the gateway would send."""
 
 from __future__ import annotations
 
-import os
+import contextlib
 import secrets
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,10 +15,12 @@ from sqlalchemy import insert
 
 from subgraphs.aduan import tables
 from subgraphs.aduan.app import create_app, prepare_database
+from subgraphs.aduan.foto import DiskStore, Uploads
 from subgraphs.kit.sql import SqlSource
 from subgraphs.serve import Servers
 from tests.conftest import require_service
 from tests.lontara.client import OFFICERS, AduanClient
+from tests.lontara.live import Live, start_live
 from tests.subgraphs.conftest import _own_database, free_port
 
 NATS = ("127.0.0.1", 4222)
@@ -81,7 +84,9 @@ _servers: dict[str, tuple[Servers, str]] = {}
 async def serve(url: str, **options: object) -> tuple[Servers, str]:
     servers = Servers()
     port = free_port()
-    await servers.start_asgi(create_app(url, escalation_interval=0, **options), "127.0.0.1", port)  # type: ignore[arg-type]
+    uploads = Uploads(secrets.token_bytes(16), DiskStore(Path(tempfile.mkdtemp(prefix="aduan-foto-"))), "")
+    await servers.start_asgi(create_app(url, escalation_interval=0, uploads=uploads, **options),  # type: ignore[arg-type]
+                             "127.0.0.1", port)
     return servers, f"http://127.0.0.1:{port}/graphql"
 
 
@@ -123,12 +128,30 @@ def nats_url() -> str:
     return "nats://127.0.0.1:4222"
 
 
-@pytest.fixture
-def nats_names() -> dict[str, str]:
-    """A subject prefix and stream of this test's own, so sessions never see each other's events."""
+@pytest.fixture(scope="session")
+async def world_sqlite(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """kependudukan's citizens (the hand-written world), for events that jump to kependudukan."""
+    from subgraphs.seed import TARGETS, load_batches
+    from tests.subgraphs.world import world
+
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('world') / 'world.db'}"
+    await load_batches(dict.fromkeys(TARGETS, url), [world()])
+    return url
+
+
+@pytest.fixture(scope="session")
+async def live(world_sqlite: str, postgresql_aduan: str, nats_url: str) -> AsyncIterator[Live]:
+    """Two gateways, two aduan replicas (one database, one NATS), kependudukan."""
+    import nats as nats_client
+
     tag = secrets.token_hex(4)
-    return {"nats_prefix": f"test.{tag}.aduan", "nats_stream": f"TEST_ADUAN_{tag.upper()}"}
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI") == "true"
+    names = {"nats_prefix": f"test.{tag}.aduan", "nats_stream": f"TEST_ADUAN_{tag.upper()}"}
+    stack = await start_live(world_sqlite, await _prepare(postgresql_aduan), nats_url, names)
+    try:
+        yield stack
+    finally:
+        await stack.servers.stop()
+        connection = await nats_client.connect(nats_url)
+        with contextlib.suppress(Exception):  # already gone
+            await connection.jetstream().delete_stream(names["nats_stream"])
+        await connection.close()

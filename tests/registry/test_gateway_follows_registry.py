@@ -14,7 +14,15 @@ from typing import Any
 import aiohttp
 import pytest
 from graphql import build_schema, graphql
-from registry_harness import FEDERATION_LINK, Registry, ServerThread, free_port, start_registry, wait_until_async
+from registry_harness import (
+    ADMIN_TOKEN,
+    FEDERATION_LINK,
+    Registry,
+    ServerThread,
+    free_port,
+    start_registry,
+    wait_until_async,
+)
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import create_async_engine
 from starlette.applications import Starlette
@@ -71,7 +79,7 @@ async def query(gateway_url: str, document: str, client_name: str = "super-app")
         return result
 
 
-async def start_gateway(registry_url: str, token: str | None = None) -> ServerThread:
+async def start_gateway(registry_url: str, token: str | None = ADMIN_TOKEN) -> ServerThread:
     app = await gateway_app_from_registry(registry_url, token=token, interval=2.0, usage_flush_interval=0.2)
     server = ServerThread(app)
     server.start()
@@ -171,7 +179,7 @@ async def test_the_gateway_reports_which_client_used_which_field(registry: Regis
 
 async def test_a_gateway_cannot_start_on_a_registry_with_nothing_published(registry: Registry) -> None:
     with pytest.raises(RegistryError) as refused:
-        await gateway_app_from_registry(registry.url, wait=0.5)
+        await gateway_app_from_registry(registry.url, token=ADMIN_TOKEN, wait=0.5)
 
     assert "has no supergraph yet" in refused.value.reason
 
@@ -194,7 +202,8 @@ async def test_splp_gateway_registry_follows_new_publishes(
     async with registry.client(token) as client:
         await client.publish("dukcapil", nowhere, FEDERATION_LINK + DUKCAPIL_V1)
     port = free_port()
-    command = [sys.executable, "-m", "federation.cli", "gateway", "--registry", registry.url, "--port", str(port)]
+    command = [sys.executable, "-m", "federation.cli", "gateway", "--registry", registry.url, "--port", str(port),
+               "--registry-token", ADMIN_TOKEN]
     command += [
         "--registry-interval",
         "2",
@@ -257,7 +266,7 @@ async def test_a_supergraph_the_gateway_refuses_leaves_it_on_the_previous_one(
                 )
             )
         await engine.dispose()
-        async with registry.client() as client:
+        async with registry.client(ADMIN_TOKEN) as client:
             await wait_until_async(client.supergraph, lambda s: s is not None and s.version == 2)
         await asyncio.sleep(1.0)  # the gateway's long-poll has seen version 2 by now
         while_refused = await query(gateway.url, "{ nik }")
@@ -282,7 +291,8 @@ async def test_a_request_in_flight_during_a_swap_completes_on_the_old_supergraph
         in_flight = asyncio.ensure_future(query(gateway.url, "{ nik slow }"))
         await asyncio.sleep(SLOW_SECONDS / 3)
         async with registry.client(token) as client:
-            await client.publish("dukcapil", dukcapil_subgraph, FEDERATION_LINK + DUKCAPIL_V2)
+            # the gateway reports usage (it follows with a token): the change is knowingly breaking
+            await client.publish("dukcapil", dukcapil_subgraph, FEDERATION_LINK + DUKCAPIL_V2, allow_breaking=True)
         await wait_until_async(lambda: query(gateway.url, "{ nik nama }"), lambda r: r.get("data") == DATA)
         swapped_before_it_finished = not in_flight.done()
         finished = await in_flight

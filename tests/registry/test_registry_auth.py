@@ -144,7 +144,9 @@ async def test_a_database_failure_is_a_503_with_a_reason(registry: Registry) -> 
     async with engine.begin() as conn:
         await conn.execute(text("DROP TABLE registry_subgraphs"))
     await engine.dispose()
-    async with aiohttp.ClientSession() as session, session.get(registry.url + "/subgraphs") as response:
+    async with aiohttp.ClientSession() as session, session.get(
+        registry.url + "/subgraphs", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    ) as response:
         content = await response.json()
 
     assert response.status == 503

@@ -93,8 +93,8 @@ def test_an_opd_publishes_lists_and_reads_the_history(
         schema_file(tmp_path, V2),
         *common,
     )
-    listed = splp(capsys, "subgraph", "list", "--registry", registry.url)
-    history = splp(capsys, "supergraph", "history", "--registry", registry.url)
+    listed = splp(capsys, "subgraph", "list", *common)
+    history = splp(capsys, "supergraph", "history", *common)
 
     assert first == (0, "published dukcapil: supergraph version 1\n", "")
     assert second == (0, "published dukcapil: supergraph version 2\n", "")
@@ -180,10 +180,10 @@ def test_an_admin_rolls_back_and_fetches_a_version(
         *common,
     )
 
-    rolled = splp(capsys, "supergraph", "rollback", "1", *common)
+    rolled = splp(capsys, "supergraph", "rollback", "1", *common)  # it removes no subgraph: no --force
     output = tmp_path / "supergraph.graphql"
-    fetched = splp(capsys, "supergraph", "fetch", "--output", str(output), "--registry", registry.url)
-    first = splp(capsys, "supergraph", "fetch", "--version", "1", "--registry", registry.url)
+    fetched = splp(capsys, "supergraph", "fetch", "--output", str(output), *common)
+    first = splp(capsys, "supergraph", "fetch", "--version", "1", *common)
 
     assert rolled == (0, "rolled back to version 1: supergraph version 3\n", "")
     assert fetched[0] == 0
@@ -289,7 +289,7 @@ def test_publish_without_a_schema_file_reads_the_running_subgraph(
         )
     finally:
         subgraph.stop()
-    fetched = splp(capsys, "supergraph", "fetch", "--registry", registry.url)
+    fetched = splp(capsys, "supergraph", "fetch", "--registry", registry.url, "--token", token)
 
     assert published == (0, "published dukcapil: supergraph version 1\n", "")
     assert 'join__type(graph: DUKCAPIL, key: "nik")' in fetched[1]
@@ -315,7 +315,7 @@ def test_an_opd_removes_its_subgraph(capsys: pytest.CaptureFixture[str], registr
          "--schema", pbb, *common)  # fmt: skip
 
     removed = splp(capsys, "subgraph", "remove", "--name", "bapenda", *common)
-    history = splp(capsys, "supergraph", "history", "--limit", "1", "--registry", registry.url)
+    history = splp(capsys, "supergraph", "history", "--limit", "1", *common)
 
     assert removed == (0, "removed bapenda: supergraph version 3\n", "")
     assert "\tremoval of bapenda\t" in history[1] and history[1].endswith("[dukcapil]\n")

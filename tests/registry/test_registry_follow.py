@@ -6,7 +6,7 @@ import asyncio
 import time
 
 import aiohttp
-from registry_harness import Registry, start_registry, subgraph_sdl
+from registry_harness import ADMIN_TOKEN, Registry, start_registry, subgraph_sdl
 
 URL = "http://127.0.0.1:9001/graphql"
 
@@ -14,7 +14,7 @@ URL = "http://127.0.0.1:9001/graphql"
 async def test_the_latest_supergraph_carries_its_version_as_etag(registry: Registry) -> None:
     async with registry.client(await registry.token("dukcapil")) as client:
         await client.publish("dukcapil", URL, subgraph_sdl("nik: String"))
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}) as session:
         async with session.get(registry.url + "/supergraph") as response:
             etag = response.headers["ETag"]
             content = await response.json()
@@ -26,7 +26,9 @@ async def test_the_latest_supergraph_carries_its_version_as_etag(registry: Regis
 
 
 async def test_nothing_published_yet_is_a_clear_404(registry: Registry) -> None:
-    async with aiohttp.ClientSession() as session, session.get(registry.url + "/supergraph") as response:
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}) as session, session.get(
+        registry.url + "/supergraph"
+    ) as response:
         content = await response.json()
 
     assert response.status == 404
@@ -67,7 +69,8 @@ async def test_a_long_poll_sees_versions_published_through_another_registry_proc
     other = start_registry(database_url)
     try:
         other_registry = Registry(url=other.url, database_url=database_url)
-        async with registry.client() as follower, other_registry.client(await registry.token("dukcapil")) as client:
+        publisher = await registry.token("dukcapil")
+        async with registry.client(ADMIN_TOKEN) as follower, other_registry.client(publisher) as client:
 
             async def publish_later() -> None:
                 await asyncio.sleep(0.3)
@@ -95,7 +98,7 @@ async def test_concurrent_publishes_through_two_registry_processes_all_land(
                 return int(result["version"])
 
         versions = await asyncio.gather(*(publish(i, name) for i, name in enumerate(names)))
-        async with registry.client() as client:
+        async with registry.client(ADMIN_TOKEN) as client:
             latest = await client.supergraph()
             subgraphs = await client.subgraphs()
     finally:

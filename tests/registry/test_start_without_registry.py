@@ -44,9 +44,9 @@ async def health(url: str) -> dict[str, Any]:
         return body
 
 
-async def served_once(registry_url: str, cache: SupergraphCache) -> None:
+async def served_once(registry_url: str, cache: SupergraphCache, token: str) -> None:
     """A gateway that ran once against the registry (and so saved what it served)."""
-    app = await gateway_app_from_registry(registry_url, cache=cache, interval=1.0)
+    app = await gateway_app_from_registry(registry_url, cache=cache, interval=1.0, token=token)
     server = ServerThread(app)
     server.start()
     server.stop()
@@ -61,10 +61,11 @@ async def test_with_the_registry_down_the_gateway_starts_from_the_saved_supergra
     async with registry.client(token) as client:
         await client.publish("dukcapil", dukcapil_subgraph, FEDERATION_LINK + DUKCAPIL_V1)
     cache = SupergraphCache(tmp_path / "supergraph.json", registry.url)
-    await served_once(registry.url, cache)
+    gateway_token = await registry.token(role="gateway", label="gateway")
+    await served_once(registry.url, cache, gateway_token)
     registry_server.stop()
 
-    app = await gateway_app_from_registry(registry.url, cache=cache, interval=1.0, wait=0.5)
+    app = await gateway_app_from_registry(registry.url, cache=cache, interval=1.0, wait=0.5, token=gateway_token)
     gateway = ServerThread(app)
     gateway.start()
     try:
@@ -111,12 +112,14 @@ async def test_splp_gateway_says_in_its_log_that_it_serves_the_saved_supergraph(
     async with registry.client(token) as client:
         await client.publish("dukcapil", dukcapil_subgraph, FEDERATION_LINK + DUKCAPIL_V2)
     cache_file = tmp_path / "saved.json"
-    await served_once(registry.url, SupergraphCache(cache_file, registry.url))
+    gateway_token = await registry.token(role="gateway", label="gateway")
+    await served_once(registry.url, SupergraphCache(cache_file, registry.url), gateway_token)
     registry_server.stop()
 
     port = free_port()
     command = [sys.executable, "-m", "federation.cli", "gateway", "--registry", registry.url, "--port", str(port),
-               "--registry-cache", str(cache_file), "--registry-interval", "1", "--no-access-log"]
+               "--registry-cache", str(cache_file), "--registry-interval", "1", "--no-access-log",
+               "--registry-token", gateway_token]
     env = {k: v for k, v in os.environ.items() if k != "SPLP_REGISTRY_TOKEN"}
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

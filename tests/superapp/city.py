@@ -4,19 +4,22 @@ its own server, so one can be stopped) and a gateway with the demo login, as `sp
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from federation.gateway import Gateway
 from federation.http.app import create_app as create_gateway
-from federation.security.jwt import JwtAuthenticator
-from federation.superapp import DemoLogin, DemoPerson, demo_people
+from federation.security.demo import DemoSecurity, demo_routes
+from federation.security.signing import RequestSigner
+from federation.supergraph import Supergraph
 from federation.telemetry import Telemetry
-from subgraphs.kit.principal import HEADER
+from federation.trail.store import TrailWriter
+from subgraphs.kit.signing import ENV_KEYS
 from subgraphs.opds import OPDS, STANDINS, Sources
 from subgraphs.serve import Servers
 from tests.subgraphs.conftest import free_port
@@ -35,7 +38,7 @@ class City:
     gateway_url: str
     opd_servers: dict[str, Servers] = field(default_factory=dict)
     opd_apps: dict[str, Any] = field(default_factory=dict)
-    demo_people: dict[str, DemoPerson] = field(default_factory=dict)
+    security: DemoSecurity | None = None
 
     async def stop_opd(self, name: str) -> None:
         await self.opd_servers[name].stop()
@@ -43,11 +46,17 @@ class City:
 
 @asynccontextmanager
 async def running_city(
-    database_url: str, nik: str, name: str, telemetry: Telemetry | None = None, **gateway_options: Any
+    database_url: str, nik: str, telemetry: Telemetry | None = None
 ) -> AsyncIterator[City]:
+    """`nik`: the demo's citizen (the one the "warga" role logs in as)."""
     servers = Servers()
     city = City("")
+    saved_keys = os.environ.get(ENV_KEYS)
+    folder = tempfile.mkdtemp(prefix="splp-city-")
     try:
+        # As the demo runs: tokens per role, signed subgraph requests (the OPD apps made below
+        # read the keys from the environment, restored afterwards), the access trail.
+        city.security = security = DemoSecurity(Path(folder))
         api = {}
         for standin, (_, create) in STANDINS.items():
             port = free_port()
@@ -62,22 +71,27 @@ async def running_city(
             city.opd_servers[opd_name] = Servers()
             await city.opd_servers[opd_name].start_asgi(app, "127.0.0.1", port)
             urls[opd_name] = f"http://127.0.0.1:{port}/graphql"
-        login = DemoLogin(secrets.token_urlsafe(32), demo_people(nik, name))
-        city.demo_people = login.people
-        gateway = create_gateway(SUPERGRAPH.read_text(), subgraph_urls=urls, subgraph_timeout=5.0,
-                                 telemetry=telemetry, **gateway_options)
-        gateway.state.gateway.authenticator = JwtAuthenticator(secret=login.secret)
-        if HEADER not in gateway.state.gateway.propagate_headers:  # see test_app_page.log_in
-            gateway.state.gateway.propagate_headers = (*gateway.state.gateway.propagate_headers, HEADER)
-        gateway.state.demo_login = login
+        gateway = Gateway(
+            Supergraph.from_sdl(SUPERGRAPH.read_text()), subgraph_urls=urls, subgraph_timeout=5.0,
+            authenticator=security.identity.authenticator(), signer=RequestSigner.from_keys(security.signing_keys),
+            trail=TrailWriter(security.trail_url, key=security.trail_key, writer="test-gateway"),
+            require_purpose=True, mask_errors=True, introspection=True,
+        )
+        app = create_gateway(gateway.supergraph, gateway=gateway, telemetry=telemetry)
+        app.router.routes[:0] = demo_routes(security.identity, nik)
         port = free_port()
-        await servers.start_asgi(gateway, "127.0.0.1", port)
+        await servers.start_asgi(app, "127.0.0.1", port)
         city.gateway_url = f"http://127.0.0.1:{port}"
         yield city
     finally:
         for opd_servers in city.opd_servers.values():
             await opd_servers.stop()
         await servers.stop()
+        if saved_keys is None:
+            os.environ.pop(ENV_KEYS, None)
+        else:
+            os.environ[ENV_KEYS] = saved_keys
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def chromium_missing() -> str | None:

@@ -42,7 +42,7 @@ async def world_database(tmp_path: Path) -> str:
 
 @pytest.fixture
 async def city(world_database: str) -> AsyncIterator[City]:
-    async with running_city(world_database, w.HEAD, "Andi Baso Rahman") as running:
+    async with running_city(world_database, w.HEAD) as running:
         yield running
 
 

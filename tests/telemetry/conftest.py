@@ -33,9 +33,13 @@ class Observed:
         self.log = log
 
     async def post(self, query: str, variables: dict[str, Any] | None = None, **headers: str) -> dict[str, Any]:
+        """As the citizen w.HEAD (a demo token, with its purpose)."""
+        assert self.city.security is not None
+        token = self.city.security.identity.token("warga", nik=w.HEAD)
+        auth = {"authorization": f"Bearer {token}", "x-splp-purpose": "layanan_publik"}
         async with aiohttp.ClientSession() as session, session.post(
             self.city.gateway_url + "/graphql", json={"query": query, "variables": variables or {}},
-            headers={"accept": "application/json", **headers},
+            headers={"accept": "application/json", **auth, **headers},
         ) as response:
             body: dict[str, Any] = await response.json()
             return body
@@ -49,5 +53,5 @@ class Observed:
 async def observed(world_database: str) -> AsyncIterator[Observed]:
     log = io.StringIO()
     telemetry = Telemetry(access_log=log, required_subgraphs=("kependudukan", "pendapatan"))
-    async with running_city(world_database, w.HEAD, "Andi Baso Rahman", telemetry=telemetry) as city:
+    async with running_city(world_database, w.HEAD, telemetry=telemetry) as city:
         yield Observed(city, telemetry, log)

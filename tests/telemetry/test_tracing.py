@@ -65,9 +65,15 @@ async def traced(tmp_path: Path, collector: Collector, monkeypatch: pytest.Monke
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.url)  # the kit's apps read it
     monkeypatch.setenv("OTEL_TRACES_SAMPLER_ARG", "1")  # every trace the OPDs start themselves
     telemetry = Telemetry(tracer_provider=tracer_provider("splp-gateway", collector.url, ratio=0.0))
-    async with running_city(url, w.HEAD, "Andi Baso Rahman", telemetry=telemetry) as city:
+    async with running_city(url, w.HEAD, telemetry=telemetry) as city:
         city.telemetry = telemetry  # type: ignore[attr-defined]
         yield city
+
+
+def citizen(city: City) -> dict[str, str]:
+    assert city.security is not None
+    token = city.security.identity.token("warga", nik=w.HEAD)
+    return {"authorization": f"Bearer {token}", "x-splp-purpose": "layanan_publik"}
 
 
 async def flush(city: City) -> None:
@@ -82,7 +88,7 @@ async def test_the_gateway_and_the_opds_report_one_trace(traced: City, collector
     trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
     async with aiohttp.ClientSession() as session, session.post(
         traced.gateway_url + "/graphql", json={"query": CITIZEN, "variables": {"nik": w.HEAD}},
-        headers={"traceparent": f"00-{trace_id}-00f067aa0ba902b7-01"},
+        headers={**citizen(traced), "traceparent": f"00-{trace_id}-00f067aa0ba902b7-01"},
     ) as response:
         assert response.status == 200
     await flush(traced)
@@ -103,7 +109,7 @@ async def test_a_request_the_client_did_not_sample_is_not_recorded_anywhere(trac
     trace_id = "0af7651916cd43dd8448eb211c80319c"
     async with aiohttp.ClientSession() as session, session.post(
         traced.gateway_url + "/graphql", json={"query": CITIZEN, "variables": {"nik": w.HEAD}},
-        headers={"traceparent": f"00-{trace_id}-b7ad6b7169203331-00"},
+        headers={**citizen(traced), "traceparent": f"00-{trace_id}-b7ad6b7169203331-00"},
     ) as response:
         assert response.status == 200
     await flush(traced)

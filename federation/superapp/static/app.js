@@ -34,6 +34,8 @@ async function graphql(query, variables, operationName) {
     "apollographql-client-name": "splp-app",
   };
   if (sesi && sesi.token) headers.authorization = "Bearer " + sesi.token;
+  // Personal data is processed only for a stated purpose (UU PDP): the one the login gave.
+  if (sesi && sesi.purpose) headers["x-splp-purpose"] = sesi.purpose;
   const response = await fetch("/graphql", {
     method: "POST", headers, body: JSON.stringify({ query, variables, operationName }),
   });
@@ -87,8 +89,8 @@ const TAMPIL = {
         ["Alamat", a ? `${a.jalan} RT ${a.rt}/RW ${a.rw}, Kel. ${a.kelurahan.nama}, Kec. ${a.kecamatan.nama}` : "—"],
       ]),
       el("h3", {}, "Kartu Keluarga " + (kk ? kk.nomorKk : "")),
-      kk ? tabel(["Nama", "Hubungan"], kk.anggota.map((m) => [m.nama, label(m.hubunganKeluarga)]))
-        : el("p", { class: "kosong" }, "Tidak ada kartu keluarga."),
+      kk ? tabel(["Nama", "Hubungan"], kk.anggota.map((m) => [m.nama || "—", label(m.hubunganKeluarga)]))
+        : el("p", { class: "kosong" }, "Kartu keluarga tidak dapat ditampilkan."),
     ];
   },
   pbb(p) {
@@ -157,6 +159,7 @@ async function tampilkanWarga(nik) {
   $("status").textContent = "Memuat data warga…";
   let parts = BAGIAN.slice();
   const hilang = new Map();  // bagian key -> reason
+  const sebagian = new Set();  // parts shown with some fields withheld or missing
   let body;
   // One query for the whole picture. A supergraph whose OPD fields are non-null nulls the
   // whole citizen when one OPD is down: then ask again without the parts that failed.
@@ -173,10 +176,17 @@ async function tampilkanWarga(nik) {
     }
     for (const error of body.errors || []) {
       const b = bagianOf(error);
-      if (b && !hilang.has(b.key)) {
-        const code = error.extensions && error.extensions.code;
-        hilang.set(b.key, code && code.startsWith("UNAUTHORIZED") ? "Anda tidak berhak melihat data " + b.instansi + "."
-          : "Data " + b.instansi + " sedang tidak tersedia");
+      if (!b || hilang.has(b.key)) continue;
+      const code = (error.extensions && error.extensions.code) || "";
+      const path = error.path || [];
+      if (code.startsWith("UNAUTHORIZED")) {
+        // A whole part the person may not read, or only some fields of it (shown as "—").
+        if (path.length <= 2) hilang.set(b.key, "Anda tidak berhak melihat data " + b.instansi);
+        else sebagian.add(b.key);
+      } else if (error.extensions && error.extensions.serviceName || path.length <= 2) {
+        hilang.set(b.key, "Data " + b.instansi + " sedang tidak tersedia");
+      } else {
+        sebagian.add(b.key);
       }
     }
     const gagal = parts.filter((b) => hilang.has(b.key) && b.key !== "identitas");
@@ -198,6 +208,9 @@ async function tampilkanWarga(nik) {
     } else {
       try {
         isi = kartu(b, ...TAMPIL[b.key](p));
+        if (sebagian.has(b.key)) {
+          isi.append(el("p", { class: "kosong" }, "Sebagian data bagian ini tidak ditampilkan (tidak tersedia atau tidak berhak)."));
+        }
       } catch (e) {
         isi = kartu(b, el("p", { class: "tidak-tersedia" }, "Data " + b.instansi + " sedang tidak tersedia."));
         isi.setAttribute("data-status", "tidak-tersedia");
@@ -264,16 +277,25 @@ function tampilkanSesi() {
   $("sesi").hidden = !aktif;
   $("cari").hidden = !aktif || (sesi.role === "warga" && !!sesi.nik);
   if (!aktif) { $("warga").hidden = true; $("ajukan").hidden = true; $("status").textContent = ""; return; }
-  $("sesi-nama").textContent = `${sesi.name || "Pengguna"} (${label(sesi.role || "tanpa peran")})`;
+  $("sesi-nama").textContent = `${sesi.name || "Pengguna"} (${NAMA_PERAN[sesi.role] || label(sesi.role || "tanpa peran")}` +
+    (sesi.opd ? `, ${label(sesi.opd)}` : "") + ")";
   siapkanAduan();
   if (sesi.role === "warga" && sesi.nik) tampilkanWarga(sesi.nik);
 }
 
+const NAMA_PERAN = {
+  warga: "Warga", operator: "Operator OPD", meja_aduan: "Meja Aduan Lontara Plus", koordinator: "Koordinator OPD",
+  petugas_lapangan: "Petugas lapangan", kepala_opd: "Kepala OPD", admin_kota: "Admin Kota", dpo: "Pejabat Pelindungan Data",
+};
+let demo = null;  // what /demo/roles said: the demo's roles, OPDs and sample citizen
+
 async function muatPeran() {
   try {
-    const response = await fetch("/app/demo/roles");
-    const roles = (await response.json()).roles || [];
-    for (const r of roles) $("peran").append(el("option", { value: r.role }, `${label(r.role)} — ${r.name}`));
+    const response = await fetch("/demo/roles");
+    demo = response.ok ? await response.json() : null;
+    const roles = (demo && demo.roles) || [];
+    for (const r of roles) $("peran").append(el("option", { value: r }, NAMA_PERAN[r] || label(r)));
+    for (const o of (demo && demo.opds) || []) $("opd").append(el("option", { value: o }, label(o)));
     if (!roles.length) {
       $("form-masuk").hidden = true;
       $("pesan-masuk").textContent = "Login demo tidak aktif di gateway ini: masuk dengan token dari penyedia identitas kota.";
@@ -284,13 +306,17 @@ async function muatPeran() {
 $("form-masuk").addEventListener("submit", async (event) => {
   event.preventDefault();
   $("pesan-masuk").textContent = "";
+  const role = $("peran").value;
+  const params = new URLSearchParams({ role });
+  if (role === "warga" && demo && demo.sample_nik) params.set("nik", demo.sample_nik);
+  if (role === "operator") params.set("opd", $("opd").value);
   try {
-    const response = await fetch("/app/demo/token", {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ role: $("peran").value }),
-    });
+    const response = await fetch("/demo/token?" + params);
     const body = await response.json();
     if (!response.ok) { $("pesan-masuk").textContent = body.error || "Gagal masuk."; return; }
-    masuk({ token: body.token, role: body.role, name: body.name, nik: body.nik });
+    const claims = claimsOf(body.token);
+    masuk({ token: body.token, purpose: body.purpose || null, role, nik: claims.nik || null,
+      name: claims.name || NAMA_PERAN[role] || role, opd: claims.opd || null });
   } catch (e) { $("pesan-masuk").textContent = "Gagal masuk: gateway tidak dapat dihubungi."; }
 });
 
@@ -298,8 +324,8 @@ $("form-token").addEventListener("submit", (event) => {
   event.preventDefault();
   const token = $("token").value.trim();
   const claims = claimsOf(token);
-  masuk({ token, role: claims.role || null, name: claims.name || claims.sub || null,
-    nik: $("token-nik").value.trim() || claims.nik || null });
+  masuk({ token, purpose: $("token-tujuan").value.trim() || null, role: claims.role || null,
+    name: claims.name || claims.sub || null, nik: claims.nik || null, opd: claims.opd || null });
 });
 
 $("form-cari").addEventListener("submit", (event) => {
@@ -310,6 +336,7 @@ $("form-cari").addEventListener("submit", (event) => {
 });
 
 $("form-aduan").addEventListener("submit", kirimAduan);
+$("peran").addEventListener("change", () => { $("pilih-opd").hidden = $("peran").value !== "operator"; });
 $("pakai-lokasi").addEventListener("click", () => {
   if (!navigator.geolocation) { $("pesan-aduan").textContent = "Peramban tidak mendukung lokasi."; return; }
   navigator.geolocation.getCurrentPosition(

@@ -1,0 +1,99 @@
+"""No leaks in errors: a subgraph's non-GraphQL body never reaches the client; subgraph error
+messages are masked for clients without the debug scope (codes kept); introspection is off
+unless configured."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import jwt
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from federation.gateway import Gateway
+from federation.http.app import create_app
+from federation.security.authenticate import Authenticator
+from federation.security.jwt import JwtAuthenticator
+from federation.supergraph import Supergraph
+from tests.gateway import secure_subgraph
+from tests.gateway.servers import Server
+from tests.security.conftest import ask
+
+SECRET = "rahasia-pengujian-penyamaran-galat-gateway"
+SECRET_SQL = "SELECT nik, nama FROM penduduk WHERE nik = '7371014101900001'"
+
+
+def faulty_subgraph() -> Starlette:
+    async def graphql(request: Request) -> Response:
+        body = await request.json()
+        if "alamat" in body["query"]:
+            return HTMLResponse(f"<html><body><pre>Traceback: {SECRET_SQL}</pre></body></html>", status_code=500)
+        if "catatan" in body["query"]:
+            return JSONResponse({"data": {"citizen": {"catatan": None}}, "errors": [
+                {"message": f"database error: {SECRET_SQL}", "path": ["citizen", "catatan"],
+                 "extensions": {"code": "DATABASE_ERROR", "sql": SECRET_SQL}}]})
+        return JSONResponse({"data": {"citizen": {"nama": "Andi"}}})
+
+    return Starlette(routes=[Route("/graphql", graphql, methods=["POST"])])
+
+
+@pytest.fixture(scope="module")
+def gateways() -> Iterator[dict[str, str]]:
+    subgraph = Server(faulty_subgraph()).start()
+    supergraph = Supergraph.from_sdl(secure_subgraph.supergraph(subgraph.url + "/graphql"))
+    urls = {}
+    servers = []
+    for name, options in {"masked": {"mask_errors": True, "introspection": False},
+                          "open": {"mask_errors": False, "introspection": True}}.items():
+        gateway = Gateway(supergraph, authenticator=Authenticator(jwt=JwtAuthenticator(secret=SECRET)), **options)
+        servers.append(Server(create_app(supergraph, gateway=gateway)).start())
+        urls[name] = servers[-1].url + "/graphql"
+    yield urls
+    for server in [*servers, subgraph]:
+        server.stop()
+
+
+def token(scope: str = "admin") -> str:
+    import time
+
+    return jwt.encode({"sub": "x", "exp": int(time.time()) + 600, "scope": scope, "policies": ["dpo"]}, SECRET)
+
+
+def everything(body: Any) -> str:
+    import json
+
+    return json.dumps(body)
+
+
+@pytest.mark.parametrize("gateway", ["masked", "open"])
+async def test_a_subgraph_s_html_error_page_never_reaches_the_client(gateways: dict[str, str], gateway: str) -> None:
+    status, body = await ask(gateways[gateway], "{ citizen { alamat } }", token(), purpose=None)
+    assert status == 200 and body["data"] == {"citizen": None}
+    assert body["errors"][0]["extensions"]["code"] == "SUBREQUEST_HTTP_ERROR"
+    assert "<html" not in everything(body) and "SELECT" not in everything(body)
+
+
+async def test_subgraph_error_messages_are_masked_codes_kept(gateways: dict[str, str]) -> None:
+    status, body = await ask(gateways["masked"], "{ citizen { catatan } }", token(), purpose=None)
+    assert status == 200
+    assert body["errors"] == [{"message": "Unexpected error", "path": ["citizen", "catatan"],
+                               "extensions": {"code": "DATABASE_ERROR", "serviceName": "citizens"}}]
+
+
+async def test_a_client_with_the_debug_scope_sees_subgraph_messages(gateways: dict[str, str]) -> None:
+    _, body = await ask(gateways["masked"], "{ citizen { catatan } }", token("admin splp:debug"), purpose=None)
+    assert body["errors"][0]["message"].startswith("database error")
+
+
+async def test_introspection_is_refused_unless_configured(gateways: dict[str, str]) -> None:
+    status, body = await ask(gateways["masked"], "{ __schema { queryType { name } } }", purpose=None)
+    assert status == 400 or (status == 200 and "data" not in body)
+    assert body["errors"][0]["extensions"]["code"] == "INTROSPECTION_DISABLED"
+    status, body = await ask(gateways["masked"], "{ citizen { __typename nama } }", purpose=None)
+    assert body == {"data": {"citizen": {"__typename": "Citizen", "nama": "Andi"}}}
+    status, body = await ask(gateways["open"], "{ __schema { queryType { name } } }", purpose=None)
+    assert body == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
