@@ -89,3 +89,20 @@ async def test_the_page_needs_nothing_but_the_gateway(page: Any, city: City) -> 
     await log_in(page, city, "warga")
     await expect(page.locator("body")).to_have_attribute("data-warga", w.HEAD)
     assert asked and all(url.startswith(city.gateway_url + "/") for url in asked), asked
+
+
+async def test_a_citizen_sees_who_read_their_data(page: Any, city: City) -> None:
+    """The access trail, through the page: the page's own reading of the citizen is in it."""
+    from playwright.async_api import expect
+
+    await log_in(page, city, "warga")
+    await expect(page.locator("body")).to_have_attribute("data-warga", w.HEAD)
+    history = page.locator("#isi-riwayat")
+    for _ in range(40):  # the trail is written in batches, off the request path
+        await page.click("#muat-riwayat")
+        await expect(history).not_to_contain_text("Memuat")
+        if "layanan_publik" in await history.inner_text():
+            break
+        await page.wait_for_timeout(250)
+    await expect(history).to_contain_text("layanan_publik")
+    await expect(history).to_contain_text("superapp")  # the client the citizen's token was issued to

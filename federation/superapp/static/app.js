@@ -225,6 +225,27 @@ async function tampilkanWarga(nik) {
   document.body.setAttribute("data-waktu-tampil-ms", ms.toFixed(1));
 }
 
+// -- who read my data (the gateway's access trail) -------------------------------------
+async function muatRiwayat() {
+  const wadah = $("isi-riwayat");
+  wadah.replaceChildren(el("p", {}, "Memuat riwayat…"));
+  const headers = { authorization: "Bearer " + sesi.token, "x-splp-purpose": "riwayat_pemrosesan" };
+  try {
+    const response = await fetch("/trail/me", { headers });
+    const body = await response.json();
+    if (!response.ok) {
+      wadah.replaceChildren(el("p", { class: "galat" }, (body.errors || []).map((e) => e.message).join("; ")
+        || "Riwayat tidak tersedia."));
+      return;
+    }
+    const baris = (body.records || []).slice().reverse().map((r) => [
+      waktu(typeof r.at === "number" ? new Date(r.at * 1000).toISOString() : r.at), r.client || "—",
+      label(r.role), r.purpose || "—", (r.fields || []).join(", "), r.outcome || "—"]);
+    wadah.replaceChildren(tabel(["Waktu", "Aplikasi", "Peran", "Tujuan", "Data", "Hasil"], baris));
+    wadah.setAttribute("data-jumlah", String(baris.length));
+  } catch (e) { wadah.replaceChildren(el("p", { class: "galat" }, "Riwayat tidak dapat dimuat.")); }
+}
+
 // -- complaints ------------------------------------------------------------------------
 async function siapkanAduan() {
   if (!(sesi && sesi.role === "warga" && sesi.nik)) { $("ajukan").hidden = true; return; }
@@ -276,7 +297,11 @@ function tampilkanSesi() {
   $("masuk").hidden = aktif;
   $("sesi").hidden = !aktif;
   $("cari").hidden = !aktif || (sesi.role === "warga" && !!sesi.nik);
-  if (!aktif) { $("warga").hidden = true; $("ajukan").hidden = true; $("status").textContent = ""; return; }
+  if (!aktif) {
+    $("warga").hidden = true; $("ajukan").hidden = true; $("riwayat").hidden = true; $("status").textContent = "";
+    return;
+  }
+  $("riwayat").hidden = !(sesi.role === "warga" && sesi.nik);
   $("sesi-nama").textContent = `${sesi.name || "Pengguna"} (${NAMA_PERAN[sesi.role] || label(sesi.role || "tanpa peran")}` +
     (sesi.opd ? `, ${label(sesi.opd)}` : "") + ")";
   siapkanAduan();
@@ -336,6 +361,7 @@ $("form-cari").addEventListener("submit", (event) => {
 });
 
 $("form-aduan").addEventListener("submit", kirimAduan);
+$("muat-riwayat").addEventListener("click", muatRiwayat);
 $("peran").addEventListener("change", () => { $("pilih-opd").hidden = $("peran").value !== "operator"; });
 $("pakai-lokasi").addEventListener("click", () => {
   if (!navigator.geolocation) { $("pesan-aduan").textContent = "Peramban tidak mendukung lokasi."; return; }
