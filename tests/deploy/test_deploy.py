@@ -106,3 +106,14 @@ def test_the_images_are_separate_non_root_and_check_their_configured_port() -> N
     healthchecks = re.findall(r"HEALTHCHECK.*\n\s+CMD (.*)", text)
     assert len(healthchecks) == 2 and all("os.environ['PORT']" in check for check in healthchecks)
     assert "4000/health" not in text
+
+
+def test_the_configmaps_config_file_is_one_the_gateway_accepts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from federation import config
+
+    (configmap,) = [doc for _, doc in k8s_documents() if doc["kind"] == "ConfigMap"]
+    path = tmp_path / "splp.yaml"
+    path.write_text(configmap["data"]["splp.yaml"])
+    monkeypatch.setenv("SPLP_REDIS_URL", "redis://splp-redis:6379/0")
+    settings = config.load(str(path))
+    assert settings["rate_limits"]["redis_url"] == "redis://splp-redis:6379/0"
