@@ -64,6 +64,7 @@ from federation.security.jwt import AuthenticationError
 from federation.security.policies import PolicyRegistry
 from federation.security.principal_header import principal_header
 from federation.supergraph import Supergraph, SupergraphError
+from federation.telemetry.core import plan_cache_hit, planning
 
 # Bytes the caches may hold (estimated: a parsed document is about ten times its text).
 DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
@@ -458,7 +459,8 @@ class Gateway:
                 access.mark_denied(operation, decision)
                 guard = build_guard(schema.supergraph.api_schema, access, operation, conditional, self.policies)
             try:
-                plan = build_plan(schema.supergraph, operation, labels)
+                with planning():
+                    plan = build_plan(schema.supergraph, operation, labels)
             except PlanningError as e:
                 raise PlanningFailed.of(str(e), "QUERY_PLANNING_FAILED") from None
             found = plans[key] = (operation, plan)
@@ -470,8 +472,10 @@ class Gateway:
                 schema.prepared.grow(prepared.key, PLAN_BYTES_PER_CHAR * len(prepared.key[0]) + 2048)
             if not prepared.coordinates:
                 prepared.coordinates = _coordinates(operation)
-        elif len(plans) > 1:
-            plans.move_to_end(key)
+        else:
+            plan_cache_hit()
+            if len(plans) > 1:
+                plans.move_to_end(key)
         return found
 
     async def execute(self, request: GraphQLRequest, prepared: Prepared | None = None) -> dict[str, Any]:

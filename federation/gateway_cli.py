@@ -22,6 +22,8 @@ from federation.security.jwt import JwtAuthenticator
 from federation.security.policies import PolicyRegistry
 from federation.security.signing import RequestSigner
 from federation.supergraph import Supergraph, SupergraphError
+from federation.telemetry import Telemetry
+from federation.telemetry.tracing import tracer_provider
 from federation.trail.chain import SigningKey
 from federation.trail.store import TrailWriter
 from subgraphs.kit.signing import keys_from_env, parse_keys
@@ -49,6 +51,11 @@ def add_commands(subparsers: Any) -> None:
         help="gateway token for --registry; reports field usage for schema checks (default: $SPLP_REGISTRY_TOKEN)",
     )
     gateway.add_argument("--registry-interval", type=float, default=30.0, help="seconds a registry long-poll waits")
+    gateway.add_argument(
+        "--registry-cache", metavar="FILE",
+        help="where the last good supergraph from --registry is kept, to start from while the registry is down "
+        "(default: $SPLP_STATE_DIR or ~/.cache/splp, one file per registry URL)",
+    )
     gateway.add_argument("--host", help="default 127.0.0.1")
     gateway.add_argument("--port", type=int, help="default 4000")
     gateway.add_argument("--workers", type=int, help="processes sharing the port (default 1)")
@@ -107,6 +114,22 @@ def add_commands(subparsers: Any) -> None:
         help="serve personal data even while the trail's database is down (default: refuse, 503)",
     )
     gateway.add_argument("--poll-interval", type=float, help="seconds between supergraph file checks (default 1)")
+    ops = gateway.add_argument_group("operations", "metrics at /metrics, the access log, traces, readiness")
+    ops.add_argument("--no-telemetry", action="store_true", help="no /metrics, no access log, no traces")
+    ops.add_argument("--no-access-log", action="store_true", help="no JSON access-log line per request on stdout")
+    ops.add_argument(
+        "--otlp-endpoint",
+        help="export OpenTelemetry traces over OTLP/HTTP to this base URL (default: $OTEL_EXPORTER_OTLP_ENDPOINT)",
+    )
+    ops.add_argument(
+        "--trace-sample", type=float, metavar="RATIO",
+        help="share of requests traced when the client's traceparent does not decide (default: "
+        "$OTEL_TRACES_SAMPLER_ARG or 0.1)",
+    )
+    ops.add_argument(
+        "--ready-subgraph", action="append", default=[], metavar="NAME",
+        help="/ready answers 503 unless this subgraph answers (repeatable)",
+    )
     gateway.set_defaults(func=run_gateway)
 
     plan = subparsers.add_parser("plan", help="print the query plan of an operation")
@@ -278,6 +301,7 @@ def gateway_app(supergraph: Supergraph, config: dict[str, Any]) -> tuple[Gateway
         guards.append(TrustedDocuments(read_manifest(trusted["manifest"]), trusted.get("enforce", True)))
     guards.append(RateLimitGuard(splp_config.rate_limits(settings)))
     guards.append(DemandControl(splp_config.demand_limits(settings)))
+    telemetry = telemetry_for(config)
     app = create_app(
         supergraph,
         gateway=gateway,
@@ -285,8 +309,33 @@ def gateway_app(supergraph: Supergraph, config: dict[str, Any]) -> tuple[Gateway
         http_options=splp_config.http_options(settings),
         cors=splp_config.cors_options(settings),
         guards=guards,
+        telemetry=telemetry,
     )
+    if telemetry is not None:
+        inner = app.router.lifespan_context
+
+        @asynccontextmanager
+        async def lifespan(a: Starlette) -> AsyncIterator[None]:
+            try:
+                async with inner(a):
+                    yield
+            finally:
+                telemetry.close()  # exports the spans still buffered
+
+        app.router.lifespan_context = lifespan
     return gateway, app
+
+
+def telemetry_for(config: dict[str, Any]) -> Telemetry | None:
+    """Metrics (on unless `telemetry` is false), the access log on stdout (unless `access_log`
+    is false), traces when an OTLP endpoint is configured, the subgraphs /ready requires."""
+    if not config.get("telemetry", True):
+        return None
+    return Telemetry(
+        access_log=sys.stdout if config.get("access_log", True) else None,
+        tracer_provider=tracer_provider("splp-gateway", config.get("otlp_endpoint"), config.get("trace_sample")),
+        required_subgraphs=tuple(config.get("ready_subgraphs") or ()),
+    )
 
 
 def build_app(config: dict[str, Any]) -> Starlette:
@@ -359,6 +408,11 @@ def run_gateway(args: argparse.Namespace) -> int:
         "trail_fail_open": args.trail_fail_open,
         "introspection": args.introspection,
         "expose_subgraph_errors": args.expose_subgraph_errors,
+        "telemetry": not args.no_telemetry,
+        "access_log": not args.no_access_log,
+        "otlp_endpoint": args.otlp_endpoint,
+        "trace_sample": args.trace_sample,
+        "ready_subgraphs": args.ready_subgraph,
     }
     if args.registry:
         from federation.registry.gateway_app import run_registry_gateway

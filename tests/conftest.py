@@ -44,3 +44,10 @@ def mariadb_url() -> str:
     """SQLAlchemy async URL of the machine's MariaDB (root, empty password, database `test`)."""
     require_service("MariaDB", *MARIADB)
     return "mysql+aiomysql://root:@127.0.0.1:3306/test"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _state_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Gateways following a registry save their last supergraph under $SPLP_STATE_DIR: in the
+    tests, a folder of the session's own, never the user's ~/.cache."""
+    os.environ["SPLP_STATE_DIR"] = str(tmp_path_factory.mktemp("splp-state"))

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from federation.executor.http11 import HTTPError, Pool
+from federation.telemetry.core import observe_fetch
 
 log = logging.getLogger("splp.executor")
 
@@ -94,6 +95,18 @@ class SubgraphClient:
             raise
 
     async def _send(self, service: str, body: bytes, headers: dict[str, str] | None, retry: bool) -> dict[str, Any]:
+        observation = observe_fetch(service, headers)  # metrics and trace of this request, when observed
+        if observation is None:
+            return await self._post(service, body, headers, retry)
+        try:
+            result = await self._post(service, body, observation.headers, retry)
+        except FetchError as e:
+            observation.finish(e.code)
+            raise
+        observation.finish("GRAPHQL_ERRORS" if result.get("errors") else None)
+        return result
+
+    async def _post(self, service: str, body: bytes, headers: dict[str, str] | None, retry: bool) -> dict[str, Any]:
         pool = self.pool(service)
         if self.signer is not None:
             headers = self.signer(self.urls[service], body, headers)

@@ -150,7 +150,8 @@ class ShapedSubgraphClient(SubgraphClient):
     def health(self) -> dict[str, Any]:
         return {"subgraphs": {name: self.breaker(name).report() for name in sorted(self.urls)}}
 
-    async def _send(self, service: str, body: bytes, headers: dict[str, str] | None, retry: bool) -> dict[str, Any]:
+    # `_post`: what `SubgraphClient._send` calls once it has noted the fetch for telemetry.
+    async def _post(self, service: str, body: bytes, headers: dict[str, str] | None, retry: bool) -> dict[str, Any]:
         breaker = self.breaker(service)
         if not breaker.allow():
             raise FetchError(

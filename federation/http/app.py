@@ -32,6 +32,7 @@ from federation.gateway import Gateway, GraphQLRequest, RequestError
 from federation.open311 import open311_app
 from federation.subscriptions import GraphQLWebSocket, Subscriptions, with_event_stream
 from federation.supergraph import Supergraph
+from federation.telemetry import Telemetry, TelemetryMiddleware, gateway_routes, note_operation
 from federation.trail.http import history_endpoint
 
 log = logging.getLogger("splp.http")
@@ -301,6 +302,7 @@ class GraphQLEndpoint:
                 await guard.before(graphql_request)
             await self.gateway.authenticate(graphql_request)
             prepared = self.gateway.prepare(graphql_request)
+            note_operation(prepared)
             is_query = prepared.kind is OperationType.QUERY
             if method == "GET" and not is_query:
                 raise BadRequest("Only queries can be sent with GET; use POST for mutations.", 405, {"allow": "POST"})
@@ -524,8 +526,11 @@ def create_app(
     http_options: HttpOptions | None = None,
     cors: CorsOptions | None = None,
     guards: list[RequestGuard] | None = None,
+    telemetry: Telemetry | None = None,
 ) -> Starlette:
-    """The gateway's ASGI app for a supergraph (its SDL, or an already read `Supergraph`)."""
+    """The gateway's ASGI app for a supergraph (its SDL, or an already read `Supergraph`).
+
+    `telemetry` (metrics, access log, traces), when given, observes every GraphQL request."""
     if gateway is None:
         supergraph = sdl if isinstance(sdl, Supergraph) else Supergraph.from_sdl(sdl)
         gateway = Gateway(supergraph, subgraph_urls=subgraph_urls, subgraph_timeout=subgraph_timeout)
@@ -541,10 +546,9 @@ def create_app(
             details.update(guard.health())
         if details:
             body["details"] = details
+        # what else the gateway has to say, e.g. where its supergraph came from (registry or saved copy)
+        body.update(getattr(request.app.state, "health", {}))
         return _json_response(body, 200, JSON)
-
-    async def ready(request: Request) -> Response:
-        return _json_response({"status": "READY", "subgraphs": sorted(gw.current.client.urls)}, 200, JSON)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -556,6 +560,8 @@ def create_app(
             await gw.trail.close()
 
     middleware: list[Middleware] = []
+    if telemetry is not None:
+        middleware.append(Middleware(TelemetryMiddleware, telemetry=telemetry))
     if cors is not None and cors.allow_origins:
         middleware.append(
             Middleware(
@@ -579,7 +585,7 @@ def create_app(
             Route("/", graphql, methods=["GET", "POST"]),
             Route("/graphiql/assets/{name}", asset, methods=["GET"]),
             Route("/health", health, methods=["GET"]),
-            Route("/ready", ready, methods=["GET"]),
+            *gateway_routes(gw),
             Mount("/open311/v2", open311_app(gateway)),
             Route("/trail/me", history_endpoint(gateway), methods=["GET"]),
         ],
@@ -587,5 +593,6 @@ def create_app(
     )
     app.state.gateway = gateway
     app.state.endpoint = endpoint
+    app.state.telemetry = telemetry
     app.state.subscriptions = subscriptions
     return app

@@ -1,7 +1,9 @@
 """`splp gateway --registry URL`: a gateway that serves and follows the registry's supergraph.
 
 The app starts on the registry's latest supergraph, then `follow_registry` swaps in each
-new version between requests. With a gateway token it also reports field usage (for
+new version between requests. Each version served is saved on disk (`SupergraphCache`):
+when the registry is down at start, the gateway starts from the saved one, says so in its
+log and `/health`, and follows the registry again once it answers. With a gateway token it also reports field usage (for
 usage-weighted checks) through a `UsageRecorder` listening to every executed operation.
 """
 
@@ -21,12 +23,14 @@ from typing import Any
 
 from starlette.applications import Starlette
 
+from federation.registry.cache import SupergraphCache, default_path
 from federation.registry.client import PublishedSupergraph, RegistryError, RegistryUnavailable
 from federation.registry.poller import first_supergraph, follow_registry
 from federation.registry.usage import UsageRecorder
 from federation.supergraph import Supergraph, SupergraphError
 
 ENV_CONFIG = "SPLP_REGISTRY_GATEWAY_CONFIG"
+log = logging.getLogger("splp.gateway")
 
 
 def registry_gateway_app(
@@ -37,18 +41,35 @@ def registry_gateway_app(
     token: str | None = None,
     interval: float = 30.0,
     usage_flush_interval: float = 10.0,
+    cache: SupergraphCache | None = None,
+    from_cache: dict[str, Any] | None = None,
 ) -> Starlette:
     """The gateway app serving `published` and following the registry at `url` from there.
 
     `config` holds the `splp gateway` options (subgraph URLs and timeout, deduplication,
     propagated headers, JWT verification), as `federation.gateway_cli` builds it. Raises
     `SupergraphError` when `published` cannot be served. `token` (a "gateway" role token)
-    enables usage reporting.
+    enables usage reporting. `cache` saves each version served; `from_cache` is the saved
+    record `published` comes from when the registry could not be reached at start.
     """
     from federation.gateway_cli import gateway_app
 
     gateway, app = gateway_app(Supergraph.from_sdl(published.sdl), config or {})
     inner = app.router.lifespan_context
+    if from_cache is not None:
+        app.state.health = {"supergraph": {
+            "version": published.version, "source": "cache", "saved": from_cache.get("saved"),
+            "note": "the registry did not answer at start: serving the last good supergraph saved on disk",
+        }}
+    else:
+        app.state.health = {"supergraph": {"version": published.version, "source": "registry"}}
+        if cache is not None:
+            _save(cache, published)
+
+    def served(new: PublishedSupergraph) -> None:
+        app.state.health = {"supergraph": {"version": new.version, "source": "registry"}}
+        if cache is not None:
+            _save(cache, new)
 
     @asynccontextmanager
     async def lifespan(a: Starlette) -> AsyncIterator[None]:
@@ -57,7 +78,9 @@ def registry_gateway_app(
             recorder = UsageRecorder(url, token, flush_interval=usage_flush_interval)
             gateway.usage_listeners.append(recorder.record)
             recorder.start()
-        follower = asyncio.ensure_future(follow_registry(gateway, url, interval, after=published.version, token=token))
+        follower = asyncio.ensure_future(
+            follow_registry(gateway, url, interval, after=published.version, token=token, on_served=served)
+        )
         try:
             async with inner(a):
                 yield
@@ -73,16 +96,53 @@ def registry_gateway_app(
     return app
 
 
+def _save(cache: SupergraphCache, published: PublishedSupergraph) -> None:
+    try:
+        cache.save(published)
+    except OSError as e:  # a read-only disk must not stop the gateway; it only loses the fallback
+        log.warning("could not save supergraph version %d to %s: %s", published.version, cache.path, e)
+
+
+async def starting_supergraph(
+    url: str, *, wait: float, token: str | None, cache: SupergraphCache | None
+) -> tuple[PublishedSupergraph, dict[str, Any] | None]:
+    """The registry's latest supergraph or, when the registry cannot give one, the saved one
+    (with its record). Raises what `first_supergraph` raised when there is nothing saved."""
+    try:
+        return await first_supergraph(url, timeout=wait, token=token), None
+    except (RegistryUnavailable, RegistryError) as e:
+        saved = cache.load() if cache is not None else None
+        if saved is None:
+            raise
+        published, record = saved
+        try:
+            Supergraph.from_sdl(published.sdl)
+        except SupergraphError:
+            raise e from None
+        assert cache is not None
+        log.warning(
+            "registry at %s gave no supergraph (%s); starting from the last good one, version %d saved %s in %s",
+            url, e, published.version, record.get("saved"), cache.path,
+        )
+        return published, record
+
+
 async def gateway_app_from_registry(
-    url: str, config: dict[str, Any] | None = None, *, wait: float = 30.0, **options: Any
+    url: str,
+    config: dict[str, Any] | None = None,
+    *,
+    wait: float = 30.0,
+    cache: SupergraphCache | None = None,
+    **options: Any,
 ) -> Starlette:
-    """`registry_gateway_app` on the registry's latest supergraph.
+    """`registry_gateway_app` on the registry's latest supergraph (or `cache`'s, when the
+    registry is down and a supergraph was saved there).
 
     Waits up to `wait` seconds for a first publish; raises `RegistryUnavailable`,
     `RegistryError` or `SupergraphError` with the reason when the gateway cannot start.
     """
-    published = await first_supergraph(url, timeout=wait, token=options.get("token"))
-    return registry_gateway_app(url, published, config, **options)
+    published, record = await starting_supergraph(url, wait=wait, token=options.get("token"), cache=cache)
+    return registry_gateway_app(url, published, config, cache=cache, from_cache=record, **options)
 
 
 def app_from_env() -> Starlette:
@@ -90,8 +150,10 @@ def app_from_env() -> Starlette:
     settings = json.loads(os.environ[ENV_CONFIG])
     with open(settings["sdl_file"], encoding="utf-8") as f:
         published = PublishedSupergraph(version=settings["version"], sdl=f.read())
+    cache = SupergraphCache(settings["cache"], settings["url"]) if settings.get("cache") else None
     return registry_gateway_app(
-        settings["url"], published, settings["config"], token=settings["token"], interval=settings["interval"]
+        settings["url"], published, settings["config"], token=settings["token"], interval=settings["interval"],
+        cache=cache, from_cache=settings.get("from_cache"),
     )
 
 
@@ -99,9 +161,11 @@ def run_registry_gateway(args: argparse.Namespace, config: dict[str, Any]) -> in
     """Serve `splp gateway --registry URL`; `config` holds the command's other options."""
     import uvicorn
 
+    cache_path = getattr(args, "registry_cache", None) or str(default_path(args.registry))
+    cache = SupergraphCache(cache_path, args.registry)
     try:
-        published = asyncio.run(
-            first_supergraph(args.registry, timeout=args.registry_interval, token=args.registry_token)
+        published, record = asyncio.run(
+            starting_supergraph(args.registry, wait=args.registry_interval, token=args.registry_token, cache=cache)
         )
         Supergraph.from_sdl(published.sdl)
     except (RegistryUnavailable, RegistryError, SupergraphError) as e:
@@ -120,19 +184,22 @@ def run_registry_gateway(args: argparse.Namespace, config: dict[str, Any]) -> in
         import uvloop  # noqa: F401
 
         options["loop"] = "uvloop"
-    logging.getLogger("splp.gateway").info("serving supergraph version %d from %s", published.version, args.registry)
+    source = f"the copy saved in {cache_path}" if record is not None else args.registry
+    logging.getLogger("splp.gateway").info("serving supergraph version %d from %s", published.version, source)
     print(f"SPLP gateway: GraphQL and GraphiQL at http://{args.host}:{args.port}/graphql", flush=True)
-    follow = {"token": args.registry_token, "interval": args.registry_interval}
+    follow: dict[str, Any] = {"token": args.registry_token, "interval": args.registry_interval}
     if args.workers > 1:
         with tempfile.NamedTemporaryFile("w", suffix=".graphql", encoding="utf-8", delete=False) as f:
             f.write(published.sdl)
         try:
             os.environ[ENV_CONFIG] = json.dumps(
-                dict(follow, url=args.registry, version=published.version, sdl_file=f.name, config=config)
+                dict(follow, url=args.registry, version=published.version, sdl_file=f.name, config=config,
+                     cache=cache_path, from_cache=record)
             )
             uvicorn.run("federation.registry.gateway_app:app_from_env", factory=True, workers=args.workers, **options)
         finally:
             os.unlink(f.name)
     else:
-        uvicorn.run(registry_gateway_app(args.registry, published, config, **follow), **options)
+        app = registry_gateway_app(args.registry, published, config, cache=cache, from_cache=record, **follow)
+        uvicorn.run(app, **options)
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import NoReturn, Protocol
 
 from federation.registry.client import PublishedSupergraph, RegistryClient, RegistryError, RegistryUnavailable
@@ -39,11 +40,18 @@ async def first_supergraph(url: str, *, timeout: float = 30.0, token: str | None
 
 
 async def follow_registry(
-    gateway: Reloadable, url: str, interval: float = 30.0, *, after: int = 0, token: str | None = None
+    gateway: Reloadable,
+    url: str,
+    interval: float = 30.0,
+    *,
+    after: int = 0,
+    token: str | None = None,
+    on_served: Callable[[PublishedSupergraph], None] | None = None,
 ) -> NoReturn:
     """Keep `gateway` on the registry's latest supergraph; runs until cancelled.
 
-    `after` is the version the gateway already serves (0: none yet).
+    `after` is the version the gateway already serves (0: none yet); `on_served` is called
+    with each version the gateway starts serving.
     """
     version = after  # the newest version seen
     served = after  # the version the gateway serves
@@ -77,5 +85,7 @@ async def follow_registry(
             else:
                 served = published.version
                 log.info("now serving supergraph version %d from the registry", published.version)
+                if on_served is not None:
+                    on_served(published)
             # a refused version is not retried: the next publish brings a new one
             version = published.version

@@ -20,6 +20,7 @@ from starlette.applications import Starlette
 from federation.compose import SubgraphSource, compose
 from federation.http.app import create_app as create_gateway
 from federation.security.demo import DemoSecurity, people_tokens
+from federation.telemetry import Telemetry, observe
 from subgraphs.aduan.tables import aduan
 from subgraphs.kesehatan.tables import kunjungan
 from subgraphs.kit.sql import create_engine
@@ -155,13 +156,16 @@ async def run_demo(folder: Path, citizens: int, seed: int, *, reseed: bool = Fal
     if _answers(HOST, 4222):  # live complaint status and notifications when NATS runs here
         os.environ.setdefault("SPLP_NATS_URL", f"nats://{HOST}:4222")
     try:
-        await start_all(servers, urls, supergraph_sdl, gateway=security.gateway_app(supergraph_sdl, nik))
+        gateway = security.gateway_app(supergraph_sdl, nik)
+        observe(gateway, Telemetry())  # /metrics; no access log on the demo's console
+        await start_all(servers, urls, supergraph_sdl, gateway=gateway)
         address = f"http://{HOST}:{GATEWAY_PORT}/graphql"
         body = json.dumps({"query": CITIZEN_QUERY, "variables": {"nik": nik}})
         tokens = people_tokens(security.identity, nik)
         print(f"""
 SPLP demo is running.
   Gateway + GraphiQL: {address}
+  Super app page:     http://{HOST}:{GATEWAY_PORT}/app  (pick a demo role and log in)
   Subgraphs:          {', '.join(f'{name} :{opd.port}' for name, opd in OPDS.items())}
   Stand-ins (not part of the product): BPJS :{STANDINS['bpjs'][0]}, permits :{STANDINS['perizinan'][0]}
 

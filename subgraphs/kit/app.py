@@ -27,6 +27,7 @@ from strawberry.extensions import MaskErrors
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from federation.telemetry.tracing import TracingMiddleware, tracer_provider
 from subgraphs.kit.context import SubgraphContext
 from subgraphs.kit.rest import RestSource
 from subgraphs.kit.scalars import SCALAR_MAP
@@ -175,6 +176,8 @@ def create_subgraph_app(
                 await source.close()
             if sql is not None:
                 await sql.dispose()
+            if provider is not None:
+                provider.shutdown()
 
     async def health(request: Request) -> Response:
         if sql is not None:
@@ -199,6 +202,11 @@ def create_subgraph_app(
     keys = signing_keys if signing_keys is not None else keys_from_env()
     if keys:
         app.add_middleware(RequireGatewaySignature, verifier=Verifier(keys))
+    # Traces over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, continuing the gateway's trace.
+    provider = tracer_provider(f"splp-{name}")
+    if provider is not None:
+        app.add_middleware(TracingMiddleware, provider=provider)
+    app.state.tracer_provider = provider
     app.state.subgraph = name
     app.state.sql = sql
     app.state.schema = schema

@@ -1,0 +1,109 @@
+"""The city on loopback for browser tests and the page's benchmark: stand-ins, the six OPDs (each
+its own server, so one can be stopped) and a gateway with the demo login, as `splp demo` runs it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from federation.gateway import Gateway
+from federation.http.app import create_app as create_gateway
+from federation.security.demo import DemoSecurity, demo_routes
+from federation.security.signing import RequestSigner
+from federation.supergraph import Supergraph
+from federation.telemetry import Telemetry
+from federation.trail.store import TrailWriter
+from subgraphs.kit.signing import ENV_KEYS
+from subgraphs.opds import OPDS, STANDINS, Sources
+from subgraphs.serve import Servers
+from tests.subgraphs.conftest import free_port
+
+SUPERGRAPH = Path(__file__).resolve().parents[2] / "subgraphs" / "demo" / "supergraph.graphql"
+CHROMIUM = "/usr/bin/chromium"
+# Flags a closed network needs: no background calls home, no QUIC, no component updates.
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@dataclass
+class City:
+    gateway_url: str
+    opd_servers: dict[str, Servers] = field(default_factory=dict)
+    opd_apps: dict[str, Any] = field(default_factory=dict)
+    security: DemoSecurity | None = None
+
+    async def stop_opd(self, name: str) -> None:
+        await self.opd_servers[name].stop()
+
+
+@asynccontextmanager
+async def running_city(
+    database_url: str, nik: str, telemetry: Telemetry | None = None
+) -> AsyncIterator[City]:
+    """`nik`: the demo's citizen (the one the "warga" role logs in as)."""
+    servers = Servers()
+    city = City("")
+    saved_keys = os.environ.get(ENV_KEYS)
+    folder = tempfile.mkdtemp(prefix="splp-city-")
+    try:
+        # As the demo runs: tokens per role, signed subgraph requests (the OPD apps made below
+        # read the keys from the environment, restored afterwards), the access trail.
+        city.security = security = DemoSecurity(Path(folder))
+        api = {}
+        for standin, (_, create) in STANDINS.items():
+            port = free_port()
+            await servers.start_aiohttp(create(database_url), "127.0.0.1", port)
+            api[standin] = f"http://127.0.0.1:{port}"
+        urls = {}
+        for opd_name, opd in OPDS.items():
+            app = opd.create_app(Sources(database_url=database_url, bpjs_url=api["bpjs"],
+                                         perizinan_api_url=api["perizinan"]))
+            port = free_port()
+            city.opd_apps[opd_name] = app
+            city.opd_servers[opd_name] = Servers()
+            await city.opd_servers[opd_name].start_asgi(app, "127.0.0.1", port)
+            urls[opd_name] = f"http://127.0.0.1:{port}/graphql"
+        gateway = Gateway(
+            Supergraph.from_sdl(SUPERGRAPH.read_text()), subgraph_urls=urls, subgraph_timeout=5.0,
+            authenticator=security.identity.authenticator(), signer=RequestSigner.from_keys(security.signing_keys),
+            trail=TrailWriter(security.trail_url, key=security.trail_key, writer="test-gateway"),
+            require_purpose=True, mask_errors=True, introspection=True,
+        )
+        app = create_gateway(gateway.supergraph, gateway=gateway, telemetry=telemetry)
+        app.router.routes[:0] = demo_routes(security.identity, nik)
+        port = free_port()
+        await servers.start_asgi(app, "127.0.0.1", port)
+        city.gateway_url = f"http://127.0.0.1:{port}"
+        yield city
+    finally:
+        for opd_servers in city.opd_servers.values():
+            await opd_servers.stop()
+        await servers.stop()
+        if saved_keys is None:
+            os.environ.pop(ENV_KEYS, None)
+        else:
+            os.environ[ENV_KEYS] = saved_keys
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def chromium_missing() -> str | None:
+    """Why a browser test cannot run here, or None."""
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        return f"Chromium is not installed ({CHROMIUM}; `make test` installs Debian's chromium)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (`make install` installs it)"
+    return None
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI") == "true"
