@@ -26,7 +26,7 @@ layanan = Table(
     Column("diajukan", Date, nullable=False),
 )
 ''',
-    "{name}/schema.py": '''"""The {name} subgraph: its services, and each citizen's applications (a field of Penduduk)."""
+    "{name}/schema.py": '''"""The {name} subgraph: its services, and the applications of each citizen."""
 
 import strawberry
 
