@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from subgraphs.aduan.workflow import NEXT, TARGET_JAM, KategoriAduan, StatusAduan
-from subgraphs.kependudukan.wilayah import KECAMATAN, KELURAHAN, Kelurahan
+from subgraphs.kit.wilayah import KECAMATAN, KELURAHAN, Kelurahan
 from subgraphs.kit.scalars import parse_nik
 from subgraphs.seed import vocabulary as v
 

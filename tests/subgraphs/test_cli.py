@@ -103,7 +103,7 @@ async def test_lint_data_lists_the_rows_failing_the_data_standard(
             nik="737104120380", nomor_kk="7371042001100001", hubungan_keluarga="ANAK", nama="Legacy",
             tempat_lahir="Makassar", tanggal_lahir=date(2001, 1, 1), jenis_kelamin="L", agama="ISLAM",
             status_perkawinan="BELUM_KAWIN", pekerjaan="-", jalan="-", rt="001", rw="001",
-            kode_kelurahan="73.71.04.1005"))
+            kode_kelurahan="73.71.04.1008"))
     await engine.dispose()
     code = await asyncio.to_thread(main, ["subgraph", "lint-data", "kependudukan", "--database", own_data_url])
     printed = capsys.readouterr().out
