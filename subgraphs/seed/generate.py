@@ -17,8 +17,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from subgraphs.aduan.workflow import NEXT, TARGET_JAM, KategoriAduan, StatusAduan
-from subgraphs.kit.wilayah import KECAMATAN, KELURAHAN, Kelurahan
 from subgraphs.kit.scalars import parse_nik
+from subgraphs.kit.wilayah import KECAMATAN, KELURAHAN, Kelurahan
 from subgraphs.seed import vocabulary as v
 
 REFERENCE = datetime(2026, 6, 30, 0, 0, 0)  # the data describes Makassar as of mid-2026
