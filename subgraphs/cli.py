@@ -1,4 +1,4 @@
-"""`splp subgraph serve|standin`, `splp seed` and `splp demo`."""
+"""`splp subgraph serve|sdl|new|lint-data|standin`, `splp seed` and `splp demo`."""
 
 from __future__ import annotations
 
@@ -15,15 +15,31 @@ from subgraphs.seed.write import TARGETS
 def add_commands(subparsers: Any) -> None:
     # `splp subgraph` is shared with the registry's publish/check/list.
     actions = subgraph_parser(subparsers)
-    serve = actions.add_parser("serve", help="serve one OPD subgraph: POST /graphql, GraphiQL, /health")
-    serve.add_argument("name", help="kependudukan, pendapatan, kesehatan, sosial, perizinan or aduan")
+    serve = actions.add_parser("serve", help="serve a subgraph: POST /graphql, GraphiQL, /health")
+    serve.add_argument("name", help="MODULE:ATTR (a strawberry schema, an ASGI app or an app factory) or a "
+                                    "built-in: kependudukan, pendapatan, kesehatan, sosial, perizinan, aduan")
     serve.add_argument("--database", help="SQLAlchemy URL, e.g. postgresql+asyncpg://…, mysql+aiomysql://…, "
                                           "sqlite+aiosqlite:///file.db")
     serve.add_argument("--bpjs-url", help="BPJS membership API (kesehatan)")
     serve.add_argument("--perizinan-api-url", help="the permits system's API (perizinan)")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, help="default: the OPD's demo port (4001-4006)")
+    serve.add_argument("--port", type=int, help="default: the OPD's demo port (4001-4006); 4000+ otherwise")
     serve.set_defaults(func=run_serve)
+
+    sdl = actions.add_parser("sdl", help="print a subgraph's SDL (what _service { sdl } answers)")
+    sdl.add_argument("name", help="MODULE:ATTR (a strawberry schema or an app) or a built-in subgraph name")
+    sdl.set_defaults(func=run_sdl)
+
+    new = actions.add_parser("new", help="scaffold a subgraph package (a table, its entity, its test)")
+    new.add_argument("name", help="the package name, e.g. perpustakaan")
+    new.add_argument("--directory", default=".", help="where the package and its test go (default: here)")
+    new.set_defaults(func=run_new)
+
+    lint = actions.add_parser("lint-data", help="list the rows of each table that fail the data standard")
+    lint.add_argument("name", help="MODULE:ATTR or a built-in subgraph name")
+    lint.add_argument("--database", required=True, help="the subgraph's database URL")
+    lint.add_argument("--format", choices=["text", "json"], default="text", help="json: one object per line")
+    lint.set_defaults(func=run_lint_data)
 
     standin = actions.add_parser("standin", help="serve a STAND-IN external API (bpjs or perizinan)")
     standin.add_argument("name", help="bpjs or perizinan")
@@ -63,11 +79,87 @@ def _fail(message: str) -> int:
     return 2
 
 
+class TargetError(ValueError):
+    """MODULE:ATTR names nothing a subgraph can be made of."""
+
+
+def load_target(spec: str) -> Any:
+    """The object `MODULE:ATTR` names (imported from the current directory too)."""
+    import importlib
+
+    module_name, sep, attribute = spec.partition(":")
+    if not sep or not module_name or not attribute:
+        raise TargetError(f"{spec!r} is not MODULE:ATTR (e.g. subgraphs.kependudukan.schema:schema)")
+    if "" not in sys.path and "." not in sys.path:
+        sys.path.insert(0, "")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        raise TargetError(f"cannot import {module_name!r}: {error}") from None
+    target = module
+    for part in attribute.split("."):
+        if not hasattr(target, part):
+            raise TargetError(f"{module_name} has no attribute {attribute!r}")
+        target = getattr(target, part)
+    return target
+
+
+def _schema_of(target: Any) -> Any:
+    """The strawberry schema a target serves: itself, or an app's (`app.state.schema`)."""
+    import strawberry
+
+    if isinstance(target, strawberry.Schema):
+        return target
+    state = getattr(target, "state", None)
+    schema = getattr(state, "schema", None)
+    if isinstance(schema, strawberry.Schema):
+        return schema
+    raise TargetError("the target is neither a strawberry schema nor an app made by create_subgraph_app")
+
+
+def _app_of(target: Any, name: str, database_url: str | None) -> Any:
+    """An ASGI app from a schema (served with `--database`), an app, or an app factory."""
+    import inspect
+
+    import strawberry
+
+    from subgraphs.kit import create_subgraph_app
+
+    if isinstance(target, strawberry.Schema):
+        return create_subgraph_app(name, target, database_url=database_url)
+    if inspect.isfunction(target) or inspect.ismethod(target):
+        parameters = inspect.signature(target).parameters
+        if "database_url" in parameters:
+            if database_url is None and parameters["database_url"].default is inspect.Parameter.empty:
+                raise TargetError(f"{target.__name__} needs --database")
+            return target(database_url=database_url) if database_url is not None else target()
+        return target()
+    if callable(target):
+        return target
+    raise TargetError("the target is not a strawberry schema, an ASGI app or an app factory")
+
+
+def _builtin_schema(name: str) -> Any:
+    from subgraphs.opds import OPDS
+
+    opd = OPDS.get(name)
+    if opd is None:
+        raise TargetError(f"no subgraph named {name!r}; choose one of {', '.join(OPDS)} or give MODULE:ATTR")
+    return opd.schema
+
+
 def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from subgraphs.opds import OPDS, Sources
 
+    if ":" in args.name:
+        try:
+            app = _app_of(load_target(args.name), args.name.partition(":")[0].split(".")[-1], args.database)
+        except TargetError as error:
+            return _fail(str(error))
+        uvicorn.run(app, host=args.host, port=args.port or 4000, log_level="info")
+        return 0
     opd = OPDS.get(args.name)
     if opd is None:
         return _fail(f"no subgraph named {args.name!r}; choose one of {', '.join(OPDS)}")
@@ -78,6 +170,63 @@ def run_serve(args: argparse.Namespace) -> int:
         return _fail(str(error))
     uvicorn.run(app, host=args.host, port=args.port or opd.port, log_level="info")
     return 0
+
+
+def run_sdl(args: argparse.Namespace) -> int:
+    try:
+        schema = _schema_of(load_target(args.name)) if ":" in args.name else _builtin_schema(args.name)
+    except TargetError as error:
+        return _fail(str(error))
+    result = asyncio.run(schema.execute("{ _service { sdl } }"))
+    if result.errors or not result.data:
+        return _fail("the schema is not a federated subgraph (it has no _service { sdl })")
+    sys.stdout.write(result.data["_service"]["sdl"].rstrip("\n") + "\n")
+    return 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from subgraphs.kit.scaffold import ScaffoldError, scaffold
+
+    try:
+        written = scaffold(args.name, Path(args.directory))
+    except ScaffoldError as error:
+        return _fail(str(error))
+    for path in written:
+        print(path)
+    print(f"next: cd {args.directory} && python -m pytest -q tests/test_{args.name}.py")
+    return 0
+
+
+def run_lint_data(args: argparse.Namespace) -> int:
+    import json
+
+    from subgraphs.kit.lint import TableReport, lint_data
+
+    try:
+        schema = _schema_of(load_target(args.name)) if ":" in args.name else _builtin_schema(args.name)
+    except TargetError as error:
+        return _fail(str(error))
+
+    async def run() -> int:
+        dirty = 0
+        async for item in lint_data(schema, args.database):
+            if isinstance(item, TableReport):
+                dirty += item.dirty_rows
+                if args.format == "json":
+                    print(json.dumps({"table": item.table, "rows": item.rows, "dirtyRows": item.dirty_rows}))
+                else:
+                    print(f"{item.table}: {item.rows} rows, {item.dirty_rows} failing the data standard")
+            elif args.format == "json":
+                print(json.dumps({"table": item.table, "key": {item.key: str(item.key_value)},
+                                  "column": item.column, "scalar": item.scalar, "reason": item.reason}))
+            else:
+                print(f"  {item}")
+        return 1 if dirty else 0
+
+    try:
+        return asyncio.run(run())
+    except Exception as error:  # a database that cannot be read: one line, not a traceback
+        return _fail(f"cannot read the database: {getattr(error, 'message', None) or type(error).__name__}")
 
 
 def run_standin(args: argparse.Namespace) -> int:

@@ -24,9 +24,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from subgraphs.aduan import tables, tenggat
 from subgraphs.aduan.access import can_see, refuse, require_identity
 from subgraphs.aduan.workflow import LANGKAH, KategoriAduan, Pelaku, StatusAduan, next_steps, opd_of_claim
-from subgraphs.kependudukan.wilayah import KELURAHAN
 from subgraphs.kit.principal import Principal
 from subgraphs.kit.scalars import WITA
+from subgraphs.kit.wilayah import KELURAHAN
 
 # Makassar's bounding box, the Sangkarrang islands included (lintang = latitude, bujur = longitude).
 LINTANG: Final = (-5.26, -4.90)

@@ -17,7 +17,7 @@ kelurahan = Table(
     Column("kode", String(13), primary_key=True),
     Column("kode_kecamatan", String(8), nullable=False, index=True),
     Column("nama", String(60), nullable=False),
-    Column("kode_pos", String(5), nullable=False),
+    Column("kode_pos", String(5), nullable=True),
 )
 
 kartu_keluarga = Table(

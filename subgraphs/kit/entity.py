@@ -146,8 +146,9 @@ class EntityInfo:
         self.columns = columns
         self.table_name = str(getattr(table, "name", table))
 
-    def build(self, row: RowMapping) -> Any:
+    def _values(self, row: RowMapping) -> tuple[dict[str, object], list[Problem]]:
         values: dict[str, object] = {}
+        problems: list[Problem] = []
         for column in self.columns:
             value = row[column.name]
             if value is not None and column.convert is not None:
@@ -156,11 +157,39 @@ class EntityInfo:
                 try:
                     column.check(value)
                 except std.ScalarValueError as error:
-                    # Dirty legacy data: the item errors at its path; the OPD finds the row in the log.
-                    logger.warning("%s %s=%s: column %s fails %s: %s", self.table_name, self.key,
-                                   row[self.key], column.name, error.scalar, error.reason)
+                    problems.append(Problem(self.table_name, self.key, row[self.key], column.name,
+                                            error.scalar, error.reason))
+            elif isinstance(column.kind, type) and issubclass(column.kind, enum.Enum) and isinstance(value, str):
+                problems.append(Problem(self.table_name, self.key, row[self.key], column.name, column.kind.__name__,
+                                        f"{value[:40]!r} is not one of {', '.join(m.name for m in column.kind)}"))
             values[column.name] = value
+        return values, problems
+
+    def build(self, row: RowMapping) -> Any:
+        values, problems = self._values(row)
+        for problem in problems:
+            # Dirty legacy data: the item errors at its path; the OPD finds the row in the log.
+            logger.warning("%s", problem)
         return self.cls(**values)
+
+    def problems(self, row: RowMapping) -> list[Problem]:
+        """Why `row` fails the data standard (empty when it does not): what `lint-data` reports."""
+        return self._values(row)[1]
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """A value of a row that fails its field's scalar or enum."""
+
+    table: str
+    key: str
+    key_value: object
+    column: str
+    scalar: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.key}={self.key_value}: column {self.column} fails {self.scalar}: {self.reason}"
 
 
 def entity(
@@ -371,6 +400,18 @@ def page_field(
                             description=description, directives=(*directives, sized))
 
 
+def declared_entities(schema: Any) -> list[EntityInfo]:
+    """The `@entity` types a strawberry schema serves, in the schema's order."""
+    found: list[EntityInfo] = []
+    for graphql_type in schema._schema.type_map.values():
+        definition = getattr(graphql_type, "extensions", None) or {}
+        origin = getattr(definition.get("strawberry-definition"), "origin", None)
+        info = getattr(origin, "__kit_entity__", None)
+        if isinstance(info, EntityInfo) and info not in found:
+            found.append(info)
+    return found
+
+
 def rows(cls: type[T]) -> SqlEntity[T]:
     """The batched rows of a type declared with `@entity`: `await rows(Puskesmas).get(ctx, kode)`."""
     found = cls.__dict__.get("rows")
@@ -379,4 +420,7 @@ def rows(cls: type[T]) -> SqlEntity[T]:
     return found
 
 
-__all__ = ["EntityInfo", "entity", "has_many", "page_field", "python_type", "reference", "rows"]
+__all__ = [
+    "EntityInfo", "Problem", "declared_entities", "entity", "has_many", "page_field", "python_type", "reference",
+    "rows",
+]

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from subgraphs.kependudukan.wilayah import KECAMATAN, KELURAHAN, Kelurahan
 from subgraphs.kit.scalars import parse_nik
+from subgraphs.kit.wilayah import KECAMATAN, KELURAHAN, Kelurahan
 from subgraphs.seed import aduan as seed_aduan
 from subgraphs.seed import vocabulary as v
 

@@ -48,7 +48,19 @@ async def test_the_region_tree_has_the_15_kecamatan_of_makassar(world_url: str) 
     assert [k["kode"] for k in kecamatan] == [f"73.71.{n:02d}" for n in range(1, 16)]
     assert kecamatan[0]["nama"] == "Mariso"
     assert kecamatan[14]["nama"] == "Kepulauan Sangkarrang"
-    assert sum(len(k["kelurahan"]) for k in kecamatan) == 152
+    assert sum(len(k["kelurahan"]) for k in kecamatan) == 153  # Kepmendagri 300.2.2-2430/2025
+
+
+async def test_kelurahan_carry_the_codes_of_the_official_register(world_url: str) -> None:
+    async with sources(world_url) as ctx:
+        data = await ctx.run(schema, '{ losari: kelurahan(kode: "73.71.04.1008") { nama kodePos } '
+                                     'bontoDuri: kelurahan(kode: "73.71.10.1011") { nama kodePos } '
+                                     'ujungTanah: kecamatan(kode: "73.71.08") { kelurahan { kode } } }')
+    assert data["losari"] == {"nama": "Losari", "kodePos": "90112"}
+    assert data["bontoDuri"] == {"nama": "Bonto Duri", "kodePos": None}  # no postal code on record: not guessed
+    # The register's numbers, gaps included (1001, 1007 and 1008 went to Kepulauan Sangkarrang).
+    assert [k["kode"][-4:] for k in data["ujungTanah"]["kelurahan"]] == [
+        "1002", "1003", "1004", "1005", "1006", "1009", "1010", "1011", "1012"]
 
 
 async def test_citizens_page_by_cursor_and_filter(world_url: str) -> None:

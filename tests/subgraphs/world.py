@@ -19,8 +19,8 @@ KK_RAHMAN = "7371042001100001"
 KK_HASNAH = "7371130503150001"
 NOP_RAHMAN = "737104005001000010"
 NIB_COTO = "9120000000011"
-LOSARI = "73.71.04.1005"
-RAPPOCINI = "73.71.13.1010"
+LOSARI = "73.71.04.1008"
+RAPPOCINI = "73.71.13.1006"
 ADUAN_SELESAI = "ADU-20260302-00000001"
 ADUAN_BARU = "ADU-20260620-00000002"
 
@@ -132,12 +132,12 @@ def hundred_citizens() -> tuple[Batch, list[str]]:
             "nik": nik, "nomor_kk": "7371042001100001", "hubungan_keluarga": "FAMILI_LAIN", "nama": f"Warga {n}",
             "tempat_lahir": "Makassar", "tanggal_lahir": date(1980, 3, 12), "jenis_kelamin": "LAKI_LAKI",
             "agama": "ISLAM", "status_perkawinan": "KAWIN", "pekerjaan": "Wiraswasta", "jalan": "Jl. Penghibur",
-            "rt": "001", "rw": "001", "kode_kelurahan": "73.71.04.1005",
+            "rt": "001", "rw": "001", "kode_kelurahan": LOSARI,
         })
         nop = f"7371040050010{n:04d}0"
         batch.add("pendapatan", "objek_pajak", {
             "nop": nop, "nik_pemilik": nik, "letak": "Jl. Penghibur",
-            "kode_kelurahan": "73.71.04.1005", "luas_tanah": 100, "luas_bangunan": 50, "njop": 500_000_000,
+            "kode_kelurahan": LOSARI, "luas_tanah": 100, "luas_bangunan": 50, "njop": 500_000_000,
         })
         for year in (2025, 2026):
             batch.add("pendapatan", "tagihan_pbb", {
@@ -146,6 +146,6 @@ def hundred_citizens() -> tuple[Batch, list[str]]:
             })
     batch.add("kependudukan", "kartu_keluarga", {
         "nomor_kk": "7371042001100001", "nik_kepala": niks[0], "jalan": "Jl. Penghibur", "rt": "001", "rw": "001",
-        "kode_kelurahan": "73.71.04.1005", "tanggal_terbit": date(2010, 1, 20),
+        "kode_kelurahan": LOSARI, "tanggal_terbit": date(2010, 1, 20),
     })
     return batch, niks
