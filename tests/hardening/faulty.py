@@ -3,7 +3,9 @@
 Each request's body names what it does (`{"query": "...", "mode": "endless"}` is not
 needed: the mode is set on the server between tests), so tests see exactly what the
 gateway's client does with a subgraph that is down, hangs, answers forever, too much,
-HTML, 503 once, gzip, or closes each connection.
+HTML, 503 once, gzip, or closes each connection; as the entity side of a two-subgraph
+graph (`entity_supergraph`), it lists items or answers `_entities` with fewer, more or
+other-typed items than the representations it was sent.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class FaultySubgraph:
         self.requests = 0
         self.connections = 0
         self.fail_first = 0  # with mode "503-then-ok": how many 503s before answering
+        self.body = b""  # the last request's body
         self.server: asyncio.Server | None = None
         self.closed_by_client = asyncio.Event()
 
@@ -48,7 +51,7 @@ class FaultySubgraph:
                 for line in head.split(b"\r\n"):
                     if line.lower().startswith(b"content-length:"):
                         length = int(line.split(b":")[1])
-                await reader.readexactly(length)
+                self.body = await reader.readexactly(length)
                 self.requests += 1
                 if not await self._answer(reader, writer):
                     break
@@ -98,6 +101,18 @@ class FaultySubgraph:
             writer.write(
                 b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n%s" % (len(packed), packed)
             )
+        elif mode == "items":
+            self._json(writer, {"data": {"items": [{"__typename": "Item", "id": str(i)} for i in range(1, 4)]}})
+        elif mode.startswith("entities"):
+            representations = json.loads(self.body)["variables"]["representations"]
+            entities: list[Any] = [{"__typename": "Item", "value": int(r["id"]) * 10} for r in representations]
+            if mode == "entities-too-few":
+                entities.pop(0)
+            elif mode == "entities-too-many":
+                entities.append({"__typename": "Item", "value": 0})
+            elif mode == "entities-wrong-type":
+                entities[1] = {"__typename": "Other", "value": 20}
+            self._json(writer, {"data": {"_entities": entities}})
         elif mode == "chunked":
             parts = [OK[:5], OK[5:]]
             writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
@@ -106,6 +121,13 @@ class FaultySubgraph:
             writer.write(b"0\r\n\r\n")
         await writer.drain()
         return True
+
+
+    @staticmethod
+    def _json(writer: asyncio.StreamWriter, answer: Any) -> None:
+        body = json.dumps(answer).encode()
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                     % (len(body), body))
 
 
 def request(query: str = "{ value }") -> bytes:
@@ -138,5 +160,46 @@ enum join__Graph {{ FAULTY @join__graph(name: "faulty", url: "{url}") }}
 
 type Query @join__type(graph: FAULTY) {{
   value: Int
+}}
+"""
+
+
+def entity_supergraph(items_url: str, entities_url: str) -> str:
+    """Two subgraphs: `items` lists `Item`s by key, `entities` resolves their `value`.
+
+    `{ items { id value } }` is a root fetch to the first and an `_entities` fetch to the
+    second; `{ items { id } }` asks only the first (a plain query to run beside a failing one).
+    """
+    return f"""
+schema
+  @link(url: "https://specs.apollo.dev/link/v1.0")
+  @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION)
+{{
+  query: Query
+}}
+
+directive @join__field(graph: join__Graph, requires: join__FieldSet, provides: join__FieldSet, type: String,
+  external: Boolean, override: String, usedOverridden: Boolean) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
+directive @join__graph(name: String!, url: String!) on ENUM_VALUE
+directive @join__type(graph: join__Graph!, key: join__FieldSet, extension: Boolean! = false,
+  resolvable: Boolean! = true, isInterfaceObject: Boolean! = false)
+  repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
+directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
+
+scalar join__FieldSet
+scalar link__Import
+enum link__Purpose {{ SECURITY EXECUTION }}
+enum join__Graph {{
+  ITEMS @join__graph(name: "items", url: "{items_url}")
+  ENTITIES @join__graph(name: "entities", url: "{entities_url}")
+}}
+
+type Query @join__type(graph: ITEMS) @join__type(graph: ENTITIES) {{
+  items: [Item] @join__field(graph: ITEMS)
+}}
+
+type Item @join__type(graph: ITEMS, key: "id") @join__type(graph: ENTITIES, key: "id") {{
+  id: ID!
+  value: Int @join__field(graph: ENTITIES)
 }}
 """
