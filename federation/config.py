@@ -20,7 +20,7 @@ overrides the built-in defaults, which are the dataclasses' own (every limit on)
     rate_limits:
       redis_url: ${SPLP_REDIS_URL}
       per_address: {per_second: 50, burst: 100}
-    trusted_documents: {manifest: persisted-documents.json, enforce: true}
+    trusted_documents: {manifest: persisted-documents.json, enforce: true}  # or {registry: true, refresh: 30}
     demand_control: {max_cost: 50000, default_list_size: 10, client_budgets: {superapp-android: 20000}}
 """
 
@@ -92,7 +92,7 @@ SCHEMA: dict[str, Any] = {
         "redis_url": STRING,
         "key_prefix": STRING,  # keeps gateways of different deployments apart in one Redis
     },
-    "trusted_documents": {"manifest": STRING, "enforce": BOOLEAN},
+    "trusted_documents": {"manifest": STRING, "registry": BOOLEAN, "refresh": NUMBER, "enforce": BOOLEAN},
     "demand_control": {"max_cost": INTEGER, "default_list_size": INTEGER, "client_budgets": INTEGER_MAP},
     "jwt": {"secret_file": STRING, "jwks_file": STRING, "audience": STRING, "issuer": STRING},
 }
@@ -123,6 +123,9 @@ def parse(text: str, source: str = "splp.yaml") -> dict[str, Any]:
             ipaddress.ip_network(network, strict=False)
         except ValueError:
             errors.append(f"rate_limits.trusted_proxies[{i}]: not an address or network: {network!r}")
+    trusted = settings.get("trusted_documents", {})
+    if trusted.get("manifest") and trusted.get("registry"):
+        errors.append("trusted_documents: give either `manifest` (a file) or `registry: true`, not both")
     if errors:
         raise ConfigError(source, errors)
     return settings

@@ -295,10 +295,14 @@ def gateway_app(supergraph: Supergraph, config: dict[str, Any]) -> tuple[Gateway
     GuardedHttpToolsProtocol.configure(splp_config.server_limits(settings))
     guards: list[RequestGuard] = []
     trusted = settings.get("trusted_documents", {})
-    if trusted.get("manifest"):
+    trusted_guard = None
+    if trusted.get("manifest") or trusted.get("registry"):
         from federation.trusted import TrustedDocuments, read_manifest
 
-        guards.append(TrustedDocuments(read_manifest(trusted["manifest"]), trusted.get("enforce", True)))
+        # from the registry: empty until its first answer (registry_gateway_app asks before serving)
+        documents = read_manifest(trusted["manifest"]) if trusted.get("manifest") else {}
+        trusted_guard = TrustedDocuments(documents, trusted.get("enforce", True))
+        guards.append(trusted_guard)
     guards.append(RateLimitGuard(splp_config.rate_limits(settings)))
     guards.append(DemandControl(splp_config.demand_limits(settings)))
     telemetry = telemetry_for(config)
@@ -311,6 +315,7 @@ def gateway_app(supergraph: Supergraph, config: dict[str, Any]) -> tuple[Gateway
         guards=guards,
         telemetry=telemetry,
     )
+    app.state.trusted_documents = trusted_guard
     if telemetry is not None:
         inner = app.router.lifespan_context
 

@@ -1,6 +1,6 @@
 """The registry's HTTP API (Starlette).
 
-Reads are open; writes need a bearer token:
+Every request but /health needs a bearer token (reads any registry token, writes the role shown):
 
     GET  /health
     GET  /subgraphs                       current subgraphs (without SDL)
@@ -17,6 +17,8 @@ Reads are open; writes need a bearer token:
     GET  /tokens                          tokens (never their secrets)     admin
     DELETE /tokens/{id}                   revoke a token                   admin
     POST /usage                           {"usage": [{"client", "coordinate", "operations"}]}  gateway, admin
+    PUT  /trusted-documents/{client}      the client's release: an Apollo persisted-query manifest  admin
+    GET  /trusted-documents               every client's operations; ETag      gateway, admin
 
 Every error is JSON `{"error": reason}` with a 4xx status; a publish that does not compose
 answers 422 with the composition errors `{"errors": [{"code", "message"}]}`, and one with
@@ -26,6 +28,8 @@ changes as errors (code BREAKING_CHANGE), unless it says `"allow_breaking": true
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import hmac
 import logging
 import re
@@ -36,6 +40,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
+from graphql import GraphQLError, GraphQLSchema, parse, validate
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -65,7 +70,9 @@ from federation.registry.store import (
     Token,
     VersionInfo,
     hash_token,
+    load_supergraph,
 )
+from federation.trusted import ManifestError, documents_etag, manifest_documents
 
 log = logging.getLogger("splp.registry")
 
@@ -76,6 +83,7 @@ COORDINATE = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,99}\.[_A-Za-z][_0-9A-Za-z]{0,
 SUBGRAPH_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,99}$")
 MAX_WAIT_SECONDS = 60.0
 MAX_USAGE_ENTRIES = 50_000
+CLIENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 
 
 class HTTPProblem(Exception):
@@ -469,6 +477,57 @@ class RegistryAPI:
         await self.store.record_usage(rows)
         return json_response({"recorded": len(rows)})
 
+    async def publish_trusted_documents(self, request: Request) -> Response:
+        token = await self.admin(request)
+        client = request.path_params["client"]
+        if not CLIENT_NAME.match(client):
+            raise HTTPProblem(400, f"{client[:40]!r} is not a client name (letters, digits, '.', '_', '-')")
+        try:
+            documents = manifest_documents(await read_json_object(request), "the manifest")
+        except ManifestError as e:
+            raise HTTPProblem(400, str(e)) from None
+        latest = await self.store.latest()
+        schema = load_supergraph(latest.supergraph_sdl).api_schema if latest is not None else None
+        errors = await asyncio.to_thread(trusted_document_errors, documents, schema)
+        if errors:
+            return json_response({"error": f"the manifest of {client!r} has operations this graph cannot run",
+                                  "errors": errors}, 422)
+        await self.store.publish_trusted_documents(client, documents, actor=token.label)
+        return json_response({"client": client, "operations": len(documents)})
+
+    async def trusted_documents(self, request: Request) -> Response:
+        token = await self.principal(request)
+        if token.role not in ("gateway", "admin"):
+            raise HTTPProblem(403, f"token {token.label!r} may not read trusted documents (needs a gateway token)")
+        operations = await self.store.trusted_documents()
+        etag = documents_etag([(c, i) for c, i, _ in operations])
+        if request.headers.get("if-none-match", "").strip().strip('"') == etag:
+            return Response(status_code=304, headers={"ETag": f'"{etag}"'})
+        content = {"operations": [{"client": c, "id": i, "body": body} for c, i, body in operations]}
+        return json_response(content, headers={"ETag": f'"{etag}"'})
+
+
+def trusted_document_errors(documents: dict[str, str], schema: GraphQLSchema | None) -> list[dict[str, str]]:
+    """Why each listed operation cannot be trusted: its id is not its text's sha256, it does
+    not parse, or (with the latest supergraph's API schema) it does not validate."""
+    errors = []
+    for document_id, text in sorted(documents.items()):
+        if hashlib.sha256(text.encode()).hexdigest() != document_id.lower():
+            errors.append({"id": document_id[:64], "code": "ID_NOT_SHA256",
+                           "message": f"{document_id[:16]}: the id must be the sha256 (hex) of the operation's text"})
+            continue
+        try:
+            document = parse(text)
+        except GraphQLError as e:
+            errors.append({"id": document_id, "code": "GRAPHQL_PARSE_FAILED",
+                           "message": f"{document_id[:16]}: {e.message}"})
+            continue
+        if schema is not None:
+            for error in validate(schema, document)[:3]:
+                errors.append({"id": document_id, "code": "GRAPHQL_VALIDATION_FAILED",
+                               "message": f"{document_id[:16]}: {error.message}"})
+    return errors
+
 
 def _int_param(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
@@ -545,6 +604,8 @@ def create_registry_app(
         Route("/tokens", api.list_tokens, methods=["GET"]),
         Route("/tokens/{id}", api.revoke_token, methods=["DELETE"]),
         Route("/usage", api.record_usage, methods=["POST"]),
+        Route("/trusted-documents/{client}", api.publish_trusted_documents, methods=["PUT"]),
+        Route("/trusted-documents", api.trusted_documents, methods=["GET"]),
     ]
     handlers = {
         HTTPProblem: _problem,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import sys
 from collections.abc import Awaitable, Callable
@@ -95,6 +96,37 @@ def _add_registry_commands(subparsers: argparse._SubParsersAction[argparse.Argum
     revoke.add_argument("id", type=int)
     _client_options(revoke)
     revoke.set_defaults(func=_revoke_token)
+
+
+    trusted = commands.add_parser("trusted-documents", help="the operations a client's release may run")
+    trusted_commands = trusted.add_subparsers(dest="trusted_command", required=True)
+    publish = trusted_commands.add_parser(
+        "publish",
+        help="make a manifest the client's trusted documents (admin)",
+        description="Replace the client's trusted documents with the operations of MANIFEST (Apollo's "
+        "persisted-query manifest, as generate-persisted-query-manifest writes it). Gateways with "
+        "`trusted_documents: {registry: true}` serve them at their next refresh.",
+    )
+    publish.add_argument("manifest", help="the manifest file")
+    publish.add_argument("--client", required=True, help="the client's name, e.g. makassar-super-app")
+    _client_options(publish)
+    publish.set_defaults(func=_publish_trusted_documents)
+
+
+def _publish_trusted_documents(args: argparse.Namespace) -> int:
+    try:
+        with open(args.manifest, encoding="utf-8") as f:
+            manifest = json.load(f)
+    except (OSError, ValueError) as e:
+        print(f"error: {args.manifest}: {e}", file=sys.stderr)
+        return 2
+
+    async def action(client: RegistryClient) -> int:
+        result = await client.publish_trusted_documents(args.client, manifest)
+        print(f"{args.client}: {result['operations']} trusted operations")
+        return 0
+
+    return _run(args, action)
 
 
 def _add_subgraph_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -63,10 +63,13 @@ class RegistryClient:
         body: dict[str, Any] | None = None,
         params: dict[str, str] | None = None,
         timeout: float | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, Any]:
         session = self._client_session()
         data = None if body is None else orjson.dumps(body)
-        headers = {"Content-Type": "application/json"} if data is not None else {}
+        headers = dict(headers or {})
+        if data is not None:
+            headers["Content-Type"] = "application/json"
         try:
             async with session.request(
                 method,
@@ -160,6 +163,21 @@ class RegistryClient:
 
     async def report_usage(self, entries: list[dict[str, Any]]) -> None:
         await self._request("POST", "/usage", {"usage": entries})
+
+    async def publish_trusted_documents(self, client: str, manifest: dict[str, Any]) -> dict[str, Any]:
+        """Replace `client`'s trusted documents with `manifest`'s (Apollo's persisted-query
+        manifest); raises RegistryError with `errors` for operations the graph cannot run (422)."""
+        _, content = await self._request("PUT", f"/trusted-documents/{client}", manifest)
+        return dict(content)
+
+    async def trusted_documents(self, etag: str | None = None) -> list[dict[str, str]] | None:
+        """Every client's trusted operations ({"client", "id", "body"}); None when they are
+        still those whose `trusted_documents_etag` is `etag`."""
+        headers = {"If-None-Match": f'"{etag}"'} if etag else None
+        status, content = await self._request("GET", "/trusted-documents", headers=headers)
+        if status == 304 or content is None:
+            return None
+        return list(content["operations"])
 
     async def supergraph(self, after: int | None = None, wait: float = 0.0) -> PublishedSupergraph | None:
         """The latest supergraph; with `after`, only one newer than that version (None if none).

@@ -17,17 +17,19 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 
 from federation.registry.cache import SupergraphCache, default_path
-from federation.registry.client import PublishedSupergraph, RegistryError, RegistryUnavailable
+from federation.registry.client import PublishedSupergraph, RegistryClient, RegistryError, RegistryUnavailable
 from federation.registry.poller import first_supergraph, follow_registry
 from federation.registry.usage import UsageRecorder
 from federation.supergraph import Supergraph, SupergraphError
+from federation.trusted import TrustedDocuments, follow_registry_documents, refresh_from_registry
 
 ENV_CONFIG = "SPLP_REGISTRY_GATEWAY_CONFIG"
 log = logging.getLogger("splp.gateway")
@@ -71,8 +73,17 @@ def registry_gateway_app(
         if cache is not None:
             _save(cache, new)
 
+    trusted = ((config or {}).get("settings") or {}).get("trusted_documents", {})
+    guard = app.state.trusted_documents if trusted.get("registry") else None
+
     @asynccontextmanager
     async def lifespan(a: Starlette) -> AsyncIterator[None]:
+        documents = None
+        if guard is not None:  # the list is known before the first request is served
+            await first_trusted_documents(guard, url, token, cache)
+            documents = asyncio.ensure_future(
+                follow_registry_documents(guard, url, token, float(trusted.get("refresh", 30.0)), _saver(cache))
+            )
         recorder = None
         if token:
             recorder = UsageRecorder(url, token, flush_interval=usage_flush_interval)
@@ -85,15 +96,58 @@ def registry_gateway_app(
             async with inner(a):
                 yield
         finally:
-            follower.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await follower
+            for task in (follower, documents):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
             if recorder is not None:
                 gateway.usage_listeners.remove(recorder.record)
                 await recorder.close()
 
     app.router.lifespan_context = lifespan
     return app
+
+
+async def first_trusted_documents(
+    guard: TrustedDocuments, url: str, token: str | None, cache: SupergraphCache | None
+) -> None:
+    """Fill `guard` from the registry or, when it does not answer, from the copy saved beside
+    the supergraph's; with neither, an enforcing gateway refuses every operation until the
+    registry answers (fail closed), and says so."""
+    try:
+        async with RegistryClient(url, token, timeout=10.0) as client:
+            await refresh_from_registry(guard, client)
+    except (RegistryUnavailable, RegistryError) as e:
+        saved = _trusted_path(cache)
+        if saved is not None and saved.exists():
+            guard.replace(json.loads(saved.read_text(encoding="utf-8")))
+            log.warning("trusted documents: registry at %s did not answer (%s); %d operations from %s",
+                        url, e, len(guard.by_id), saved)
+        else:
+            log.error("trusted documents: registry at %s did not answer (%s) and none are saved: "
+                      "no operation runs until it answers", url, e)
+        return
+    _saver(cache)(guard.by_id)
+
+
+def _trusted_path(cache: SupergraphCache | None) -> Path | None:
+    return None if cache is None else Path(str(cache.path) + ".trusted-documents.json")
+
+
+def _saver(cache: SupergraphCache | None) -> Callable[[dict[str, str]], None]:
+    def save(documents: dict[str, str]) -> None:
+        path = _trusted_path(cache)
+        if path is None:
+            return
+        try:
+            partial = path.with_suffix(".partial")
+            partial.write_text(json.dumps(documents), encoding="utf-8")
+            partial.replace(path)
+        except OSError as e:  # as for the supergraph: only the fallback is lost
+            log.warning("could not save trusted documents to %s: %s", path, e)
+
+    return save
 
 
 def _save(cache: SupergraphCache, published: PublishedSupergraph) -> None:

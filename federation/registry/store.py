@@ -667,6 +667,28 @@ class RegistryStore:
             return {client: int(total) for client, total in await conn.execute(query)}
 
 
+    # -- trusted documents
+
+    async def publish_trusted_documents(self, client: str, documents: dict[str, str], actor: str) -> None:
+        """Make `documents` (id -> text) `client`'s whole list: a release replaces the last one."""
+        t = tables.trusted_documents
+        now = _now()
+        async with self.engine.begin() as conn:
+            await conn.execute(delete(t).where(t.c.client == client))
+            if documents:
+                await conn.execute(insert(t), [
+                    {"client": client, "id": i, "body": body, "published_by": actor, "published_at": now}
+                    for i, body in sorted(documents.items())
+                ])
+
+    async def trusted_documents(self) -> list[tuple[str, str, str]]:
+        """Every client's list as (client, id, text), in a stable order."""
+        t = tables.trusted_documents
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(select(t.c.client, t.c.id, t.c.body).order_by(t.c.client, t.c.id))
+            return [(client, i, body) for client, i, body in rows]
+
+
 def _upsert_usage(dialect: str) -> Any:
     u = tables.usage
     if dialect == "postgresql":

@@ -90,3 +90,17 @@ takeover_approvals = Table(
     Column("reason", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+
+# Trusted documents (federation.trusted): each client's current list of operations, as its
+# last release published it. A gateway with `trusted_documents: {registry: true}` serves
+# the union of every client's list.
+trusted_documents = Table(
+    "registry_trusted_documents",
+    metadata,
+    Column("client", String(200), primary_key=True),
+    Column("id", String(64), primary_key=True),  # sha256 of the body, hex
+    Column("body", Text, nullable=False),
+    Column("published_by", String(200), nullable=False),  # label of the token
+    Column("published_at", DateTime(timezone=True), nullable=False),
+)
