@@ -157,3 +157,22 @@ async def test_a_gateway_starting_while_the_registry_is_down_uses_the_saved_list
         await asyncio.to_thread(gateway.stop)
     assert listed == {"data": {"nik": DATA["nik"]}}
     assert other["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_IN_LIST"
+
+
+def test_splp_publishes_a_release_manifest_and_names_what_the_graph_cannot_run(
+    capsys: pytest.CaptureFixture[str], published: Registry, tmp_path: Path
+) -> None:
+    import json
+
+    from federation.cli import main
+
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text(json.dumps(manifest(NIK, NAMA)), encoding="utf-8")
+    bad.write_text(json.dumps(manifest("query Alamat { alamat }")), encoding="utf-8")
+    common = ["--client", "makassar-super-app", "--registry", published.url, "--token", ADMIN_TOKEN]
+    ok = main(["registry", "trusted-documents", "publish", str(good), *common])
+    ok_out = capsys.readouterr().out
+    refused = main(["registry", "trusted-documents", "publish", str(bad), *common])
+    refused_err = capsys.readouterr().err
+    assert ok == 0 and ok_out == "makassar-super-app: 2 trusted operations\n"
+    assert refused == 1 and "[GRAPHQL_VALIDATION_FAILED]" in refused_err and "alamat" in refused_err
