@@ -16,6 +16,7 @@ overrides the built-in defaults, which are the dataclasses' own (every limit on)
       circuit_breaker: {failure_threshold: 5, open_seconds: 10}
       urls: {kependudukan: "http://10.0.0.5:4001/graphql"}
     csrf: {enabled: true}
+    responses: {partial_success_status: false}  # true: 294 for data with errors (GraphQL-over-HTTP draft)
     cors: {allow_origins: ["https://superapp.makassarkota.go.id"]}
     rate_limits:
       redis_url: ${SPLP_REDIS_URL}
@@ -83,6 +84,7 @@ SCHEMA: dict[str, Any] = {
         "urls": STRING_MAP,
     },
     "csrf": {"enabled": BOOLEAN, "required_headers": STRINGS},
+    "responses": {"partial_success_status": BOOLEAN},
     "cors": {"allow_origins": STRINGS, "allow_credentials": BOOLEAN, "max_age": INTEGER},
     "rate_limits": {
         "per_address": RATE,
@@ -219,6 +221,7 @@ def http_options(settings: dict[str, Any]) -> HttpOptions:
         max_in_flight=limits.get("max_in_flight", options.max_in_flight),
         csrf_prevention=csrf.get("enabled", options.csrf_prevention),
         csrf_headers=tuple(h.lower() for h in csrf.get("required_headers", options.csrf_headers)),
+        partial_success_status=settings.get("responses", {}).get("partial_success_status", False),
     )
 
 

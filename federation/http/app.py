@@ -38,6 +38,7 @@ from federation.trail.http import history_endpoint
 log = logging.getLogger("splp.http")
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+PARTIAL_SUCCESS = 294  # the GraphQL-over-HTTP draft's status for data with errors
 JSON = "application/json"
 STATIC = Path(__file__).parent / "static"
 GRAPHQL_PATHS = ("/graphql", "/")
@@ -170,6 +171,10 @@ class HttpOptions:
     # POST of a "simple" content type) must carry one of these headers to be served.
     csrf_prevention: bool = True
     csrf_headers: tuple[str, ...] = ("graphql-require-preflight", "apollo-require-preflight", "x-apollo-operation-name")
+    # The GraphQL-over-HTTP draft's `294 Partial Success` for an application/graphql-response+json
+    # answer carrying both `data` and `errors`; off by default, since clients and proxies that
+    # know only 200 would treat a partial answer as a failure.
+    partial_success_status: bool = False
 
 
 # A browser sends these content types cross-site without asking the server first.
@@ -346,6 +351,9 @@ class GraphQLEndpoint:
             payload = orjson.dumps(response)
             for guard in self.guards:
                 await guard.completed(graphql_request, response, payload)
+            partial = "errors" in response and "data" in response
+            if partial and self.options.partial_success_status and media_type == GRAPHQL_RESPONSE:
+                return PARTIAL_SUCCESS, payload
             return 200, payload
         except RequestError as e:
             return _request_error_status(e, media_type), orjson.dumps({"errors": e.errors})
