@@ -8,8 +8,6 @@ release is adopted with its rows. A table change is a new revision file beside i
 
 from federation.migrations.components import COMPONENTS, Component, component
 from federation.migrations.run import (
-    SchemaNotAtHead,
-    check_at_head,
     current,
     current_sync,
     head,
@@ -21,8 +19,6 @@ from federation.migrations.run import (
 __all__ = [
     "COMPONENTS",
     "Component",
-    "SchemaNotAtHead",
-    "check_at_head",
     "component",
     "current",
     "current_sync",

@@ -23,10 +23,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from federation.migrations.components import Component, component
 
 
-class SchemaNotAtHead(RuntimeError):
-    """The database's tables are at another revision than this release's migrations."""
-
-
 def _config(c: Component) -> Config:
     config = Config()
     config.set_main_option("script_location", c.script_location)
@@ -121,12 +117,3 @@ async def current(engine: AsyncEngine, name: str) -> str | None:
     async with engine.connect() as connection:
         return await connection.run_sync(current_sync, name)
 
-
-async def check_at_head(engine: AsyncEngine, name: str) -> None:
-    """Raise SchemaNotAtHead unless `name`'s tables are at this release's head revision."""
-    at, wanted = await current(engine, name), head(name)
-    if at != wanted:
-        raise SchemaNotAtHead(
-            f"the {name} tables are at revision {at or 'none'}, this release needs {wanted}: "
-            f"run `splp db upgrade --component {name} --database URL`"
-        )
