@@ -30,6 +30,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from federation import migrations
 from federation.compose import CompositionError, CompositionResult, SubgraphSource
 from federation.registry import tables
 from federation.registry.takeover import takeovers
@@ -246,7 +247,7 @@ class RegistryStore:
 
     async def _create_schema(self) -> None:
         async with self._write_transaction(lock=False) as conn:
-            await conn.run_sync(tables.metadata.create_all)
+            await migrations.upgrade_connection(conn, "registry")
             if (await conn.execute(select(tables.write_lock.c.id))).first() is None:
                 await conn.execute(insert(tables.write_lock).values(id=1))
 

@@ -1,8 +1,9 @@
 """The registry's tables.
 
 Names carry a `registry_` prefix so the registry can live in a database it shares with
-other services. Every supergraph version is kept with a snapshot of the subgraphs that
-made it, which is what a rollback restores.
+other services. They are made and changed by the migrations in `migrations/versions/`
+(federation.migrations): a change here needs a new revision there. Every supergraph
+version is kept with a snapshot of the subgraphs that made it, which is what a rollback restores.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -75,6 +77,8 @@ usage = Table(
     Column("client", String(200), primary_key=True),
     Column("coordinate", String(300), primary_key=True),
     Column("operations", Integer, nullable=False),
+    # `check`: which clients used these coordinates since a day (migration 0002)
+    Index("ix_registry_usage_coordinate_day", "coordinate", "day"),
 )
 
 

@@ -92,8 +92,9 @@ def _json(body: Any, status: int = 200) -> Response:
 
 
 def gateway_routes(gateway: Gateway) -> list[BaseRoute]:
-    """The routes beside /graphql: /metrics, /ready and the super app's page at /app."""
+    """The routes beside /graphql: /metrics, /ready, the super app's page at /app and its photos."""
     from federation.superapp import routes as app_routes
+    from federation.superapp.photos import photo_routes
 
     readiness: dict[tuple[str, ...], Readiness] = {}
 
@@ -120,4 +121,5 @@ def gateway_routes(gateway: Gateway) -> list[BaseRoute]:
         Route("/metrics", metrics, methods=["GET"]),
         Route("/ready", ready, methods=["GET"]),
         *app_routes(),
+        *photo_routes(gateway),
     ]

@@ -43,6 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from federation import migrations
 from federation.trail.chain import FIELDS, GENESIS, SigningKey, checkpoint_message, key_id, record_hash
 
 log = logging.getLogger("splp.trail")
@@ -113,7 +114,7 @@ async def create_tables(engine: AsyncEngine) -> None:
         if conn.dialect.name == "postgresql":
             # gateways starting together on an empty database: one creates the tables, the others wait
             await conn.execute(text("SELECT pg_advisory_xact_lock(727101)"))
-        await conn.run_sync(metadata.create_all)
+        await migrations.upgrade_connection(conn, "trail")  # the tables above, as migrations/versions/ make them
         found = (await conn.execute(select(head.c.id).where(head.c.id == 1))).first()
         if found is None:
             with contextlib.suppress(SQLAlchemyError):  # another writer made it first

@@ -24,7 +24,8 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from subgraphs.aduan import tables, tenggat
+from federation import migrations
+from subgraphs.aduan import tenggat
 from subgraphs.aduan.eskalasi import EscalationJob
 from subgraphs.aduan.events import EventBus
 from subgraphs.aduan.foto import Uploads, from_env
@@ -140,7 +141,7 @@ async def prepare_database(sql: SqlSource) -> None:
     """Create missing tables and write the default deadlines and holidays (replicas may race)."""
     try:
         async with sql.engine.begin() as connection:
-            await connection.run_sync(tables.metadata.create_all)
+            await migrations.upgrade_connection(connection, "aduan")  # tables.py, as migrations/versions/ make it
         async with sql.engine.begin() as connection:
             await tenggat.ensure_defaults(connection)
     except Exception as error:  # another replica did it first

@@ -498,14 +498,20 @@ class UnggahFoto:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="A one-use upload URL for a photo of a complaint: its complainant, or its "
-                                     "assigned field officer. PUT the image there; pass the address it answers "
-                                     "in `foto:`")
-    async def minta_unggah_foto(self, info: Ctx, nomor: str) -> UnggahFoto:
+                                     "assigned field officer; without `nomor`, a citizen's photo for the complaint "
+                                     "they are filing. PUT the image there; pass the address it answers in `foto:`")
+    async def minta_unggah_foto(self, info: Ctx, nomor: str | None = None) -> UnggahFoto:
         viewer = principal_of(info.context)
         require_identity(viewer)
-        async with _engine(info).connect() as connection:
-            row = await steps.read(connection, nomor[:40])
-        if viewer.role == "warga" and viewer.nik == row["nik_pelapor"]:
+        row: Any = None
+        if nomor is None:
+            # The photo comes before the complaint: ajukanAduan(foto:) takes the address.
+            if not (viewer.role == "warga" and viewer.nik):
+                raise refuse("Without a number, only a citizen filing a complaint adds photos", "FORBIDDEN")
+        else:
+            async with _engine(info).connect() as connection:
+                row = await steps.read(connection, nomor[:40])
+        if row is None or (viewer.role == "warga" and viewer.nik == row["nik_pelapor"]):
             oleh = "pelapor"
         elif viewer.role == "petugas_lapangan" and viewer.subject == row["petugas_sub"]:
             oleh = "petugas"
@@ -515,7 +521,7 @@ class Mutation:
         uploads = getattr(request.app.state, "aduan_uploads", None) if request is not None else None
         if uploads is None:
             raise refuse("Uploads are not configured on this subgraph", "UPLOADS_UNAVAILABLE")
-        token, expires = uploads.sign(row["nomor"], oleh)
+        token, expires = uploads.sign(row["nomor"] if row is not None else "", oleh)
         base = uploads.public_url or str(request.base_url).rstrip("/")  # type: ignore[union-attr]
         return UnggahFoto(url=f"{base}/unggah/{token}",
                           kedaluwarsa=WaktuWITA(datetime.fromtimestamp(expires, UTC).replace(tzinfo=None)))

@@ -153,6 +153,9 @@ async def run_demo(folder: Path, citizens: int, seed: int, *, reseed: bool = Fal
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     servers = Servers()
+    # Complaint photos are uploaded and read through the gateway (federation.superapp.photos).
+    os.environ.setdefault("SPLP_ADUAN_PUBLIC_URL", f"http://{HOST}:{GATEWAY_PORT}/aduan")
+    os.environ.setdefault("SPLP_FOTO_DIR", str(folder / "foto"))
     if _answers(HOST, 4222):  # live complaint status and notifications when NATS runs here
         os.environ.setdefault("SPLP_NATS_URL", f"nats://{HOST}:4222")
     try:

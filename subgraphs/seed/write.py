@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import MetaData, Table, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from federation import migrations
 from subgraphs.aduan.tables import metadata as aduan_metadata
 from subgraphs.kependudukan.tables import metadata as kependudukan_metadata
 from subgraphs.kesehatan.tables import metadata as kesehatan_metadata
@@ -43,9 +44,12 @@ class SeedReport:
     seconds: float = 0.0
 
 
-async def _recreate(connection: AsyncConnection, metadata: MetaData) -> None:
-    await connection.run_sync(metadata.drop_all)
-    await connection.run_sync(metadata.create_all)
+async def _recreate(connection: AsyncConnection, target: str) -> None:
+    """Drop the target's tables and make them again with its migrations (federation.migrations)."""
+    await connection.run_sync(TARGETS[target].drop_all)
+    version_table = migrations.component(target).version_table
+    await connection.execute(text(f"DROP TABLE IF EXISTS {version_table}"))
+    await migrations.upgrade_connection(connection, target)
 
 
 async def _insert(connection: AsyncConnection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -89,7 +93,7 @@ async def load_batches(
     try:
         for target, url in urls.items():
             async with engines[url].begin() as connection:
-                await _recreate(connection, TARGETS[target])
+                await _recreate(connection, target)
         # The next batch is generated in a thread while the databases write this one.
         pending = asyncio.create_task(asyncio.to_thread(next, upcoming, None))
         while (batch := await pending) is not None:

@@ -1,5 +1,6 @@
 """Two gateway replicas as a deployment runs them: stateless processes sharing the registry
-(on PostgreSQL). A publish reaches both, and when
+(on PostgreSQL) and their rate-limit counters (in Redis). A publish reaches both, a client
+spreading requests over both gets one limit, and when
 one replica stops under load (SIGTERM, as Kubernetes stops a pod) no request is lost: the
 stopping replica finishes what it accepted, and the load balancer (here the client, as
 nginx's `proxy_next_upstream error` does) sends what it refuses to the other."""
@@ -169,3 +170,59 @@ async def _answers(session: aiohttp.ClientSession, url: str, document: str, data
     async with session.post(url + "/graphql", json={"query": document}) as response:
         return response.status == 200 and await response.json() == {"data": data}
 
+
+
+async def test_two_replicas_count_one_client_against_one_rate_limit_in_redis(tmp_path: Path) -> None:
+    """Rate-limit counters live in Redis: a client spreading its requests over both replicas
+    gets the burst once, not once per replica."""
+    from federation.compose import SubgraphSource, compose
+    from tests.conftest import require_service
+
+    require_service("Redis", "127.0.0.1", 6379)
+    subgraph = Server(dukcapil()).start()
+    composed = compose([SubgraphSource("dukcapil", subgraph.url + "/graphql", V1)])
+    assert composed.supergraph_sdl is not None, composed.errors
+    supergraph = tmp_path / "supergraph.graphql"
+    supergraph.write_text(composed.supergraph_sdl)
+    config = tmp_path / "splp.yaml"
+    config.write_text(  # a refill too slow to matter here; a key prefix of this test's own
+        "rate_limits:\n  redis_url: redis://127.0.0.1:6379/0\n"
+        f"  key_prefix: 'splp:test:{secrets.token_hex(4)}:'\n  per_address: {{per_second: 0.01, burst: 6}}\n"
+    )
+    ports = [free_port(), free_port()]
+    replicas = [
+        subprocess.Popen(
+            [sys.executable, "-m", "federation.cli", "gateway", "--supergraph", str(supergraph), "--port", str(port),
+             "--config", str(config), "--no-access-log"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )
+        for port in ports
+    ]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    # the client's address as the load balancer in front of both replicas reports it
+    client = {"x-forwarded-for": "203.0.113.7"}
+    try:
+        async with aiohttp.ClientSession() as session:
+            for url in urls:
+                await eventually(lambda url=url: _healthy(session, url))
+            statuses: dict[str, list[int]] = {url: [] for url in urls}
+            for turn in range(12):
+                url = urls[turn % 2]
+                async with session.post(url + "/graphql", json={"query": "{ nik }"}, headers=client) as response:
+                    statuses[url].append(response.status)
+                    if response.status == 429:
+                        assert (await response.json())["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    finally:
+        for replica in replicas:
+            replica.send_signal(signal.SIGINT)
+            replica.communicate(timeout=30)
+        subgraph.stop()
+
+    every = statuses[urls[0]] + statuses[urls[1]]
+    assert every.count(200) == 6 and every.count(429) == 6, statuses  # per process it would be 12 answered
+    assert 429 in statuses[urls[0]] and 429 in statuses[urls[1]]
+
+
+async def _healthy(session: aiohttp.ClientSession, url: str) -> bool:
+    async with session.get(url + "/health") as response:
+        return response.status == 200

@@ -52,3 +52,19 @@ async def test_an_upload_url_works_once_and_takes_images_only(aduan_sqlite: Adua
     assert first.status_code == 201 and again.status_code == 403
     assert too_big.status_code == 413
     assert forged.status_code == 403
+
+
+async def test_a_citizen_uploads_the_photo_before_filing_and_the_complaint_carries_it(
+    aduan_sqlite: AduanClient,
+) -> None:
+    ask = "mutation { mintaUnggahFoto { url } }"
+    url = (await aduan_sqlite.run(ask, CITIZEN))["mintaUnggahFoto"]["url"]
+    async with httpx.AsyncClient() as http:
+        stored = await http.put(url, content=PNG, headers={"content-type": "image/png"})
+    assert stored.status_code == 201, stored.text
+    photo = stored.json()["url"]
+    filed = await aduan_sqlite.file(fields="nomor foto", foto=[photo])
+    assert filed["foto"] == [photo]
+    for caller in [DESK, PETUGAS_PU]:  # without a number, only a citizen filing gets one
+        errors = await aduan_sqlite.errors(ask, caller)
+        assert errors[0]["extensions"]["code"] == "FORBIDDEN"

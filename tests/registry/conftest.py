@@ -18,6 +18,7 @@ from registry_harness import Registry, start_registry
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from federation import migrations
 from federation.registry import tables
 
 
@@ -39,6 +40,8 @@ async def drop_registry_tables(url: str) -> None:
     engine = create_async_engine(url)
     async with engine.begin() as conn:
         await conn.run_sync(tables.metadata.drop_all)
+        # and the migrations' version table, so the next registry makes its tables again
+        await conn.execute(text(f"DROP TABLE IF EXISTS {migrations.component('registry').version_table}"))
     await engine.dispose()
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from subgraphs.seed import TARGETS, load_batches
+from tests.conftest import require_service
 from tests.subgraphs import world as w
 from tests.superapp.city import CHROMIUM, CHROMIUM_FLAGS, City, chromium_missing, in_ci, running_city
 
@@ -47,9 +48,30 @@ async def city(world_database: str) -> AsyncIterator[City]:
 
 
 @pytest.fixture
+async def live_city(world_database: str) -> AsyncIterator[City]:
+    """The city with live complaint status: the aduan subgraph's events on the machine's NATS."""
+    require_service("NATS", "127.0.0.1", 4222)
+    async with running_city(world_database, w.HEAD, nats_url="nats://127.0.0.1:4222") as running:
+        yield running
+
+
+@pytest.fixture
 async def page(browser: Any, city: City, request: pytest.FixtureRequest) -> AsyncIterator[Any]:
+    async for tab in _tab(browser, request):
+        yield tab
+
+
+@pytest.fixture
+async def live_page(browser: Any, live_city: City, request: pytest.FixtureRequest) -> AsyncIterator[Any]:
+    async for tab in _tab(browser, request):
+        yield tab
+
+
+async def _tab(browser: Any, request: pytest.FixtureRequest) -> AsyncIterator[Any]:
+    # At Pantai Losari, when the page asks where the phone is.
     context = await browser.new_context(
-        locale="id-ID", timezone_id="Asia/Makassar", viewport={"width": 1200, "height": 900}
+        locale="id-ID", timezone_id="Asia/Makassar", viewport={"width": 1200, "height": 900},
+        geolocation={"latitude": -5.14361, "longitude": 119.40750}, permissions=["geolocation"],
     )
     tab = await context.new_page()
     tab.set_default_timeout(15_000)

@@ -21,7 +21,7 @@ const BAGIAN = [
   { key: "izin", opd: "perizinan", instansi: "DPMPTSP", judul: "Perizinan",
     roots: ["izin"], fields: "izin { nomor jenis status terbit berlakuSampai }" },
   { key: "aduan", opd: "aduan", instansi: "Lontara Plus", judul: "Aduan",
-    roots: ["aduan"], fields: "aduan { nomor kategori lokasi status diterima batasWaktu terlambat }" },
+    roots: ["aduan"], fields: "aduan { nomor kategori lokasi status diterima batasWaktu terlambat foto }" },
 ];
 
 const $ = (id) => document.getElementById(id);
@@ -124,12 +124,29 @@ const TAMPIL = {
       p.izin.map((i) => [i.nomor, i.jenis, label(i.status), tanggal(i.terbit), tanggal(i.berlakuSampai)]))];
   },
   aduan(p) {
-    return [tabel(["Nomor", "Kategori", "Lokasi", "Status", "Batas waktu"],
-      p.aduan.map((a) => [a.nomor, label(a.kategori), a.lokasi,
-        el("span", { class: a.terlambat ? "belum" : "" }, label(a.status) + (a.terlambat ? " (terlambat)" : "")),
-        waktu(a.batasWaktu)]))];
+    if (!p.aduan.length) return [el("p", { class: "kosong" }, "Tidak ada data.")];
+    // Each row follows its complaint live (graphql-ws, below): its status cell changes in place.
+    const baris = p.aduan.map((a) => el("tr", { "data-nomor": a.nomor, "data-status-aduan": a.status },
+      el("td", {}, a.nomor), el("td", {}, label(a.kategori)), el("td", {}, a.lokasi),
+      el("td", { class: "status-aduan" }, statusAduan(a)), el("td", { class: "batas-aduan" }, waktu(a.batasWaktu)),
+      el("td", {}, (a.foto || []).map((url, i) => el("a", { href: alamatFoto(url), target: "_blank", rel: "noopener",
+        class: "foto-aduan" }, "Foto " + (i + 1))))));
+    return [el("table", {}, el("thead", {}, el("tr", {},
+      ["Nomor", "Kategori", "Lokasi", "Status", "Batas waktu", "Foto"].map((k) => el("th", {}, k)))),
+    el("tbody", {}, baris))];
   },
 };
+
+function statusAduan(a) {
+  return el("span", { class: a.terlambat ? "belum" : "" }, label(a.status) + (a.terlambat ? " (terlambat)" : ""));
+}
+
+// A photo's address as the page can reach it: through the gateway's /aduan/foto/ (the aduan
+// subgraph's own address is not reachable from a phone).
+function alamatFoto(url) {
+  const m = /\/foto\/([0-9a-f]{32}\.(?:jpg|png|webp))$/.exec(url || "");
+  return m ? "/aduan/foto/" + m[1] : url;
+}
 
 // -- the picture -----------------------------------------------------------------------
 function bagianOf(error) {
@@ -219,10 +236,92 @@ async function tampilkanWarga(nik) {
     wadah.append(isi);
   }
   wadah.hidden = false;
+  ikutiAduan(hilang.has("aduan") ? [] : (p.aduan || []).map((a) => a.nomor));
   const ms = performance.now() - mulai;
   $("status").textContent = hilang.size ? `Sebagian data belum dapat ditampilkan (${hilang.size} bagian).` : "";
   document.body.setAttribute("data-warga", nik);
   document.body.setAttribute("data-waktu-tampil-ms", ms.toFixed(1));
+}
+
+// -- complaints live: graphql-ws (graphql-transport-ws) on the gateway's /graphql ----------
+// One WebSocket for every complaint shown, one subscription each; the first event of
+// `aduanBerubah(nomor:)` is the complaint as it is now, then every step taken on it.
+const LANGSUNG = "subscription AduanBerubah($nomor: String!) { aduanBerubah(nomor: $nomor) " +
+  "{ nomor status terlambat batasWaktu } }";
+const langsung = { ws: null, siap: false, diikuti: new Set(), coba: 0, timer: null };
+
+function hubungkanLangsung() {
+  if (langsung.ws || !sesi || !langsung.diikuti.size) return;
+  const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/graphql",
+    "graphql-transport-ws");
+  langsung.ws = ws;
+  langsung.siap = false;
+  ws.onopen = () => {
+    // A browser cannot set headers on a WebSocket: the credentials go in connection_init.
+    const payload = { authorization: "Bearer " + sesi.token };
+    if (sesi.purpose) payload["x-splp-purpose"] = sesi.purpose;
+    ws.send(JSON.stringify({ type: "connection_init", payload }));
+  };
+  ws.onmessage = (event) => {
+    let m;
+    try { m = JSON.parse(event.data); } catch (e) { return; }
+    if (m.type === "connection_ack") {
+      langsung.siap = true;
+      langsung.coba = 0;
+      for (const nomor of langsung.diikuti) langgan(nomor);
+    } else if (m.type === "ping") {
+      ws.send(JSON.stringify({ type: "pong" }));
+    } else if (m.type === "next" && m.payload && m.payload.data && m.payload.data.aduanBerubah) {
+      perbaruiAduan(m.payload.data.aduanBerubah);
+    } else if (m.type === "error" || m.type === "complete") {
+      const row = document.querySelector(`tr[data-nomor="${CSS.escape(String(m.id || ""))}"]`);
+      if (row) row.removeAttribute("data-langsung");
+    }
+  };
+  ws.onclose = () => {
+    langsung.ws = null;
+    langsung.siap = false;
+    document.querySelectorAll("tr[data-langsung]").forEach((row) => row.removeAttribute("data-langsung"));
+    if (sesi && langsung.diikuti.size) {  // reconnect, backing off to 30 s
+      const tunggu = Math.min(30000, 1000 * 2 ** langsung.coba++);
+      langsung.timer = setTimeout(hubungkanLangsung, tunggu);
+    }
+  };
+}
+
+function langgan(nomor) {
+  langsung.ws.send(JSON.stringify({ id: nomor, type: "subscribe",
+    payload: { query: LANGSUNG, variables: { nomor }, operationName: "AduanBerubah" } }));
+}
+
+function ikutiAduan(nomors) {
+  const baru = new Set(nomors.slice(0, 50));
+  for (const nomor of langsung.diikuti) {
+    if (!baru.has(nomor) && langsung.siap) langsung.ws.send(JSON.stringify({ id: nomor, type: "complete" }));
+  }
+  const tambah = [...baru].filter((n) => !langsung.diikuti.has(n));
+  langsung.diikuti = baru;
+  if (langsung.siap) tambah.forEach(langgan);
+  else hubungkanLangsung();
+}
+
+function putuskanLangsung() {
+  langsung.diikuti = new Set();
+  clearTimeout(langsung.timer);
+  if (langsung.ws) langsung.ws.close(1000);
+}
+
+function perbaruiAduan(a) {
+  const row = document.querySelector(`tr[data-nomor="${CSS.escape(a.nomor)}"]`);
+  if (!row) return;
+  row.setAttribute("data-langsung", "ya");
+  if (row.getAttribute("data-status-aduan") !== a.status) {
+    row.setAttribute("data-status-aduan", a.status);
+    row.querySelector(".status-aduan").replaceChildren(statusAduan(a));
+    row.querySelector(".batas-aduan").textContent = waktu(a.batasWaktu);
+    row.classList.add("berubah");
+    $("status").textContent = `Aduan ${a.nomor}: ${label(a.status)}.`;
+  }
 }
 
 // -- who read my data (the gateway's access trail) -------------------------------------
@@ -260,18 +359,44 @@ async function siapkanAduan() {
   } catch (e) { $("pesan-aduan").textContent = e.message; }
 }
 
+// A photo goes first: an upload URL (mintaUnggahFoto without a number: for the complaint being
+// filed), the image PUT there through the gateway, and the address it answers passed in `foto:`.
+async function unggahFoto(berkas) {
+  if (berkas.size > 5 * 1024 * 1024) throw new Error("foto paling besar 5 MB");
+  const izin = await graphql("mutation MintaUnggahFoto { mintaUnggahFoto { url } }", {}, "MintaUnggahFoto");
+  if (!izin.data || !izin.data.mintaUnggahFoto) {
+    throw new Error((izin.errors || []).map((e) => e.message).join("; ") || "unggah foto ditolak");
+  }
+  const token = izin.data.mintaUnggahFoto.url.split("/").pop();
+  const response = await fetch("/aduan/unggah/" + encodeURIComponent(token), {
+    method: "PUT", body: berkas, headers: { "content-type": berkas.type || "application/octet-stream" },
+  });
+  let body = {};
+  try { body = await response.json(); } catch (e) { /* not JSON: said below */ }
+  if (response.status !== 201 || !body.url) throw new Error(body.error || "foto tidak tersimpan (" + response.status + ")");
+  return body.url;
+}
+
 async function kirimAduan(event) {
   event.preventDefault();
-  const aduan = { nikPelapor: sesi.nik, kategori: $("kategori").value, lokasi: $("lokasi").value.trim(),
+  // The complainant's NIK comes from the token, never from the form.
+  const aduan = { kategori: $("kategori").value, lokasi: $("lokasi").value.trim(),
     deskripsi: $("deskripsi").value.trim() };
-  if ($("foto").value.trim()) aduan.fotoUrl = $("foto").value.trim();
+  const titik = $("titik").dataset;
+  if (titik.lintang && titik.bujur) { aduan.lintang = Number(titik.lintang); aduan.bujur = Number(titik.bujur); }
   $("pesan-aduan").textContent = "Mengirim…";
   try {
+    const berkas = $("foto").files && $("foto").files[0];
+    if (berkas) {
+      $("pesan-aduan").textContent = "Mengunggah foto…";
+      aduan.foto = [await unggahFoto(berkas)];
+    }
     const body = await graphql("mutation AjukanAduan($aduan: AduanBaru!) { ajukanAduan(aduan: $aduan) { nomor status } }",
       { aduan }, "AjukanAduan");
     if (body.data && body.data.ajukanAduan) {
       $("pesan-aduan").textContent = `Aduan ${body.data.ajukanAduan.nomor} diterima (${label(body.data.ajukanAduan.status)}).`;
       $("form-aduan").reset();
+      setTitik(null);
       await tampilkanWarga(sesi.nik);
     } else {
       $("pesan-aduan").textContent = "Aduan tidak terkirim: " + (body.errors || []).map((e) => e.message).join("; ");
@@ -363,15 +488,24 @@ $("form-cari").addEventListener("submit", (event) => {
 $("form-aduan").addEventListener("submit", kirimAduan);
 $("muat-riwayat").addEventListener("click", muatRiwayat);
 $("peran").addEventListener("change", () => { $("pilih-opd").hidden = $("peran").value !== "operator"; });
+function setTitik(coords) {
+  const titik = $("titik");
+  titik.dataset.lintang = coords ? coords.latitude.toFixed(6) : "";
+  titik.dataset.bujur = coords ? coords.longitude.toFixed(6) : "";
+  titik.textContent = coords ? `Titik lokasi: ${titik.dataset.lintang}, ${titik.dataset.bujur}`
+    : "Titik lokasi belum dipilih.";
+}
+
 $("pakai-lokasi").addEventListener("click", () => {
   if (!navigator.geolocation) { $("pesan-aduan").textContent = "Peramban tidak mendukung lokasi."; return; }
   navigator.geolocation.getCurrentPosition(
-    (pos) => { $("lokasi").value = ($("lokasi").value ? $("lokasi").value + " " : "") +
-      `(${pos.coords.latitude.toFixed(5)}, ${pos.coords.longitude.toFixed(5)})`; },
-    () => { $("pesan-aduan").textContent = "Lokasi tidak dapat dibaca."; });
+    (pos) => setTitik(pos.coords),
+    () => { $("pesan-aduan").textContent = "Lokasi tidak dapat dibaca."; },
+    { enableHighAccuracy: true, timeout: 10000 });
 });
 $("keluar").addEventListener("click", () => {
   sessionStorage.removeItem("splp-sesi");
+  putuskanLangsung();
   sesi = null;
   tampilkanSesi();
 });
