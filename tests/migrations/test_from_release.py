@@ -95,7 +95,8 @@ async def test_splp_db_upgrade_takes_a_release_database_to_head_keeping_its_rows
     done = splp_db("upgrade", "all", "--database", release_database)
 
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "registry: empty -> 0002" in done.stdout  # 0001 adopted the release's tables, 0002 indexed usage
+    # 0001 adopted the release's tables, 0002 indexed usage, 0003 added trusted documents
+    assert "registry: empty -> 0003" in done.stdout
     assert splp_db("current", "all", "--database", release_database).returncode == 0
     assert await _rows(release_database) == before
     for name in COMPONENTS:
