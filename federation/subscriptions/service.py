@@ -173,7 +173,14 @@ class Subscriptions:
 
         if not self.limits.share:
             return await open_upstream()
-        return await self.shared.join(_share_key(request, planned, url, headers), open_upstream, planned)
+        sent = self._headers(request)  # as they are now: the opener's principal is re-authenticated per event
+
+        async def complete(payload: dict[str, Any]) -> dict[str, Any]:
+            return await self._complete(request, planned, payload, sent)
+
+        return await self.shared.join(
+            _share_key(request, planned, url, headers), open_upstream, planned, _plan_key(planned), complete
+        )
 
     async def _completed(
         self, upstream: Upstream | Member, request: GraphQLRequest, planned: _Planned, payload: dict[str, Any]
@@ -255,11 +262,12 @@ class Subscriptions:
                 ]
             }
 
-    async def _complete(self, request: GraphQLRequest, planned: _Planned, payload: dict[str, Any]) -> dict[str, Any]:
+    async def _complete(
+        self, request: GraphQLRequest, planned: _Planned, payload: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> dict[str, Any]:
         schema = planned.schema
-        execution = Execution(
-            schema.supergraph, schema.client, request.variables or {}, headers=self._headers(request) or None
-        )
+        sent = self._headers(request) if headers is None else headers
+        execution = Execution(schema.supergraph, schema.client, request.variables or {}, headers=sent or None)
         data = payload.get("data")
         if isinstance(data, dict):
             merge(execution.data, data)

@@ -14,8 +14,10 @@ event a thousand times. Here they join one `Group`:
   the subgraph sends first to every new subscription (`aduanBerubah(nomor:)` starts with the
   complaint's current state), so it starts a new group instead, which bursts of identical
   subscriptions (a page opened by many, clients reconnecting after a restart) share again;
-- each member still does its own per-event work (re-authentication, reload checks) in the
-  service, only the completion is memoised per event and per plan;
+- the group completes each event once, through the plan it was opened with, before handing it
+  to its members; each member still does its own per-event work (re-authentication, reload
+  checks) in the service, and one replanned by a reload completes the event through its own
+  plan (memoised per event and plan);
 - a member that falls `MAX_BEHIND` events behind is ended with an error instead of holding the
   others back (or growing without bound).
 """
@@ -32,7 +34,7 @@ import orjson
 from federation.subscriptions.upstream import Upstream, UpstreamError
 
 MAX_BEHIND: Final = 1000
-_END: Final = object()
+Completion = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
 class Event:
@@ -71,14 +73,14 @@ class Member:
         self.current = item
         return item.payload
 
-    async def complete(
-        self, plan: Hashable, completion: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
-    ) -> dict[str, Any]:
+    async def complete(self, plan: Hashable, completion: Completion) -> dict[str, Any]:
         """The current event completed through `plan`: computed by the first member to ask,
         awaited by the others (in a task, so a member leaving does not cancel it for the rest)."""
         event = self.current
         assert event is not None and event.payload is not None
         found = event.completions.get(plan)
+        if found is not None and found.done():
+            return found.result()  # the usual case: completed by the group before it was handed out
         if found is None:
             # Completion merges entity data into the payload it is given: each plan gets a copy
             # (members of one group have one plan, unless a reload replanned some of them).
@@ -91,11 +93,14 @@ class Member:
 
 
 class Group:
-    def __init__(self, hub: SharedUpstreams, key: Hashable, upstream: Upstream, keep: object) -> None:
+    def __init__(self, hub: SharedUpstreams, key: Hashable, upstream: Upstream, keep: object, plan: Hashable,
+                 completion: Completion | None) -> None:
         self.hub = hub
         self.key = key
         self.upstream = upstream
         self.keep = keep  # what the key names by identity stays alive while the group can be joined
+        self.plan = plan
+        self.completion = completion
         self.members: set[Member] = set()
         self.reader: asyncio.Task[None] | None = None
 
@@ -125,6 +130,14 @@ class Group:
                 payload = await self.upstream.next_payload()
                 self.hub.forget(self)  # from its first event on, new subscribers start a new group
                 event = Event(payload)
+                if payload is not None and self.completion is not None and self.members:
+                    done: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+                    try:
+                        done.set_result(await self.completion(orjson.loads(orjson.dumps(payload))))
+                    except Exception as error:  # given to each member, as its own completion would
+                        done.set_exception(error)
+                        done.exception()
+                    event.completions[self.plan] = done
                 for member in list(self.members):
                     member.push(event)
                 if payload is None:
@@ -143,7 +156,12 @@ class SharedUpstreams:
         self.opening: dict[Hashable, asyncio.Future[Group]] = {}
 
     async def join(
-        self, key: Hashable, open_upstream: Callable[[], Awaitable[Upstream]], keep: object = None
+        self,
+        key: Hashable,
+        open_upstream: Callable[[], Awaitable[Upstream]],
+        keep: object = None,
+        plan: Hashable = None,
+        completion: Completion | None = None,
     ) -> Member:
         """A member of the joinable group of `key`, opening its upstream when there is none
         (concurrent joiners wait for one opening; if it fails, each gets the error)."""
@@ -155,7 +173,7 @@ class SharedUpstreams:
             group = await asyncio.shield(pending)
             if self.joinable.get(key) is group:
                 return group.join()
-            return await self.join(key, open_upstream, keep)  # it already delivered its first event
+            return await self.join(key, open_upstream, keep, plan, completion)  # it already delivered its first event
         future: asyncio.Future[Group] = asyncio.get_running_loop().create_future()
         self.opening[key] = future
         try:
@@ -165,7 +183,7 @@ class SharedUpstreams:
             future.set_exception(error if isinstance(error, Exception) else UpstreamError("cancelled"))
             future.exception()  # retrieved: waiting joiners re-raise it, nobody else must
             raise
-        group = Group(self, key, upstream, keep)
+        group = Group(self, key, upstream, keep, plan, completion)
         del self.opening[key]
         self.joinable[key] = group
         member = group.join()
