@@ -9,8 +9,12 @@ run) and then all at once (the throughput run).
 
 The peer in the same run is the aduan subgraph itself: the same N subscriptions opened on it
 directly, so the figures say what the gateway adds (its upstream connections, planning per
-event, shaping). Latency is measured from sending the step's mutation to the subscriber
-receiving its event: an upper bound of commit-to-subscriber (the commit happens inside it).
+event, shaping). The gateway runs twice: as it is, where identical subscriptions (one document,
+variables and credentials, as here) share one upstream stream and one completion per event;
+and with that sharing off (`Limits(share=False)`), the cost when every subscriber is someone
+else (each its own upstream connection, completion and shaping). Latency is measured
+from sending the step's mutation to the subscriber receiving its event: an upper bound of
+commit-to-subscriber (the commit happens inside it).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from federation.gateway import Gateway
 from federation.http.app import create_app as create_gateway
+from federation.subscriptions import Limits
 from federation.supergraph import Supergraph
 from subgraphs.aduan import tables
 from subgraphs.aduan.app import create_app as create_aduan
@@ -170,18 +175,21 @@ async def main(count: int, steps: int, nats_url: str) -> list[dict[str, Any]]:
     aduan_url = f"http://127.0.0.1:{aduan_port}/graphql"
     gateway = Gateway(Supergraph.from_sdl(sdl), propagate_headers=[HEADER], subgraph_urls={
         "aduan": aduan_url, "kependudukan": f"http://127.0.0.1:{kependudukan_port}/graphql"})
-    await servers.start_asgi(create_gateway(sdl, gateway=gateway), "127.0.0.1", gateway_port)
+    app = create_gateway(sdl, gateway=gateway)
+    await servers.start_asgi(app, "127.0.0.1", gateway_port)
 
     async def settle() -> None:
         await asyncio.sleep(1.0 + count / 500)
 
+    gateway_ws = f"ws://127.0.0.1:{gateway_port}/graphql"
     try:
         results = [
             await measure("aduan subgraph (direct)", aduan_url.replace("http", "ws"), aduan_url, count, steps,
                           settle),
-            await measure("SPLP gateway", f"ws://127.0.0.1:{gateway_port}/graphql", aduan_url, count, steps,
-                          settle),
+            await measure("SPLP gateway (shared)", gateway_ws, aduan_url, count, steps, settle),
         ]
+        app.state.subscriptions.limits = Limits(share=False)
+        results.append(await measure("SPLP gateway (unshared)", gateway_ws, aduan_url, count, steps, settle))
     finally:
         await servers.stop()
         import nats
@@ -195,14 +203,15 @@ async def main(count: int, steps: int, nats_url: str) -> list[dict[str, Any]]:
 
 
 def report(results: list[dict[str, Any]]) -> None:
-    print(f"{'':26} {'subs':>6} {'events/s':>9} {'p50 ms':>8} {'p99 ms':>8}  complete")
+    print(f"{'':28} {'subs':>6} {'events/s':>9} {'p50 ms':>8} {'p99 ms':>8}  complete")
     for r in results:
-        print(f"{r['name']:26} {r['subscriptions']:>6} {r['events_per_s']:>9} {r['p50_ms']:>8} {r['p99_ms']:>8}"
+        print(f"{r['name']:28} {r['subscriptions']:>6} {r['events_per_s']:>9} {r['p50_ms']:>8} {r['p99_ms']:>8}"
               f"  {r['complete']}")
-    direct, gateway = results
-    print(f"gateway / direct: events/s x{gateway['events_per_s'] / max(direct['events_per_s'], 1):.2f}, "
-          f"p50 x{gateway['p50_ms'] / max(direct['p50_ms'], 0.1):.2f}, "
-          f"p99 x{gateway['p99_ms'] / max(direct['p99_ms'], 0.1):.2f}")
+    direct = results[0]
+    for gateway in results[1:]:
+        print(f"{gateway['name']} / direct: events/s x{gateway['events_per_s'] / max(direct['events_per_s'], 1):.2f},"
+              f" p50 x{gateway['p50_ms'] / max(direct['p50_ms'], 0.1):.2f}, "
+              f"p99 x{gateway['p99_ms'] / max(direct['p99_ms'], 0.1):.2f}")
 
 
 if __name__ == "__main__":

@@ -600,6 +600,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.gateway = gateway
+    app.state.subscriptions = subscriptions
     app.state.endpoint = endpoint
     app.state.telemetry = telemetry
     app.state.subscriptions = subscriptions

@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from graphql import OperationType
 
 from federation.executor.run import Execution, merge
@@ -33,6 +34,7 @@ from federation.planner.operation import Operation
 from federation.planner.plan import BatchFetch, Fetch, Parallel, QueryPlan, Sequence
 from federation.security.principal_header import principal_header
 from federation.security.signing import RequestSigner
+from federation.subscriptions.shared import Member, SharedUpstreams
 from federation.subscriptions.upstream import SubgraphRefused, Upstream, UpstreamError
 from subgraphs.kit.principal import HEADER as PRINCIPAL_HEADER
 from subgraphs.kit.signing import HEADER as SIGNATURE
@@ -51,6 +53,8 @@ class Limits:
     # Events re-authenticate the subscriber at most this often (seconds): a token's expiry ends
     # the stream at the first event after it, without verifying a signature for every event.
     reauthenticate: float = 1.0
+    # Identical subscriptions share one upstream and one completion per event (shared.py).
+    share: bool = True
 
 
 class LimitExceeded(RequestError):
@@ -89,6 +93,7 @@ class Subscriptions:
         self.gateway = gateway
         self.limits = limits or Limits()
         self.per_client: Counter[str] = Counter()
+        self.shared = SharedUpstreams()
 
     async def client_of(self, request: GraphQLRequest, peer: str) -> str:
         headers = request.headers
@@ -153,15 +158,38 @@ class Subscriptions:
             if self.per_client[client] <= 0:
                 del self.per_client[client]
 
-    async def _open(self, request: GraphQLRequest, planned: _Planned) -> Upstream:
+    async def _open(self, request: GraphQLRequest, planned: _Planned) -> Upstream | Member:
         root = planned.root
         url = planned.schema.client.urls.get(root.service)
         if url is None:
             raise UpstreamError(f"the subgraph {root.service} has no URL")
         variables = {n: (request.variables or {})[n] for n in root.variable_names if n in (request.variables or {})}
-        upstream = Upstream(url, root.operation, variables, self._upgrade_headers(request, planned.schema, url))
-        await upstream.open()
-        return upstream
+        headers = self._upgrade_headers(request, planned.schema, url)
+
+        async def open_upstream() -> Upstream:
+            upstream = Upstream(url, root.operation, variables, headers)
+            await upstream.open()
+            return upstream
+
+        if not self.limits.share:
+            return await open_upstream()
+        sent = self._headers(request)  # as they are now: the opener's principal is re-authenticated per event
+
+        async def complete(payload: dict[str, Any]) -> dict[str, Any]:
+            return await self._complete(request, planned, payload, sent)
+
+        return await self.shared.join(
+            _share_key(request, planned, url, headers), open_upstream, planned, _plan_key(planned), complete
+        )
+
+    async def _completed(
+        self, upstream: Upstream | Member, request: GraphQLRequest, planned: _Planned, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The event completed through the plan: once per event for all the members of a shared
+        upstream with this plan (they send the same headers and variables: the same result)."""
+        if isinstance(upstream, Member):
+            return await upstream.complete(_plan_key(planned), lambda p: self._complete(request, planned, p))
+        return await self._complete(request, planned, payload)
 
     async def _stream(self, request: GraphQLRequest, planned: _Planned) -> AsyncIterator[dict[str, Any]]:
         try:
@@ -216,7 +244,7 @@ class Subscriptions:
                         yield {"errors": e.errors}
                         return
                     authenticated = time.monotonic()
-                yield await self._complete(request, planned, payload)
+                yield await self._completed(upstream, request, planned, payload)
         finally:
             await upstream.close()
 
@@ -234,11 +262,12 @@ class Subscriptions:
                 ]
             }
 
-    async def _complete(self, request: GraphQLRequest, planned: _Planned, payload: dict[str, Any]) -> dict[str, Any]:
+    async def _complete(
+        self, request: GraphQLRequest, planned: _Planned, payload: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> dict[str, Any]:
         schema = planned.schema
-        execution = Execution(
-            schema.supergraph, schema.client, request.variables or {}, headers=self._headers(request) or None
-        )
+        sent = self._headers(request) if headers is None else headers
+        execution = Execution(schema.supergraph, schema.client, request.variables or {}, headers=sent or None)
         data = payload.get("data")
         if isinstance(data, dict):
             merge(execution.data, data)
@@ -255,6 +284,18 @@ class Subscriptions:
         if errors:
             result["errors"] = errors
         return result
+
+
+def _plan_key(planned: _Planned) -> tuple[int, ...]:
+    # By identity: plans are cached per document and what the principal may read.
+    return (id(planned.schema), id(planned.operation), *map(id, planned.rest))
+
+
+def _share_key(request: GraphQLRequest, planned: _Planned, url: str, headers: dict[str, str]) -> tuple[Any, ...]:
+    sent = tuple(sorted((k.lower(), v) for k, v in headers.items() if k.lower() != SIGNATURE.lower()))
+    credentials = request.headers.get("authorization", "")
+    variables = orjson.dumps(request.variables or {}, option=orjson.OPT_SORT_KEYS)
+    return (url, planned.root.operation, variables, sent, credentials, _plan_key(planned))
 
 
 async def _single(result: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:

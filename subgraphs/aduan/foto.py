@@ -4,8 +4,8 @@ address in `foto:` of `ajukanAduan`, `tanganiAduan` or `selesaikanAduan`.
 
 The upload is checked before it is kept: at most 5 MB (refused while reading, never buffered
 beyond it) and a JPEG, PNG or WebP by its first bytes, whatever the client claims. Images are
-stored on disk (`SPLP_FOTO_DIR`) under a random name and served at `/foto/<name>`; another store
-(S3-compatible) plugs in as a `Store`.
+stored under a random name, on disk (`SPLP_FOTO_DIR`) or in an S3-compatible bucket
+(`SPLP_FOTO_S3_BUCKET`, see `subgraphs.aduan.s3`), and served at `/foto/<name>` either way.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import os
 import re
 import secrets
@@ -21,9 +22,12 @@ from pathlib import Path
 from typing import Final, Protocol
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from subgraphs.aduan.s3 import S3Error, S3Store, store_from_env
+
+log = logging.getLogger("splp.aduan.foto")
 MAX_BYTES: Final = 5 * 1024 * 1024
 VALID_FOR: Final = 15 * 60
 KINDS: Final = {b"\xff\xd8\xff": ("image/jpeg", "jpg"), b"\x89PNG\r\n\x1a\n": ("image/png", "png")}
@@ -40,7 +44,16 @@ def kind_of(head: bytes) -> tuple[str, str] | None:
 
 
 class Store(Protocol):
+    """Where photos are kept; `get` is only ever asked for names `put` was given (checked by
+    `stored_name` first), and answers None when there is no such photo."""
+
     async def put(self, name: str, data: bytes, media_type: str) -> None: ...
+
+    async def get(self, name: str) -> bytes | None: ...
+
+
+def stored_name(name: str) -> bool:
+    return _STORED.fullmatch(name) is not None  # only names a store was given: no paths, no dot files
 
 
 class DiskStore:
@@ -53,15 +66,13 @@ class DiskStore:
         partial.write_bytes(data)
         partial.replace(self.folder / name)  # whole or not at all
 
-    def path(self, name: str) -> Path | None:
-        if not _STORED.fullmatch(name):  # only names this store made: no paths, no dot files
-            return None
+    async def get(self, name: str) -> bytes | None:
         found = self.folder / name
-        return found if found.is_file() else None
+        return found.read_bytes() if stored_name(name) and found.is_file() else None
 
 
 class Uploads:
-    def __init__(self, secret: bytes, store: DiskStore, public_url: str) -> None:
+    def __init__(self, secret: bytes, store: Store, public_url: str) -> None:
         self.secret = secret
         self.store = store
         self.public_url = public_url.rstrip("/")
@@ -115,20 +126,31 @@ class Uploads:
         if kind is None:
             return JSONResponse({"error": "a photo is a JPEG, PNG or WebP image"}, 415)
         name = f"{secrets.token_hex(16)}.{kind[1]}"
-        await self.store.put(name, bytes(data), kind[0])
+        try:
+            await self.store.put(name, bytes(data), kind[0])
+        except S3Error as error:
+            log.warning("photo not stored: %s", error)
+            return JSONResponse({"error": "the photo store is unavailable, try again"}, 503)
         base = self.public_url or str(request.base_url).rstrip("/")
         return JSONResponse({"url": f"{base}/foto/{name}"}, 201)
 
     async def serve(self, request: Request) -> Response:
-        found = self.store.path(request.path_params["name"])
+        name = request.path_params["name"]
+        if isinstance(self.store, S3Store) and self.store.redirect and stored_name(name):
+            return RedirectResponse(self.store.presigned_get(name), 307)
+        try:
+            found = await self.store.get(name) if stored_name(name) else None
+        except S3Error as error:
+            log.warning("photo not read: %s", error)
+            return JSONResponse({"error": "the photo store is unavailable, try again"}, 503)
         if found is None:
             return JSONResponse({"error": "no such photo"}, 404)
-        media = kind_of(found.read_bytes()[:16])
-        return FileResponse(found, media_type=media[0] if media else "application/octet-stream",
-                            headers={"x-content-type-options": "nosniff"})
+        media = kind_of(found[:16])  # the type from the bytes, as checked at upload
+        return Response(found, media_type=media[0] if media else "application/octet-stream",
+                        headers={"x-content-type-options": "nosniff", "cache-control": "private, max-age=3600"})
 
 
 def from_env(public_url: str) -> Uploads:
-    folder = Path(os.environ.get("SPLP_FOTO_DIR", "var/foto"))
+    store: Store = store_from_env() or DiskStore(Path(os.environ.get("SPLP_FOTO_DIR", "var/foto")))
     secret = os.environ.get("SPLP_FOTO_SECRET", "").encode() or secrets.token_bytes(32)
-    return Uploads(secret, DiskStore(folder), os.environ.get("SPLP_ADUAN_PUBLIC_URL", public_url))
+    return Uploads(secret, store, os.environ.get("SPLP_ADUAN_PUBLIC_URL", public_url))

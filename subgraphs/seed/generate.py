@@ -12,7 +12,7 @@ import random
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from subgraphs.kit.scalars import parse_nik
@@ -70,8 +70,11 @@ def static_batch() -> Batch:
 
 
 class Generator:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, now: datetime | None = None) -> None:
         self.random = random.Random(seed)
+        # Complaints are dated relative to when the seed runs (naive UTC, as stored): a demo
+        # seeded today shows today's queues, not ones that fell overdue long ago.
+        self.now = now or datetime.now(UTC).replace(tzinfo=None, second=0, microsecond=0)
         self.serials: dict[str, int] = defaultdict(int)  # per NIK/KK prefix: last serial issued
         self.nop_serials: dict[str, int] = defaultdict(int)
         self.counters: dict[str, int] = defaultdict(int)
@@ -293,10 +296,9 @@ class Generator:
         if r.random() >= 0.08:
             return
         self.counters["aduan"] += 1
-        diterima = self.moment(datetime(2026, 1, 1), REFERENCE - timedelta(days=2))
-        nomor = f"ADU-{diterima:%Y%m%d}-{self.counters['aduan']:010d}"
+        diterima = self.moment(self.now - timedelta(days=180), self.now - timedelta(days=2))
         row, history = seed_aduan.complaint(
-            r, nomor, nik, (kelurahan.kode, kelurahan.nama), diterima, REFERENCE, r.choice(v.JALAN),
+            r, self.counters["aduan"], nik, (kelurahan.kode, kelurahan.nama), diterima, self.now, r.choice(v.JALAN),
             v.LOKASI_ADUAN[r.choice(list(v.LOKASI_ADUAN))])
         batch.add("aduan", "aduan", row)
         for step in history:
@@ -318,10 +320,13 @@ def _weighted(r: random.Random, choices: list[tuple[str, int]]) -> str:
     raise AssertionError("unreachable")
 
 
-def generate(citizens: int, seed: int, *, batch_size: int = 20_000) -> Iterator[Batch]:
-    """The static rows, then batches of about `batch_size` citizens until `citizens` exist."""
+def generate(
+    citizens: int, seed: int, *, batch_size: int = 20_000, now: datetime | None = None
+) -> Iterator[Batch]:
+    """The static rows, then batches of about `batch_size` citizens until `citizens` exist
+    (complaints dated relative to `now`, by default the time it runs)."""
     yield static_batch()
-    generator = Generator(seed)
+    generator = Generator(seed, now)
     made = 0
     while made < citizens:
         batch = Batch()
