@@ -58,6 +58,11 @@ _BY_NAME: tuple[tuple[Callable[[str], bool], Any], ...] = (
 _CHECKS = std.CHECKS
 
 
+def standard_scalar(name: str) -> Any:
+    """The data-standard scalar a column or property is by its name (`nik_pemilik` → NIK), or None."""
+    return next((scalar for matches, scalar in _BY_NAME if matches(name)), None)
+
+
 def python_type(name: str, column_type: sqltypes.TypeEngine[Any]) -> Any:
     """The GraphQL-facing Python type of a column, by data-standard name first, then SQL type."""
     for matches, scalar in _BY_NAME:
@@ -433,5 +438,5 @@ def rows(cls: type[T]) -> SqlEntity[T]:
 
 __all__ = [
     "EntityInfo", "Problem", "declared_entities", "entity", "has_many", "page_field", "python_type", "reference",
-    "rows",
+    "rows", "standard_scalar",
 ]

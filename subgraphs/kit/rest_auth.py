@@ -11,9 +11,11 @@ drops the cached token (it was revoked early) so the retry asks for a new one.
 from __future__ import annotations
 
 import asyncio
+import base64
 import time
 from collections.abc import Callable
 from typing import Any, Literal, Protocol
+from urllib.parse import quote_plus
 
 import aiohttp
 
@@ -123,14 +125,15 @@ class OAuth2ClientCredentials:
             form["scope"] = self.scope
         if self.audience is not None:
             form["audience"] = self.audience
-        basic: aiohttp.BasicAuth | None = None
+        headers = {"Accept": "application/json"}
         if self.client_auth == "basic":
-            basic = aiohttp.BasicAuth(self.client_id, self.client_secret)
+            # RFC 6749 §2.3.1: the id and secret are form-encoded, then joined and base64-encoded.
+            pair = f"{quote_plus(self.client_id)}:{quote_plus(self.client_secret)}"
+            headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
         else:
             form.update(client_id=self.client_id, client_secret=self.client_secret)
         try:
-            async with session.post(self.token_url, data=form, auth=basic,
-                                    headers={"Accept": "application/json"}) as response:
+            async with session.post(self.token_url, data=form, headers=headers) as response:
                 answer: Any = await response.json(content_type=None) if response.status < 500 else None
                 status = response.status
         except (aiohttp.ClientError, TimeoutError, ValueError) as error:
