@@ -339,7 +339,7 @@ async def test_without_a_batch_each_key_is_its_own_call_and_a_404_is_null(librar
     result = await run(api, "query($i: [String!]!) { satu(isbn: $i) { judul } }", i=[ALL[0], "9780000000000"])
     assert result.errors is None
     assert result.data == {"satu": [{"judul": "Laskar Pelangi"}, None]}
-    assert sorted(library.calls) == [("GET", "/buku/{isbn}", [ALL[0]]), ("GET", "/buku/{isbn}", ["9780000000000"])]
+    assert sorted(library.calls) == [("GET", "/buku/{isbn}", ["9780000000000"]), ("GET", "/buku/{isbn}", [ALL[0]])]
 
 
 async def test_a_reference_to_a_rest_entity_is_batched_like_a_table(library: Library, api: RestSource) -> None:
