@@ -72,8 +72,10 @@ class SubgraphSchema(strawberry.federation.Schema):
 
 
 def create_schema(
-    query: type, mutation: type | None = None, types: Iterable[type] = ()
+    query: type | None = None, mutation: type | None = None, types: Iterable[type] = ()
 ) -> strawberry.federation.Schema:
+    """The subgraph's schema; with no `query`, one of only `_entities` and `_service` (a subgraph
+    that only adds fields to entities others own, such as `Penduduk`)."""
     schema = SubgraphSchema(
         query=query,
         mutation=mutation,

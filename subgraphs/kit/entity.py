@@ -191,9 +191,9 @@ class Problem:
 
 
 def entity(
-    table: FromClause,
+    table: FromClause | type,
     *,
-    key: str,
+    key: str | None = None,
     hide: Iterable[str] = (),
     types: Mapping[str, Any] | None = None,
     order_by: Sequence[str] = (),
@@ -204,11 +204,21 @@ def entity(
 ) -> Callable[[type[T]], type[T]]:
     """Make `cls` a strawberry type over `table` keyed by the column `key` (an `@key` when `federated`).
 
-    `types` maps a column to its type by declaration (a scalar, an enum); `order_by` orders lists
-    and pages (then by key); the class's own annotations and fields win over derived ones.
+    `table` is a Table (declared, or reflected by `subgraphs.kit.reflect`), a select, or a
+    SQLAlchemy model (its `__table__`); `key` defaults to the table's one-column primary key, or
+    else its one-column unique key. `types` maps a column to its type by declaration (a scalar,
+    an enum); `order_by` orders lists and pages (then by key); the class's own annotations and
+    fields win over derived ones.
     """
     hidden = set(hide)
     declared = dict(types or {})
+    source: FromClause = getattr(table, "__table__", table)
+    if not isinstance(source, FromClause):
+        raise TypeError(f"{table!r} is neither a table, a select nor a SQLAlchemy model")
+    key = key or _default_key(source)
+    if key not in source.columns:
+        raise TypeError(f"{getattr(source, 'name', source)} has no column {key!r} to be the key")
+    table = source
 
     def decorate(cls: type[T]) -> type[T]:
         own = dict(inspect.get_annotations(cls))
@@ -251,6 +261,18 @@ def entity(
         return cast(type[T], strawberry.type(cls, name=name, description=description, directives=directives))
 
     return decorate
+
+
+def _default_key(table: FromClause) -> str:
+    from sqlalchemy import Table
+
+    from subgraphs.kit.reflect import unique_keys
+
+    keys = unique_keys(table) if isinstance(table, Table) else []
+    single = [k[0] for k in keys if len(k) == 1]
+    if not single:
+        raise TypeError(f"{getattr(table, 'name', table)} has no one-column primary or unique key: give key=…")
+    return single[0]
 
 
 def _check(name: str, kind: Any) -> Callable[[object], object] | None:
