@@ -33,6 +33,7 @@ from subgraphs.kit import graphiql
 from subgraphs.kit.context import SubgraphContext
 from subgraphs.kit.rest import RestSource
 from subgraphs.kit.scalars import SCALAR_MAP
+from subgraphs.kit.sdl import use_subgraph_sdl
 from subgraphs.kit.signing import RequireGatewaySignature, Verifier, keys_from_env
 from subgraphs.kit.sql import SqlSource
 
@@ -85,6 +86,7 @@ def create_schema(
         extensions=[HideUnexpectedErrors],
     )
     _check_extensions_nullable(schema)
+    use_subgraph_sdl(schema)
     return schema
 
 
