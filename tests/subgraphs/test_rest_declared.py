@@ -103,6 +103,18 @@ async def library() -> AsyncIterator[Library]:
             return web.Response(status=503, text="busy")
         return web.json_response({"ok": True})
 
+    async def busy(request: web.Request) -> web.Response:
+        state.calls.append((request.method, request.path, []))
+        if state.failures_left > 0:
+            state.failures_left -= 1
+            return web.Response(status=429, headers={"Retry-After": request.query.get("wait", "0")})
+        return web.json_response({"ok": True})
+
+    async def slow(request: web.Request) -> web.Response:
+        state.calls.append((request.method, request.path, []))
+        await asyncio.sleep(1)
+        return web.json_response({"ok": True})
+
     async def keyed(request: web.Request) -> web.Response:
         return web.json_response({"header": request.headers.get("X-API-Key"),
                                   "query": request.query.get("api_key"),
@@ -115,6 +127,8 @@ async def library() -> AsyncIterator[Library]:
     app.router.add_get("/buku/{isbn}", one_book)
     app.router.add_route("*", "/flaky", flaky)
     app.router.add_get("/keyed", keyed)
+    app.router.add_get("/busy", busy)
+    app.router.add_get("/slow", slow)
     servers = Servers()
     await servers.start_aiohttp(app, "127.0.0.1", port)
     yield state
@@ -228,6 +242,32 @@ async def test_an_idempotent_call_is_retried_until_the_upstream_recovers(library
         assert len(library.calls) == 6
     finally:
         await source.close()
+
+
+async def test_a_429_is_retried_after_the_wait_it_asks_for_unless_the_wait_is_too_long(library: Library) -> None:
+    source = await opened(RestSource("perpustakaan", library.url, retries=2))
+    try:
+        library.failures_left = 1
+        assert await source.get_json("/busy", {"wait": "0"}) == {"ok": True}
+        assert len(library.calls) == 2
+        library.failures_left = 1
+        with pytest.raises(UpstreamError) as raised:
+            await source.get_json("/busy", {"wait": "3600"})
+        assert raised.value.extensions == {"code": "UPSTREAM_HTTP_ERROR", "upstream": "perpustakaan", "status": 429}
+        assert len(library.calls) == 3
+    finally:
+        await source.close()
+
+
+async def test_a_timeout_is_not_retried(library: Library) -> None:
+    source = await opened(RestSource("perpustakaan", library.url, timeout=0.2, retries=2))
+    try:
+        with pytest.raises(UpstreamError) as raised:
+            await source.get_json("/slow")
+    finally:
+        await source.close()
+    assert raised.value.extensions == {"code": "UPSTREAM_TIMEOUT", "upstream": "perpustakaan"}
+    assert len(library.calls) == 1
 
 
 async def test_a_post_is_retried_only_when_declared_idempotent(library: Library) -> None:
