@@ -35,6 +35,12 @@ def add_commands(subparsers: Any) -> None:
     new.add_argument("--directory", default=".", help="where the package and its test go (default: here)")
     new.set_defaults(func=run_new)
 
+    openapi = actions.add_parser("openapi", help="print the declarations of a REST source from its OpenAPI 3 "
+                                                 "document (YAML or JSON)")
+    openapi.add_argument("file", help="the OpenAPI document")
+    openapi.add_argument("--source", help="the REST source's name (default: the file's name, e.g. bpjs)")
+    openapi.set_defaults(func=run_openapi)
+
     lint = actions.add_parser("lint-data", help="list the rows of each table that fail the data standard")
     lint.add_argument("name", help="MODULE:ATTR or a built-in subgraph name")
     lint.add_argument("--database", required=True, help="the subgraph's database URL")
@@ -137,6 +143,26 @@ def _app_of(target: Any, name: str, database_url: str | None) -> Any:
     if callable(target):
         return target
     raise TargetError("the target is not a strawberry schema, an ASGI app or an app factory")
+
+
+def run_openapi(args: argparse.Namespace) -> int:
+    import yaml
+
+    from subgraphs.kit.openapi import OpenApiError, declarations
+
+    path = Path(args.file)
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        return _fail(f"cannot read {path}: {error.strerror}")
+    except yaml.YAMLError as error:
+        return _fail(f"{path} is neither YAML nor JSON: {error}")
+    source = args.source or path.name.split(".")[0]
+    try:
+        print(declarations(document, source), end="")
+    except OpenApiError as error:
+        return _fail(f"{path}: {error}")
+    return 0
 
 
 def _builtin_schema(name: str) -> Any:

@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
 
 import strawberry
 
 from subgraphs.kesehatan import tables
 from subgraphs.kit import (
     Ctx,
+    Get,
     KodeWilayah,
-    SubgraphContext,
     create_schema,
     entity,
     has_many,
     kecamatan,
     penduduk,
     reference,
+    rest_entity,
     rows,
 )
 from subgraphs.kit.access import personal, protect
+from subgraphs.kit.scalars import check_level
 
 # BPJS's batch endpoint takes at most this many NIKs per call.
 BPJS_BATCH = 100
@@ -40,8 +41,10 @@ class StatusJkn(Enum):
     NONAKTIF = "NONAKTIF"
 
 
-@strawberry.type(description="National health insurance (JKN) membership, read from BPJS Kesehatan")
+@rest_entity("bpjs", key="nik", call=Get("/peserta", batch="nik", size=BPJS_BATCH, items="peserta"),
+             description="National health insurance (JKN) membership, read from BPJS Kesehatan")
 class KepesertaanJkn:
+    nik: strawberry.Private[str]
     nomor_kartu: str
     segmen: SegmenJkn
     kelas: int
@@ -66,35 +69,12 @@ class Kecamatan:
     puskesmas = has_many(Puskesmas, "kode_kecamatan", assumed_size=5)
 
 
-async def _load_jkn(ctx: SubgraphContext, niks: list[str]) -> list[KepesertaanJkn | None]:
-    bpjs = ctx.upstream("bpjs")
-    members: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(niks), BPJS_BATCH):
-        answer = await bpjs.get_json("/peserta", {"nik": niks[start : start + BPJS_BATCH]})
-        members.update((member["nik"], member) for member in answer["peserta"])
-    return [
-        KepesertaanJkn(
-            nomor_kartu=m["nomor_kartu"], segmen=SegmenJkn(m["segmen"]), kelas=int(m["kelas"]),
-            status=StatusJkn(m["status"]), faskes_pertama=m["faskes_pertama"],
-        ) if (m := members.get(nik)) is not None else None
-        for nik in niks
-    ]
-
-
 @penduduk
 class Penduduk:
     kunjungan = has_many(Kunjungan, "nik", order_by=["-waktu"], limit=10, nullable=True,
                          description="Visits to puskesmas, the latest first")
 
-    @strawberry.field(description="JKN membership from BPJS Kesehatan; null when not a member")
-    async def jkn(self, info: Ctx) -> KepesertaanJkn | None:
-        ctx = info.context
-
-        async def load(niks: list[str]) -> list[KepesertaanJkn | None]:
-            return await _load_jkn(ctx, niks)
-
-        result: KepesertaanJkn | None = await ctx.loader("bpjs.peserta", load).load(self.nik)
-        return result
+    jkn = reference(KepesertaanJkn, "nik", description="JKN membership from BPJS Kesehatan; null when not a member")
 
 
 @strawberry.type
@@ -105,6 +85,8 @@ class Query:
 
     @strawberry.field(description="Every puskesmas, optionally of one kecamatan")
     async def daftar_puskesmas(self, info: Ctx, kode_kecamatan: KodeWilayah | None = None) -> list[Puskesmas]:
+        if kode_kecamatan is not None:
+            check_level("kode_kecamatan", kode_kecamatan)
         page = await rows(Puskesmas).page(info.context, first=100, filters={"kode_kecamatan": kode_kecamatan})
         return page.items
 

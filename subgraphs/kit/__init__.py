@@ -5,15 +5,19 @@ from subgraphs.kit.context import SubgraphContext
 from subgraphs.kit.entity import entity, has_many, page_field, reference, rows
 from subgraphs.kit.extend import Ctx, extension, kartu_keluarga, kecamatan, penduduk
 from subgraphs.kit.rest import RestSource, UpstreamError
+from subgraphs.kit.rest_auth import ApiKey, Bearer, OAuth2ClientCredentials
+from subgraphs.kit.rest_entity import Get, Post, rest_entity, rest_rows, rest_type
 from subgraphs.kit.scalars import (
     NIB,
     NIK,
     NOP,
+    NPWP,
     WITA,
     KodeWilayah,
     NomorKK,
     NomorTelepon,
     Rupiah,
+    RupiahKoreksi,
     ScalarValueError,
     Tanggal,
     WaktuWITA,
@@ -25,15 +29,22 @@ __all__ = [
     "NIB",
     "NIK",
     "NOP",
+    "NPWP",
     "WITA",
+    "ApiKey",
+    "Bearer",
     "Connection",
     "Ctx",
+    "Get",
     "KodeWilayah",
     "NomorKK",
     "NomorTelepon",
+    "OAuth2ClientCredentials",
     "Page",
+    "Post",
     "RestSource",
     "Rupiah",
+    "RupiahKoreksi",
     "ScalarValueError",
     "SqlEntity",
     "SqlSource",
@@ -51,5 +62,8 @@ __all__ = [
     "page_field",
     "penduduk",
     "reference",
+    "rest_entity",
+    "rest_rows",
+    "rest_type",
     "rows",
 ]

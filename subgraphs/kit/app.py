@@ -1,4 +1,4 @@
-"""The ASGI app of one subgraph: POST /graphql, GraphiQL on GET /graphql, /health.
+"""The ASGI app of one subgraph: POST /graphql, GraphiQL on GET /graphql (offline), /health.
 
 `create_schema` builds a Federation v2 schema (`_service { sdl }` with its `@link`) that knows
 the data-standard scalars; `create_subgraph_app` serves it with the app's sources opened at
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import logging
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -18,7 +19,7 @@ import strawberry
 from graphql import GraphQLError, GraphQLNonNull, GraphQLObjectType
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -28,9 +29,11 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from federation.telemetry.tracing import TracingMiddleware, tracer_provider
+from subgraphs.kit import graphiql
 from subgraphs.kit.context import SubgraphContext
 from subgraphs.kit.rest import RestSource
 from subgraphs.kit.scalars import SCALAR_MAP
+from subgraphs.kit.sdl import use_subgraph_sdl
 from subgraphs.kit.signing import RequireGatewaySignature, Verifier, keys_from_env
 from subgraphs.kit.sql import SqlSource
 
@@ -70,8 +73,10 @@ class SubgraphSchema(strawberry.federation.Schema):
 
 
 def create_schema(
-    query: type, mutation: type | None = None, types: Iterable[type] = ()
+    query: type | None = None, mutation: type | None = None, types: Iterable[type] = ()
 ) -> strawberry.federation.Schema:
+    """The subgraph's schema; with no `query`, one of only `_entities` and `_service` (a subgraph
+    that only adds fields to entities others own, such as `Penduduk`)."""
     schema = SubgraphSchema(
         query=query,
         mutation=mutation,
@@ -81,6 +86,7 @@ def create_schema(
         extensions=[HideUnexpectedErrors],
     )
     _check_extensions_nullable(schema)
+    use_subgraph_sdl(schema)
     return schema
 
 
@@ -99,11 +105,16 @@ def _check_extensions_nullable(schema: strawberry.federation.Schema) -> None:
 
 
 class _GraphQLEndpoint(GraphQL[SubgraphContext, None]):
-    def __init__(self, schema: strawberry.federation.Schema, sql: SqlSource | None,
+    def __init__(self, name: str, schema: strawberry.federation.Schema, sql: SqlSource | None,
                  rest: Sequence[RestSource]) -> None:
         super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=False)
         self.sql = sql
         self.rest = {source.name: source for source in rest}
+        self.page = graphiql.page(html.escape(name))
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # strawberry's own page loads React from a CDN: blank on a network without internet.
+        return HTMLResponse(self.page)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> SubgraphContext:
         return SubgraphContext(request=request if isinstance(request, Request) else None,
@@ -163,7 +174,7 @@ def create_subgraph_app(
     With `signing_keys` (or `SPLP_SIGNING_KEYS` set), POST /graphql answers only requests the
     gateway signed (`subgraphs.kit.signing`)."""
     sql = SqlSource(database_url) if database_url is not None else None
-    endpoint = _GraphQLEndpoint(schema, sql, rest)
+    endpoint = _GraphQLEndpoint(name, schema, sql, rest)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -195,6 +206,7 @@ def create_subgraph_app(
     app = Starlette(
         routes=[
             Route("/graphql", CancelOnDisconnect(endpoint), methods=["GET", "POST"]),
+            Route("/graphiql/assets/{name}", graphiql.asset, methods=["GET"]),
             Route("/health", health, methods=["GET"]),
         ],
         lifespan=lifespan,

@@ -50,19 +50,17 @@ _BY_NAME: tuple[tuple[Callable[[str], bool], Any], ...] = (
      std.KodeWilayah),
     (lambda n: n == "nop" or n.startswith("nop_"), std.NOP),
     (lambda n: n == "nib" or n.startswith("nib_"), std.NIB),
+    (lambda n: n == "npwp" or n.startswith("npwp_"), std.NPWP),
     (lambda n: n.startswith("telepon") or n.startswith("nomor_telepon"), std.NomorTelepon),
 )
 
 # The checks behind each data-standard scalar, to find a dirty row while it is built.
-_CHECKS: dict[Any, Callable[[object], object]] = {
-    std.NIK: std.parse_nik,
-    std.NomorKK: std.parse_nomor_kk,
-    std.KodeWilayah: std.parse_kode_wilayah,
-    std.NOP: std.parse_nop,
-    std.NIB: std.parse_nib,
-    std.NomorTelepon: std.parse_nomor_telepon,
-    std.Rupiah: std.parse_rupiah,
-}
+_CHECKS = std.CHECKS
+
+
+def standard_scalar(name: str) -> Any:
+    """The data-standard scalar a column or property is by its name (`nik_pemilik` → NIK), or None."""
+    return next((scalar for matches, scalar in _BY_NAME if matches(name)), None)
 
 
 def python_type(name: str, column_type: sqltypes.TypeEngine[Any]) -> Any:
@@ -193,9 +191,9 @@ class Problem:
 
 
 def entity(
-    table: FromClause,
+    table: FromClause | type,
     *,
-    key: str,
+    key: str | None = None,
     hide: Iterable[str] = (),
     types: Mapping[str, Any] | None = None,
     order_by: Sequence[str] = (),
@@ -206,11 +204,21 @@ def entity(
 ) -> Callable[[type[T]], type[T]]:
     """Make `cls` a strawberry type over `table` keyed by the column `key` (an `@key` when `federated`).
 
-    `types` maps a column to its type by declaration (a scalar, an enum); `order_by` orders lists
-    and pages (then by key); the class's own annotations and fields win over derived ones.
+    `table` is a Table (declared, or reflected by `subgraphs.kit.reflect`), a select, or a
+    SQLAlchemy model (its `__table__`); `key` defaults to the table's one-column primary key, or
+    else its one-column unique key. `types` maps a column to its type by declaration (a scalar,
+    an enum); `order_by` orders lists and pages (then by key); the class's own annotations and
+    fields win over derived ones.
     """
     hidden = set(hide)
     declared = dict(types or {})
+    source: FromClause = getattr(table, "__table__", table)
+    if not isinstance(source, FromClause):
+        raise TypeError(f"{table!r} is neither a table, a select nor a SQLAlchemy model")
+    key = key or _default_key(source)
+    if key not in source.columns:
+        raise TypeError(f"{getattr(source, 'name', source)} has no column {key!r} to be the key")
+    table = source
 
     def decorate(cls: type[T]) -> type[T]:
         own = dict(inspect.get_annotations(cls))
@@ -229,7 +237,7 @@ def entity(
                 if column_name in hidden:
                     annotation = strawberry.Private[annotation]
             annotations[column_name] = annotation
-            columns.append(_Column(column_name, kind, _converter(kind), _CHECKS.get(kind)))
+            columns.append(_Column(column_name, kind, _converter(kind), _check(column_name, kind)))
         for attribute, annotation in own.items():
             annotations.setdefault(attribute, annotation)
         cls.__annotations__ = annotations
@@ -240,7 +248,7 @@ def entity(
         cls.rows = rows  # type: ignore[attr-defined]
         if federated and "resolve_reference" not in cls.__dict__:
             field_name = _camel(key)
-            check = _CHECKS.get(next(c.kind for c in columns if c.name == key))
+            check = _check(key, next(c.kind for c in columns if c.name == key))
 
             async def resolve_reference(cls_: type, info: Info[Any, None], **representation: Any) -> Any:
                 value = representation[field_name]
@@ -253,6 +261,36 @@ def entity(
         return cast(type[T], strawberry.type(cls, name=name, description=description, directives=directives))
 
     return decorate
+
+
+def _default_key(table: FromClause) -> str:
+    from sqlalchemy import Table
+
+    from subgraphs.kit.reflect import unique_keys
+
+    keys = unique_keys(table) if isinstance(table, Table) else []
+    single = [k[0] for k in keys if len(k) == 1]
+    if not single:
+        raise TypeError(f"{getattr(table, 'name', table)} has no one-column primary or unique key: give key=…")
+    return single[0]
+
+
+def _check(name: str, kind: Any) -> Callable[[object], object] | None:
+    """The data standard's check of a column: a KodeWilayah named for a level is checked at that level."""
+    if kind is std.KodeWilayah and name in std.LEVEL_BY_NAME:
+        return lambda value: std.check_level(name, value)
+    return _CHECKS.get(kind)
+
+
+def _filter_values(arguments: Mapping[str, Any], kinds: Mapping[str, Any]) -> dict[str, object]:
+    """Filter arguments as column values; a region code of the wrong level is refused, not matched to
+    nothing (a kelurahan code given as `kodeKecamatan` would otherwise be an empty answer)."""
+    values: dict[str, object] = {}
+    for name, value in arguments.items():
+        if value is not None and kinds.get(name) is std.KodeWilayah:
+            std.check_level(name, value)
+        values[name] = value.value if isinstance(value, enum.Enum) else value
+    return values
 
 
 def _camel(snake: str) -> str:
@@ -323,7 +361,7 @@ def has_many(
         rows: SqlEntity[Any] = source or _target_rows(target, module).rows
         value = getattr(root, by or type(root).__kit_key__)
         count = arguments.pop("limit", None)
-        active = {k: (v.value if isinstance(v, enum.Enum) else v) for k, v in arguments.items()}
+        active = _filter_values(arguments, filter_types)
         return await rows.list_by(info.context, column, value, order_by=order_by, limit=count, **active)
 
     returns = f"list[{name} | None] | None" if nullable else f"list[{name} | None]"
@@ -352,8 +390,8 @@ def reference(
         value = getattr(root, column)
         if value is None:
             return None
-        info_ = getattr(resolved, "__kit_entity__", None)
-        if info_ is not None:
+        if getattr(resolved, "__kit_entity__", None) is not None or \
+                getattr(resolved, "__kit_rest_type__", None) is not None:  # an @entity or a @rest_entity
             return await resolved.rows.get(info.context, value)
         return resolved(**{resolved.__kit_key__: value})
 
@@ -390,7 +428,7 @@ def page_field(
     async def resolve(root: Any, info: Info[Any, None], first: int, after: str | None,
                       **arguments: Any) -> Any:
         rows: SqlEntity[Any] = _target_rows(target, module).rows
-        active: dict[str, object] = {k: (v.value if isinstance(v, enum.Enum) else v) for k, v in arguments.items()}
+        active = _filter_values(arguments, filter_types)
         active.update(fixed or {})
         return Connection.of(await rows.page(info.context, first=first, after=after, filters=active))
 
@@ -422,5 +460,5 @@ def rows(cls: type[T]) -> SqlEntity[T]:
 
 __all__ = [
     "EntityInfo", "Problem", "declared_entities", "entity", "has_many", "page_field", "python_type", "reference",
-    "rows",
+    "rows", "standard_scalar",
 ]

@@ -57,7 +57,25 @@ def _code_name(scalar: str) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])", "_", scalar).upper()
 
 
+# Control characters (C0, DEL, C1) and the line and paragraph separators: never part of a value,
+# often the trace of a copy from a spreadsheet or a broken export.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _clean(scalar: str, value: object) -> None:
+    """Refuse a string with a control character or leading/trailing whitespace: `"7371… "` is not a NIK
+    a database lookup would find, and accepting it would make two spellings of one value."""
+    if not isinstance(value, str):
+        return
+    control = _CONTROL.search(value)
+    if control is not None:
+        raise ScalarValueError(scalar, value, f"must not contain the control character U+{ord(control.group()):04X}")
+    if value != value.strip():
+        raise ScalarValueError(scalar, value, "must not begin or end with whitespace")
+
+
 def _digits(scalar: str, value: object, length: int) -> str:
+    _clean(scalar, value)
     if not isinstance(value, str):
         raise ScalarValueError(scalar, value, f"must be a string of {length} digits")
     if len(value) != length or not value.isascii() or not value.isdigit():
@@ -76,21 +94,25 @@ def _check_region(scalar: str, value: object, province: str, regency: str, distr
         raise ScalarValueError(scalar, value, "district (kecamatan) code 00 is not used")
 
 
+def _check_date(scalar: str, value: object, digits: str, what: str, *, women_add_40: bool) -> None:
+    """A DDMMYY date part: the month a month, the day a day of it in 19YY or 20YY."""
+    day, month, year = int(digits[0:2]), int(digits[2:4]), int(digits[4:6])
+    if women_add_40 and day > 40:  # women's birth day is written with 40 added
+        day -= 40
+    if not 1 <= month <= 12:
+        raise ScalarValueError(scalar, value, f"{what} month {digits[2:4]} is not a month")
+    # Two-digit years are ambiguous between centuries; 29 February is valid if either century allows.
+    longest = max(calendar.monthrange(1900 + year, month)[1], calendar.monthrange(2000 + year, month)[1])
+    if not 1 <= day <= longest:
+        hint = " (women add 40 to the day)" if women_add_40 else ""
+        raise ScalarValueError(scalar, value, f"{what} day {digits[0:2]} is not a day of month {month:02d}{hint}")
+
+
 def parse_nik(value: object) -> str:
     """NIK: PP RR DD DDMMYY SSSS (region of first registration, birth date, serial)."""
     nik = _digits("NIK", value, 16)
     _check_region("NIK", value, nik[0:2], nik[2:4], nik[4:6])
-    day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
-    if day > 40:  # women's birth day is written with 40 added
-        day -= 40
-    if not 1 <= month <= 12:
-        raise ScalarValueError("NIK", value, f"birth month {nik[8:10]} is not a month")
-    # Two-digit years are ambiguous between centuries; 29 February is valid if either century allows.
-    longest = max(calendar.monthrange(1900 + year, month)[1], calendar.monthrange(2000 + year, month)[1])
-    if not 1 <= day <= longest:
-        raise ScalarValueError(
-            "NIK", value, f"birth day {nik[6:8]} is not a day of month {month:02d} (women add 40 to the day)"
-        )
+    _check_date("NIK", value, nik[6:12], "birth", women_add_40=True)
     if nik[12:16] == "0000":
         raise ScalarValueError("NIK", value, "serial number 0000 is not issued")
     return nik
@@ -105,12 +127,13 @@ def parse_nomor_kk(value: object) -> str:
     """Nomor Kartu Keluarga: PP RR DD (issuing region) DDMMYY (issue date) SSSS."""
     kk = _digits("NomorKK", value, 16)
     _check_region("NomorKK", value, kk[0:2], kk[2:4], kk[4:6])
+    _check_date("NomorKK", value, kk[6:12], "issue", women_add_40=False)
     if kk[12:16] == "0000":
         raise ScalarValueError("NomorKK", value, "serial number 0000 is not issued")
     return kk
 
 
-_KODE_WILAYAH = re.compile(r"^(\d{2})(?:\.(\d{2})(?:\.(\d{2})(?:\.(\d{4}))?)?)?$")
+_KODE_WILAYAH = re.compile(r"(\d{2})(?:\.(\d{2})(?:\.(\d{2})(?:\.(\d{4}))?)?)?")
 
 
 # The levels of a Kemendagri region code, by how many parts it has.
@@ -123,7 +146,8 @@ def parse_kode_wilayah(value: object, level: str | None = None) -> str:
 
     With `level` ("provinsi", "kota", "kecamatan" or "kelurahan") a code of another level is refused.
     """
-    if level is not None and isinstance(value, str) and _KODE_WILAYAH.match(value):
+    _clean("KodeWilayah", value)
+    if level is not None and isinstance(value, str) and _KODE_WILAYAH.fullmatch(value):
         found = LEVELS[value.count(".") + 1]
         if found != level:
             raise ScalarValueError(
@@ -131,7 +155,7 @@ def parse_kode_wilayah(value: object, level: str | None = None) -> str:
             )
     if not isinstance(value, str):
         raise ScalarValueError("KodeWilayah", value, "must be a string like 73.71.04.1001")
-    match = _KODE_WILAYAH.match(value)
+    match = _KODE_WILAYAH.fullmatch(value)
     if match is None:
         raise ScalarValueError(
             "KodeWilayah", value,
@@ -155,12 +179,13 @@ def parse_kode_wilayah(value: object, level: str | None = None) -> str:
     return value
 
 
-_NOP_FORMATTED = re.compile(r"^(\d{2})\.(\d{2})\.(\d{3})\.(\d{3})\.(\d{3})-(\d{4})\.(\d)$")
+_NOP_FORMATTED = re.compile(r"(\d{2})\.(\d{2})\.(\d{3})\.(\d{3})\.(\d{3})-(\d{4})\.(\d)")
 
 
 def parse_nop(value: object) -> str:
     """Nomor Objek Pajak: 18 digits, bare or written PP.RR.CCC.VVV.BBB-NNNN.J; returns the bare digits."""
-    formatted = _NOP_FORMATTED.match(value) if isinstance(value, str) else None
+    _clean("NOP", value)
+    formatted = _NOP_FORMATTED.fullmatch(value) if isinstance(value, str) else None
     nop = "".join(formatted.groups()) if formatted is not None else _digits("NOP", value, 18)
     _check_region("NOP", value, nop[0:2], nop[2:4], None)
     if nop[4:7] == "000":
@@ -183,6 +208,32 @@ def parse_nib(value: object) -> str:
     return nib
 
 
+_NPWP_15_FORMATTED = re.compile(r"(\d{2})\.(\d{3})\.(\d{3})\.(\d)-(\d{3})\.(\d{3})")
+
+
+def parse_npwp(value: object) -> str:
+    """NPWP, 16 digits (PMK 112/2022): a person's is their NIK, anyone else's the former 15-digit
+    NPWP with a 0 in front. A 15-digit NPWP (bare or written 01.234.567.8-901.000) is given its 0."""
+    _clean("NPWP", value)
+    formatted = _NPWP_15_FORMATTED.fullmatch(value) if isinstance(value, str) else None
+    bare = "".join(formatted.groups()) if formatted is not None else value
+    if isinstance(bare, str) and len(bare) == 15 and bare.isascii() and bare.isdigit():
+        value_16 = "0" + bare  # the former 15-digit NPWP
+    else:
+        value_16 = _digits("NPWP", value, 16)
+    if value_16.startswith("0"):
+        if value_16[1:10] == "0" * 9:
+            raise ScalarValueError("NPWP", value, "taxpayer serial 000000000 is not issued")
+        return value_16
+    try:
+        parse_nik(value_16)
+    except ScalarValueError as error:
+        raise ScalarValueError(
+            "NPWP", value, f"a person's NPWP is their NIK, and this is not one: {error.reason}"
+        ) from None
+    return value_16
+
+
 def parse_rupiah(value: object) -> int:
     """Whole rupiah, zero or more; never a float, even 1.0, so no amount is rounded on the way."""
     if isinstance(value, bool):
@@ -195,21 +246,39 @@ def parse_rupiah(value: object) -> int:
             raise ScalarValueError("Rupiah", str(value), "must be a whole number of rupiah")
         value = int(value)
     if isinstance(value, str):
+        _clean("Rupiah", value)
         if not (value.isascii() and value.isdigit()):
             raise ScalarValueError("Rupiah", value, "must be a whole number of rupiah (digits only)")
         value = int(value)
     if not isinstance(value, int):
         raise ScalarValueError("Rupiah", value, "must be a whole number of rupiah")
     if value < 0:
-        raise ScalarValueError("Rupiah", value, "must not be negative")
+        raise ScalarValueError("Rupiah", value, "must not be negative (a correction is a RupiahKoreksi)")
     return value
 
 
-_PHONE = re.compile(r"^\+62[1-9]\d{7,11}$")
+def parse_rupiah_koreksi(value: object) -> int:
+    """Whole rupiah that may be negative: a correction, a refund, a reversed payment."""
+    if isinstance(value, str) and value.startswith("-"):
+        return -_whole_rupiah("RupiahKoreksi", value[1:], value)
+    if isinstance(value, int | Decimal) and not isinstance(value, bool) and value < 0:
+        return -_whole_rupiah("RupiahKoreksi", -value, value)
+    return _whole_rupiah("RupiahKoreksi", value, value)
+
+
+def _whole_rupiah(scalar: str, magnitude: object, shown: object) -> int:
+    try:
+        return parse_rupiah(magnitude)
+    except ScalarValueError as error:
+        raise ScalarValueError(scalar, shown, error.reason) from None
+
+
+_PHONE = re.compile(r"\+62[1-9]\d{7,11}")
 
 
 def parse_nomor_telepon(value: object) -> str:
     """Indonesian phone number in +62 form; 08… and 628… are rewritten to +628…."""
+    _clean("NomorTelepon", value)
     if not isinstance(value, str):
         raise ScalarValueError("NomorTelepon", value, "must be a string like +6281234567890")
     compact = re.sub(r"[\s-]", "", value)
@@ -217,7 +286,7 @@ def parse_nomor_telepon(value: object) -> str:
         compact = "+62" + compact[1:]
     elif compact.startswith("62"):
         compact = "+" + compact
-    if not _PHONE.match(compact):
+    if not _PHONE.fullmatch(compact):
         raise ScalarValueError(
             "NomorTelepon", value, "must be +62 followed by 8 to 12 digits not starting with 0"
         )
@@ -226,6 +295,7 @@ def parse_nomor_telepon(value: object) -> str:
 
 def parse_tanggal(value: object) -> date:
     """A calendar date in ISO 8601 (YYYY-MM-DD)."""
+    _clean("Tanggal", value)
     if isinstance(value, datetime):
         raise ScalarValueError("Tanggal", str(value), "must be a date without a time")
     if isinstance(value, date):
@@ -243,6 +313,7 @@ def parse_waktu(value: object) -> datetime:
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str):
+        _clean("WaktuWITA", value)
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
@@ -302,20 +373,56 @@ NOP = NewType("NOP", str)
 NIB = NewType("NIB", str)
 Rupiah = NewType("Rupiah", int)
 NomorTelepon = NewType("NomorTelepon", str)
+NPWP = NewType("NPWP", str)
+RupiahKoreksi = NewType("RupiahKoreksi", int)
 Tanggal = NewType("Tanggal", date)
 WaktuWITA = NewType("WaktuWITA", datetime)
 
+# Each description states the format, so GraphiQL and every client's tooling show it.
 SCALAR_MAP: dict[object, ScalarDefinition] = {
-    NIK: _scalar("NIK", parse_nik, "Nomor Induk Kependudukan: 16 digits, region + birth date (women +40) "
-                 "+ serial"),
-    NomorKK: _scalar("NomorKK", parse_nomor_kk, "Nomor Kartu Keluarga: 16 digits"),
-    KodeWilayah: _scalar("KodeWilayah", parse_kode_wilayah, "Kemendagri region code, e.g. 73.71.04.1001"),
-    NOP: _scalar("NOP", parse_nop, "Nomor Objek Pajak (PBB): 18 digits"),
-    NIB: _scalar("NIB", parse_nib, "Nomor Induk Berusaha: 13 digits"),
-    Rupiah: _scalar("Rupiah", parse_rupiah, "An amount in whole rupiah (a JSON integer, never a float)"),
-    NomorTelepon: _scalar("NomorTelepon", parse_nomor_telepon, "Phone number in +62 form"),
-    Tanggal: _scalar("Tanggal", parse_tanggal, "Calendar date, ISO 8601 YYYY-MM-DD",
+    NIK: _scalar("NIK", parse_nik, "Nomor Induk Kependudukan: a string of exactly 16 digits, PPRRDD DDMMYY "
+                 "SSSS: province, regency/city and kecamatan of first registration (Kemendagri codes), birth "
+                 "date (women add 40 to the day), serial 0001-9999. Example: \"7371041203800001\""),
+    NomorKK: _scalar("NomorKK", parse_nomor_kk, "Nomor Kartu Keluarga: a string of exactly 16 digits, PPRRDD "
+                     "DDMMYY SSSS: the issuing kecamatan's Kemendagri code, the issue date, serial 0001-9999. "
+                     "Example: \"7371042001100001\""),
+    KodeWilayah: _scalar("KodeWilayah", parse_kode_wilayah, "Kemendagri region code (Kepmendagri "
+                         "300.2.2-2430/2025) at one of four levels: provinsi \"73\", kota/kabupaten \"73.71\", "
+                         "kecamatan \"73.71.04\", kelurahan (1xxx) or desa (2xxx) \"73.71.04.1001\". A field "
+                         "or argument named for a level (kodeKecamatan) takes a code of that level only"),
+    NOP: _scalar("NOP", parse_nop, "Nomor Objek Pajak (PBB-P2): 18 digits PPRRCCCVVVBBBNNNNJ; accepted bare or "
+                 "as printed on the bill, \"73.71.040.050.010-0001.0\"; always answered bare"),
+    NIB: _scalar("NIB", parse_nib, "Nomor Induk Berusaha (OSS): a string of exactly 13 digits, e.g. "
+                 "\"9120000000011\""),
+    NPWP: _scalar("NPWP", parse_npwp, "Nomor Pokok Wajib Pajak: a string of 16 digits; a person's is their "
+                  "NIK, others' the former 15-digit NPWP with a leading 0. A 15-digit NPWP (bare or "
+                  "01.234.567.8-901.000) is accepted and answered with its 0"),
+    Rupiah: _scalar("Rupiah", parse_rupiah, "An amount in whole rupiah, zero or more: a JSON integer (or a "
+                    "string of digits), never a float, no thousands separators. Example: 2766000"),
+    RupiahKoreksi: _scalar("RupiahKoreksi", parse_rupiah_koreksi, "An amount in whole rupiah that may be "
+                           "negative (a correction, a refund): a JSON integer (or a string of digits with an "
+                           "optional leading -), never a float. Example: -150000"),
+    NomorTelepon: _scalar("NomorTelepon", parse_nomor_telepon, "Indonesian phone number, answered as +62 "
+                          "followed by 8 to 12 digits (\"+6281234567890\"); 08… and 62… are accepted and "
+                          "rewritten, spaces and dashes between digits dropped"),
+    Tanggal: _scalar("Tanggal", parse_tanggal, "Calendar date, ISO 8601 YYYY-MM-DD, e.g. \"2026-06-30\"",
                      serialize=_serialize_tanggal),
-    WaktuWITA: _scalar("WaktuWITA", parse_waktu, "Instant in ISO 8601, given in WITA (UTC+08:00)",
-                       serialize=_serialize_waktu),
+    WaktuWITA: _scalar("WaktuWITA", parse_waktu, "Instant in ISO 8601 with its UTC offset (Z, +08:00, …), "
+                       "answered in WITA: \"2026-06-30T09:30:00+08:00\"", serialize=_serialize_waktu),
 }
+
+# The check behind each data-standard scalar, for code that validates a value outside GraphQL
+# (a row being built, a lint of a table).
+CHECKS: dict[object, Callable[[object], object]] = {
+    NIK: parse_nik, NomorKK: parse_nomor_kk, KodeWilayah: parse_kode_wilayah, NOP: parse_nop, NIB: parse_nib,
+    NPWP: parse_npwp, NomorTelepon: parse_nomor_telepon, Rupiah: parse_rupiah, RupiahKoreksi: parse_rupiah_koreksi,
+}
+
+# A column, field or argument named for a region level takes a KodeWilayah of that level only.
+LEVEL_BY_NAME = {"kode_provinsi": "provinsi", "kode_kota": "kota", "kode_kabupaten": "kota",
+                 "kode_kecamatan": "kecamatan", "kode_kelurahan": "kelurahan", "kode_desa": "kelurahan"}
+
+
+def check_level(name: str, value: object) -> object:
+    """`value` checked as the KodeWilayah level `name` stands for (any level when it names none)."""
+    return parse_kode_wilayah(value, level=LEVEL_BY_NAME.get(name))

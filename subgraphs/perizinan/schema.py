@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-import asyncio
-from datetime import date, datetime
 from enum import Enum
-from typing import Any
 
 import strawberry
 
-from subgraphs.kit import NIB, NIK, Ctx, SubgraphContext, Tanggal, WaktuWITA, create_schema, penduduk
+from subgraphs.kit import (
+    NIB,
+    Ctx,
+    Get,
+    Tanggal,
+    WaktuWITA,
+    create_schema,
+    penduduk,
+    reference,
+    rest_entity,
+    rest_rows,
+    rest_type,
+)
 from subgraphs.kit.access import personal, protect
-from subgraphs.kit.scalars import parse_nib
 
 # The permits system's batch endpoint takes at most this many NIKs per call.
 BATCH = 100
@@ -32,7 +40,7 @@ class StatusPermohonan(Enum):
     DITOLAK = "DITOLAK"
 
 
-@strawberry.type(description="A permit issued to a business")
+@rest_type(description="A permit issued to a business")
 class Izin:
     nomor: str
     jenis: str
@@ -40,14 +48,10 @@ class Izin:
     terbit: Tanggal
     berlaku_sampai: Tanggal | None
     nib: NIB
-
-    @strawberry.field
-    async def usaha(self, info: Ctx) -> Usaha | None:
-        found: dict[str, Any] | None = await _usaha_loader(info.context).load(self.nib)
-        return _usaha(found) if found is not None else None
+    usaha = reference("Usaha", "nib")
 
 
-@strawberry.type(description="A permit application")
+@rest_type(description="A permit application")
 class PermohonanIzin:
     nomor: str
     jenis: str
@@ -56,103 +60,72 @@ class PermohonanIzin:
     nib: NIB | None
 
 
-@strawberry.federation.type(keys=["nib"], description="A business registered with a NIB")
+# The system has no batch endpoint for businesses: the loads of a request are concurrent calls.
+@rest_entity("perizinan", key="nib", call=Get("/usaha/{nib}"), federated=True,
+             paths={"semua_izin": "izin", "semua_permohonan": "permohonan"},
+             description="A business registered with a NIB")
 class Usaha:
     nib: NIB
     nama: str
     kbli: str = strawberry.field(description="KBLI business classification code")
     alamat: str
     nik_pemilik: strawberry.Private[str]
-
-    @strawberry.field
-    def pemilik(self) -> Penduduk:
-        return Penduduk(nik=NIK(self.nik_pemilik))
+    # In /usaha/{nib}'s answer only; a business listed in /pemohon's has them read when asked for.
+    semua_izin: strawberry.Private[list[Izin] | None]
+    semua_permohonan: strawberry.Private[list[PermohonanIzin] | None]
+    pemilik = reference("Penduduk", "nik_pemilik", nullable=False)
 
     @strawberry.field
     async def izin(self, info: Ctx) -> list[Izin]:
-        found = await _usaha_loader(info.context).load(self.nib)
-        return [_izin(item) for item in found["izin"]] if found is not None else []
+        return (await self._lengkap(info)).semua_izin or []
 
     @strawberry.field(description="Permit applications filed for this business")
     async def permohonan(self, info: Ctx) -> list[PermohonanIzin]:
-        found = await _usaha_loader(info.context).load(self.nib)
-        return [_permohonan(item) for item in found["permohonan"]] if found is not None else []
+        return (await self._lengkap(info)).semua_permohonan or []
 
-    @classmethod
-    async def resolve_reference(cls, info: Ctx, nib: str) -> Usaha | None:
-        found: dict[str, Any] | None = await _usaha_loader(info.context).load(parse_nib(nib))
-        return _usaha(found) if found is not None else None
+    async def _lengkap(self, info: Ctx) -> Usaha:
+        if self.semua_izin is not None:
+            return self
+        found: Usaha | None = await rest_rows(Usaha).get(info.context, self.nib)
+        return found or self
+
+
+@rest_entity("perizinan", key="nik", call=Get("/pemohon", batch="nik", size=BATCH, items="pemohon"))
+class Pemohon:
+    """What the permits system holds on a citizen: Penduduk's fields read it (it is not in the schema)."""
+
+    nik: str
+    usaha: list[Usaha]
+    izin: list[Izin]
+    permohonan: list[PermohonanIzin]
+
+
+async def _pemohon(info: Ctx, nik: str) -> Pemohon:
+    found: Pemohon | None = await rest_rows(Pemohon).get(info.context, nik)
+    return found or Pemohon(nik=nik, usaha=[], izin=[], permohonan=[])
 
 
 @penduduk
 class Penduduk:
     @strawberry.field(description="Businesses this citizen owns")
     async def usaha(self, info: Ctx) -> list[Usaha] | None:
-        return [_usaha(item) for item in (await _pemohon(info.context, self.nik))["usaha"]]
+        return (await _pemohon(info, self.nik)).usaha
 
     @strawberry.field(description="Permits issued to this citizen's businesses")
     async def izin(self, info: Ctx) -> list[Izin] | None:
-        return [_izin(item) for item in (await _pemohon(info.context, self.nik))["izin"]]
+        return (await _pemohon(info, self.nik)).izin
 
     @strawberry.field(description="Permit applications this citizen filed")
     async def permohonan_izin(self, info: Ctx) -> list[PermohonanIzin] | None:
-        return [_permohonan(item) for item in (await _pemohon(info.context, self.nik))["permohonan"]]
-
-
-def _izin(item: dict[str, Any]) -> Izin:
-    until = item["berlaku_sampai"]
-    return Izin(
-        nomor=item["nomor"], jenis=item["jenis"], status=StatusIzin(item["status"]),
-        terbit=Tanggal(date.fromisoformat(item["terbit"])),
-        berlaku_sampai=Tanggal(date.fromisoformat(until)) if until is not None else None, nib=NIB(item["nib"]),
-    )
-
-
-def _permohonan(item: dict[str, Any]) -> PermohonanIzin:
-    return PermohonanIzin(
-        nomor=item["nomor"], jenis=item["jenis"], status=StatusPermohonan(item["status"]),
-        diajukan=WaktuWITA(datetime.fromisoformat(item["diajukan"])), nib=item["nib"],
-    )
-
-
-def _usaha(item: dict[str, Any]) -> Usaha:
-    return Usaha(nib=item["nib"], nama=item["nama"], kbli=item["kbli"], alamat=item["alamat"],
-                 nik_pemilik=item["nik_pemilik"])
-
-
-EMPTY: dict[str, list[dict[str, Any]]] = {"usaha": [], "izin": [], "permohonan": []}
-
-
-async def _pemohon(ctx: SubgraphContext, nik: str) -> dict[str, list[dict[str, Any]]]:
-    """Everything the permits system holds on a citizen; citizens of one request share calls of 100."""
-
-    async def load(niks: list[str]) -> list[dict[str, list[dict[str, Any]]]]:
-        api = ctx.upstream("perizinan")
-        found: dict[str, dict[str, list[dict[str, Any]]]] = {}
-        for start in range(0, len(niks), BATCH):
-            answer = await api.get_json("/pemohon", {"nik": niks[start : start + BATCH]})
-            found.update((item["nik"], item) for item in answer["pemohon"])
-        return [found.get(nik, EMPTY) for nik in niks]
-
-    result: dict[str, list[dict[str, Any]]] = await ctx.loader("perizinan.pemohon", load).load(nik)
-    return result
-
-
-def _usaha_loader(ctx: SubgraphContext) -> Any:
-    async def load(nibs: list[str]) -> list[dict[str, Any] | None]:
-        api = ctx.upstream("perizinan")
-        # The permits system has no batch endpoint for businesses: ask for them concurrently.
-        return list(await asyncio.gather(*(api.get_json(f"/usaha/{nib}", missing_ok=True) for nib in nibs)))
-
-    return ctx.loader("perizinan.usaha", load)
+        return (await _pemohon(info, self.nik)).permohonan
 
 
 @strawberry.type
 class Query:
     @strawberry.field(description="A business by NIB; null when the NIB is not registered")
     async def usaha(self, info: Ctx, nib: NIB) -> Usaha | None:
-        found: dict[str, Any] | None = await _usaha_loader(info.context).load(nib)
-        return _usaha(found) if found is not None else None
+        found: Usaha | None = await rest_rows(Usaha).get(info.context, nib)
+        return found
 
 
 protect(Penduduk, "usaha", "izin", "permohonan_izin", policy=personal("perizinan:baca"))

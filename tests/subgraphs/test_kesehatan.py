@@ -51,3 +51,14 @@ async def test_bpjs_being_down_is_an_error_naming_the_upstream_visits_still_answ
     assert result.errors[0].extensions is not None
     assert result.errors[0].extensions["code"] == "UPSTREAM_UNAVAILABLE"
     assert result.errors[0].extensions["upstream"] == "bpjs"
+
+
+async def test_the_visits_limit_runs_in_the_database(world_url: str) -> None:
+    async with sources(world_url) as ctx:
+        data = await ctx.run(schema, entities("Penduduk", "kunjungan(limit: 1) { waktu }"),
+                             representations=[{"__typename": "Penduduk", "nik": w.HEAD},
+                                              {"__typename": "Penduduk", "nik": w.WIFE}])
+        statements = [s for s in ctx.statements if "kunjungan" in s]
+    assert data["_entities"][0] == {"kunjungan": [{"waktu": "2026-05-02T09:15:00+08:00"}]}
+    # Both citizens' latest visit in one statement, numbered per citizen by the database (not sliced here).
+    assert len(statements) == 1 and "ROW_NUMBER" in statements[0].upper()
