@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from graphql import (
     ArgumentNode,
     FieldNode,
     InlineFragmentNode,
     ListValueNode,
+    NameNode,
     ObjectValueNode,
     OperationType,
     SelectionSetNode,
@@ -34,10 +35,22 @@ from graphql import (
 
 from federation.planner.aliases import Rename, alias_conflicts
 from federation.planner.operation import FieldSelection, FragmentSelection, Operation, Selection
-from federation.planner.plan import BatchFetch, Fetch, Parallel, QueryPlan, Sequence, SubSelection
-from federation.supergraph import Key, Supergraph
+from federation.planner.plan import (
+    BatchFetch,
+    ContextFetch,
+    ContextRead,
+    Fetch,
+    Parallel,
+    QueryPlan,
+    Sequence,
+    SubSelection,
+)
+from federation.supergraph import ContextArgument, JoinField, Key, Supergraph
 
 DEFAULT_BUDGET = 50_000
+# The variant of an entity fetch carrying contextual arguments (see `entity_group`): never the
+# usual fetch of its place, whose representations need no ancestor.
+CONTEXT_VARIANT = -1
 
 
 class PlanningError(Exception):
@@ -57,6 +70,7 @@ class FetchGroup:
     representation_typename: str | None = None
     only_type: str | None = None
     renames: Rename | None = None
+    context_reads: list[ContextRead] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -95,6 +109,12 @@ class _Planner:
         self.argument_aliases: dict[tuple[str, str], str] = {}  # (field, printed arguments) -> alias
         # id of the selection of a shared abstract field -> the object types all its subgraphs return
         self.shared_members: dict[int, set[str]] = {}
+        # The positions above the one being planned whose objects set a @context, innermost
+        # last: (contexts, type, group, selection, path).
+        self.context_stack: list[tuple[frozenset[str], str, FetchGroup, SubSelection, tuple[str, ...]]] = []
+        self.client_variables = {
+            vd.variable.name.value for vd in operation.definition.variable_definitions or ()
+        }
 
     def internal_key(self, field_name: str) -> str:
         """The response key of a field the plan needs but the client may not have asked for.
@@ -304,6 +324,10 @@ class _Planner:
             return
         if f.is_introspection:
             return
+        contextual = self.contextual_join(parent_type, f.name)
+        if contextual is not None:
+            self.plan_contextual(group, sub, parent_type, f, path, contextual)
+            return
         if self.can_resolve(group.graph, parent_type, f.name, provided) and self.interface_field_safe(
             group.graph, parent_type, f.name, provided
         ):
@@ -425,7 +449,14 @@ class _Planner:
             named = join.type.strip("[]!")
             if named in self.supergraph.types and named != own_type:
                 own_type = named
-        self.plan_selections(group, sub_field.selection, own_type, f.selections, child_path, child_provided)
+        contexts = self.supergraph.contexts_of(f.type_name)
+        if contexts:
+            self.context_stack.append((contexts, f.type_name, group, sub_field.selection, child_path))
+        try:
+            self.plan_selections(group, sub_field.selection, own_type, f.selections, child_path, child_provided)
+        finally:
+            if contexts:
+                self.context_stack.pop()
         if sub_field.selection.is_empty():
             # Every field below was skipped (@skip/@include), denied, or is fetched elsewhere:
             # `x {}` is not GraphQL, and the object itself must still come back (as Apollo does).
@@ -684,6 +715,86 @@ class _Planner:
             f"cannot plan {parent_type}.{field_name}: no @key lets subgraph '{from_graph}' "
             f"reach a subgraph that resolves it ({', '.join(sorted(targets))})"
         )
+
+    # -- @fromContext ----------------------------------------------------------------------
+
+    def contextual_join(self, parent_type: str, field_name: str) -> JoinField | None:
+        """How the subgraph resolving the field with contextual arguments knows it, or None
+        when no subgraph resolving it here takes an argument from a context."""
+        sfield = self.supergraph.types[parent_type].fields.get(field_name)
+        if sfield is None or not sfield.joins:
+            return None
+        for graph in self.supergraph.field_graphs(parent_type, field_name, self.labels):
+            join = sfield.joins.get(graph)
+            if join is not None and join.context_arguments:
+                return join
+        return None
+
+    def plan_contextual(
+        self,
+        group: FetchGroup,
+        sub: SubSelection,
+        parent_type: str,
+        f: FieldSelection,
+        path: tuple[str, ...],
+        join: JoinField,
+    ) -> None:
+        """A field with @fromContext arguments, as Apollo plans it: each context's selection is
+        fetched on the nearest enclosing object setting that context (from wherever it is
+        resolvable), then the field by an entity fetch of its own whose arguments are variables,
+        filled per object from its ancestor when the plan runs."""
+        touched: set[int] = set()
+        reads: list[tuple[ContextArgument, str, int, SubSelection]] = []
+        self.touch_stack.append(touched)
+        try:
+            for argument in join.context_arguments:
+                found = next((e for e in reversed(self.context_stack) if argument.context in e[0]), None)
+                if found is None:
+                    raise PlanningError(
+                        f"cannot plan {parent_type}.{f.name}: its argument {argument.name!r} comes from the "
+                        f"context {argument.context!r}, which no enclosing object of this selection sets"
+                    )
+                _, ancestor_type, ancestor_group, ancestor_sub, ancestor_path = found
+                selections = self.internal_selections(ancestor_type, argument.selection)
+                self.plan_selections(ancestor_group, ancestor_sub, ancestor_type, selections, ancestor_path, None)
+                read = SubSelection()
+                _add_read_fields(read, argument.selection, self.required_key)
+                reads.append((argument, ancestor_type, len(ancestor_path), read))
+        finally:
+            self.touch_stack.pop()
+        graph = join.graph
+        for key, entity_type in self.keys_into(graph, parent_type):
+            if not self.can_fetch_key(group.graph, parent_type, key):
+                continue
+            only_type = parent_type if entity_type != parent_type else None
+            target, target_sub = self.entity_group(
+                group, sub, entity_type, graph, key, path, only_type, CONTEXT_VARIANT
+            )
+            if self.would_cycle(target, touched - {target.id}):
+                raise PlanningError(f"cannot plan {parent_type}.{f.name}: its context depends on its own fetch")
+            touched.discard(target.id)
+            target.depends_on.update(touched)
+            arguments = list(f.arguments)
+            for argument, ancestor_type, depth, read in reads:
+                variable = self.context_variable(target, len(target.context_reads))
+                target.context_reads.append(ContextRead(variable, argument.type, depth, ancestor_type, read))
+                arguments.append(
+                    ArgumentNode(name=NameNode(value=argument.name), value=VariableNode(name=NameNode(value=variable)))
+                )
+            self.add_local(target, target_sub, parent_type, replace(f, arguments=tuple(arguments)), path, None)
+            target.variables -= {r.variable for r in target.context_reads}
+            return
+        raise PlanningError(
+            f"cannot plan {parent_type}.{f.name}: its contextual arguments need an entity fetch into "
+            f"subgraph '{graph}', and no resolvable @key of {parent_type} there can be fetched from '{group.graph}'"
+        )
+
+    def context_variable(self, group: FetchGroup, index: int) -> str:
+        """Apollo's name for a contextual argument's variable, unless the client uses it."""
+        name = f"contextualArgument_{group.id}_{index}"
+        while name in self.client_variables:
+            name = "_" + name
+        return name
 
     def requires_of(self, graph: str, parent_type: str, field_name: str) -> SelectionSetNode | None:
         sfield = self.supergraph.types[parent_type].fields.get(field_name)
@@ -1117,8 +1228,22 @@ def _to_fetch(operation: Operation, group: FetchGroup, index: int) -> Fetch:
     if group.entity_type is None:
         text = f"{kind}{name}{_variable_definitions(operation, group.variables, [])} {group.selection.compact()}"
     else:
-        variables = _variable_definitions(operation, group.variables, ["$representations: [_Any!]!"])
+        extra = ["$representations: [_Any!]!", *(f"${r.variable}: {r.type}" for r in group.context_reads)]
+        variables = _variable_definitions(operation, group.variables, extra)
         text = f"query{name}{variables} {{{_entity_body(group, 'representations', None)}}}"
+    context = None
+    if group.context_reads:
+        entity = group.representation_typename or group.entity_type
+        context = ContextFetch(
+            reads=tuple(group.context_reads),
+            name=name,
+            client_definitions=tuple(
+                print_ast(vd)
+                for vd in operation.definition.variable_definitions or ()
+                if vd.variable.name.value in group.variables
+            ),
+            body=f"{{... on {entity} {group.selection.compact()}}}",
+        )
     return Fetch(
         service=group.graph,
         operation=text,
@@ -1131,6 +1256,7 @@ def _to_fetch(operation: Operation, group: FetchGroup, index: int) -> Fetch:
         only_type=group.only_type,
         id=group.id,
         renames=group.renames,
+        context=context,
     )
 
 
@@ -1197,7 +1323,7 @@ def _layout(operation: Operation, groups: list[FetchGroup]) -> QueryPlan:
     def stage(members: list[FetchGroup]) -> list[PlanNode]:
         units: dict[tuple[str, bool], list[FetchGroup]] = {}
         for g in members:
-            units.setdefault((g.graph, g.entity_type is None), []).append(g)
+            units.setdefault(_unit(g), []).append(g)
         nodes: list[PlanNode] = []
         for (_, is_root), unit in units.items():
             batches = [[g] for g in unit] if is_root or len(unit) == 1 else [unit]
@@ -1230,7 +1356,7 @@ def _level_layout(operation: Operation, groups: list[FetchGroup]) -> QueryPlan:
     for level in _levels(groups):
         by_service: dict[tuple[str, bool], list[FetchGroup]] = {}
         for g in level:
-            by_service.setdefault((g.graph, g.entity_type is None), []).append(g)
+            by_service.setdefault(_unit(g), []).append(g)
         nodes: list[PlanNode] = []
         for (_, is_root), members in by_service.items():
             if is_root or len(members) == 1:
@@ -1244,6 +1370,15 @@ def _level_layout(operation: Operation, groups: list[FetchGroup]) -> QueryPlan:
     if not steps:
         return QueryPlan(None, 0)
     return QueryPlan(steps[0] if len(steps) == 1 else Sequence(steps), index)
+
+
+def _unit(group: FetchGroup) -> tuple[str, bool]:
+    """What fetches may share a request: entity fetches to one subgraph (the flag: whether the
+    group goes alone). A root fetch is alone, and so is one with contextual arguments (its
+    request depends on the values the plan finds)."""
+    if group.context_reads:
+        return f"{group.graph}#{group.id}", True
+    return group.graph, group.entity_type is None
 
 
 def _sequence(nodes: list[PlanNode]) -> PlanNode:

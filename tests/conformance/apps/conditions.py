@@ -59,9 +59,8 @@ class AduanQuery:
         result: list[Laporan] = []
         for row in LAPORAN:
             cls = LaporanWarga if row["jenis"] == "warga" else LaporanAnonim
-            result.append(
-                cls(id=strawberry.ID(row["id"]), isi=row["isi"], kelurahan=AduanKelurahan(id=strawberry.ID(row["kelurahan"])))
-            )
+            kelurahan = AduanKelurahan(id=strawberry.ID(row["kelurahan"]))
+            result.append(cls(id=strawberry.ID(row["id"]), isi=row["isi"], kelurahan=kelurahan))
         return result
 
 

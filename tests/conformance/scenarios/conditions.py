@@ -31,7 +31,10 @@ SCENARIOS = [
     ),
     S(
         name="each_type_condition_gets_the_fields_it_selects",
-        query="{ daftarLaporan { id ... on LaporanWarga { kelurahan { nama } } ... on LaporanAnonim { kelurahan { kodePos } } } }",
+        query=(
+            "{ daftarLaporan { id ... on LaporanWarga { kelurahan { nama } } "
+            "... on LaporanAnonim { kelurahan { kodePos } } } }"
+        ),
         expected={"data": {"daftarLaporan": [
             {"id": "w1", "kelurahan": {"nama": "Mangasa"}},
             {"id": "n1", "kelurahan": {"kodePos": "90223"}},
@@ -44,7 +47,10 @@ SCENARIOS = [
     ),
     S(
         name="fetch_under_a_type_condition_no_object_matches_is_not_sent",
-        query='{ daftarLaporan { id ... on LaporanWarga @skip(if: true) { kelurahan { nama } } ... on LaporanAnonim { isi } } }',
+        query=(
+            "{ daftarLaporan { id ... on LaporanWarga @skip(if: true) { kelurahan { nama } } "
+            "... on LaporanAnonim { isi } } }"
+        ),
         expected={"data": {"daftarLaporan": [
             {"id": "w1"}, {"id": "n1", "isi": "Pungutan liar"}, {"id": "w2"}, {"id": "n2", "isi": "Parkir liar"},
         ]}},
