@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -299,40 +300,56 @@ def _with_service(error: dict[str, Any], service: str, path: list[Any] | None) -
     return result
 
 
+@lru_cache(maxsize=4096)
+def _step(segment: str) -> tuple[str, frozenset[str] | None]:
+    """A Flatten path segment: the field (or "@"), and the object types it keeps, if written
+    (`@|[LaporanWarga]`: below a type condition, only objects of that type)."""
+    name, bar, types = segment.partition("|")
+    if not bar:
+        return segment, None
+    return name, frozenset(types.strip("[]").split(","))
+
+
+def _typed(value: Any, types: frozenset[str]) -> bool:
+    return type(value) is dict and value.get("__typename") in types
+
+
 def objects_at(data: dict[str, Any], path: tuple[str, ...]) -> list[dict[str, Any]]:
     """The objects a Flatten path reaches: "@" steps into every item of a list."""
     current: list[Any] = [data]
     for segment in path:
+        name, types = _step(segment)
         following: list[Any] = []
-        if segment == "@":
+        if name == "@":
             for value in current:
                 if type(value) is list:
                     following.extend(value)
         else:
             for value in current:
                 if type(value) is dict:
-                    child = value.get(segment)
+                    child = value.get(name)
                     if child is not None:
                         following.append(child)
-        current = following
+        current = following if types is None else [v for v in following if _typed(v, types)]
     return [v for v in current if type(v) is dict]
 
 
 def objects_with_paths(data: dict[str, Any], path: tuple[str, ...]) -> list[tuple[dict[str, Any], Path]]:
     current: list[tuple[Any, Path]] = [(data, ())]
     for segment in path:
+        name, types = _step(segment)
         following: list[tuple[Any, Path]] = []
-        if segment == "@":
+        if name == "@":
             for value, p in current:
                 if isinstance(value, list):
                     following.extend((item, (*p, i)) for i, item in enumerate(value))
         else:
             for value, p in current:
                 if isinstance(value, dict):
-                    child = value.get(segment)
+                    child = value.get(name)
                     if child is not None:
-                        following.append((child, (*p, segment)))
-        current = following
+                        following.append((child, (*p, name)))
+        current = following if types is None else [(v, p) for v, p in following if _typed(v, types)]
     return [(v, p) for v, p in current if isinstance(v, dict)]
 
 
@@ -350,17 +367,17 @@ def objects_with_ancestors(
             ]
         if k == len(path):
             break
-        segment = path[k]
+        name, types = _step(path[k])
         following: list[tuple[Any, tuple[dict[str, Any] | None, ...]]] = []
         for value, ancestors in current:
-            if segment == "@":
+            if name == "@":
                 if type(value) is list:
                     following.extend((item, ancestors) for item in value)
             elif type(value) is dict:
-                child = value.get(segment)
+                child = value.get(name)
                 if child is not None:
                     following.append((child, ancestors))
-        current = following
+        current = following if types is None else [(v, a) for v, a in following if _typed(v, types)]
     return [(v, a) for v, a in current if type(v) is dict]
 
 

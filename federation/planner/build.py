@@ -112,6 +112,9 @@ class _Planner:
         # The positions above the one being planned whose objects set a @context, innermost
         # last: (contexts, type, group, selection, path).
         self.context_stack: list[tuple[frozenset[str], str, FetchGroup, SubSelection, tuple[str, ...]]] = []
+        # id of a fragment's selection below an abstract position -> the object types it is on:
+        # the response paths of fetches below it carry them (Apollo's `@|[UserReview]`).
+        self.conditions: dict[int, tuple[str, ...]] = {}
         self.client_variables = {
             vd.variable.name.value for vd in operation.definition.variable_definitions or ()
         }
@@ -413,7 +416,9 @@ class _Planner:
             return
         assert sub_field.selection is not None
         sfield = self.supergraph.types[parent_type].fields[f.name]
-        child_path = (*path, f.response_key, *("@",) * sfield.list_depth)
+        conditions = self.conditions.get(id(sub))
+        base = _with_conditions(path, conditions) if conditions else path
+        child_path = (*base, f.response_key, *("@",) * sfield.list_depth)
         join = sfield.joins.get(group.graph)
         child_provided: SelectionSetNode | None = None
         if join is not None and join.provides is not None:
@@ -494,6 +499,14 @@ class _Planner:
 
     def fragment_sub(self, group: FetchGroup, sub: SubSelection, condition: str, path: tuple[str, ...]) -> SubSelection:
         child = sub.fragment(condition)
+        if id(child) not in self.conditions:
+            types = {condition} if self.supergraph.types[condition].kind == "object" else set(
+                self.supergraph.possible_types(condition)
+            )
+            outer = self.conditions.get(id(sub))
+            if outer is not None:
+                types &= set(outer)
+            self.conditions[id(child)] = tuple(sorted(types))
         if id(child) not in self.anchors:
             parent = self.anchors.get(id(sub))
             if self.is_entity(condition):
@@ -1084,6 +1097,14 @@ Jump = tuple[str, Key, str]  # (subgraph, key, entity type to enter it at)
 
 def _alias(f: FieldSelection) -> str | None:
     return f.response_key if f.response_key != f.name else None
+
+
+def _with_conditions(path: tuple[str, ...], types: tuple[str, ...]) -> tuple[str, ...]:
+    """`path` whose last step keeps only objects of `types`, as Apollo writes it: `@|[A,B]`."""
+    if not path:
+        return path
+    last = path[-1].split("|", 1)[0]
+    return (*path[:-1], f"{last}|[{','.join(types)}]")
 
 
 def _flatten_root(selections: list[Selection]) -> list[FieldSelection]:
