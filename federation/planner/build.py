@@ -45,6 +45,7 @@ from federation.planner.plan import (
     Sequence,
     SubSelection,
 )
+from federation.planner.query_graph import query_graph
 from federation.supergraph import ContextArgument, JoinField, Key, Supergraph
 
 DEFAULT_BUDGET = 50_000
@@ -97,6 +98,9 @@ class Anchor:
 class _Planner:
     def __init__(self, supergraph: Supergraph, operation: Operation, labels: frozenset[str], budget: int) -> None:
         self.supergraph = supergraph
+        # Which subgraphs resolve a field at a position, and by which keys a subgraph is
+        # entered, are the query graph's edges (built once per supergraph).
+        self.graph = query_graph(supergraph)
         self.operation = operation
         self.labels = labels
         self.budget = budget
@@ -160,7 +164,7 @@ class _Planner:
         for f in fields:
             if f.name == "__typename" or f.is_introspection or f.denied:
                 continue
-            graphs = self.supergraph.field_graphs(root, f.name, self.labels)
+            graphs = self.graph.resolving_graphs(root, f.name, self.labels)
             if not graphs:
                 raise PlanningError(f"no subgraph resolves {root}.{f.name}")
             if is_mutation:
@@ -369,7 +373,7 @@ class _Planner:
         if provided is not None and self.provided_child(provided, parent_type, field_name) is not False:
             return True
         for runtime in self.supergraph.possible_types_in_graph(parent_type, graph):
-            if graph not in self.supergraph.field_graphs(runtime, field_name, self.labels):
+            if graph not in self.graph.resolving_graphs(runtime, field_name, self.labels):
                 return False
             if self.requires_of(graph, runtime, field_name) is not None:
                 return False
@@ -396,7 +400,7 @@ class _Planner:
     def can_resolve(self, graph: str, parent_type: str, field_name: str, provided: SelectionSetNode | None) -> bool:
         if provided is not None and self.provided_child(provided, parent_type, field_name) is not False:
             return True
-        return graph in self.supergraph.field_graphs(parent_type, field_name, self.labels)
+        return graph in self.graph.resolving_graphs(parent_type, field_name, self.labels)
 
     def add_local(
         self,
@@ -470,7 +474,7 @@ class _Planner:
     def reaching_graphs(self, group: FetchGroup, sub: SubSelection, parent_type: str, f: FieldSelection) -> list[str]:
         """The subgraphs that could answer `f` at this position: this one, and those resolving
         the chain of fields from the entity (or root) above, which can be entered there."""
-        graphs = self.supergraph.field_graphs(parent_type, f.name, self.labels)
+        graphs = self.graph.resolving_graphs(parent_type, f.name, self.labels)
         anchor = self.anchors.get(id(sub))
         result = []
         for graph in graphs:
@@ -599,26 +603,18 @@ class _Planner:
                     return False
                 parent = link
                 continue
-            if graph not in self.supergraph.field_graphs(parent, link.name, self.labels):
+            if graph not in self.graph.resolving_graphs(parent, link.name, self.labels):
                 return False
             parent = link.type_name
         return True
 
     # -- entity jumps ---------------------------------------------------------------------
 
-    def keys_into(self, graph: str, type_name: str) -> list[tuple[Key, str]]:
-        """The keys by which `graph` can be entered at `type_name`, with the entity type to use.
-
-        An object type the graph does not know can still be entered through an interface
-        the graph sees as an @interfaceObject.
-        """
-        keys = [(k, type_name) for k in self.supergraph.resolvable_keys(type_name, graph)]
-        if keys or self.supergraph.type_in_graph(type_name, graph):
-            return keys
-        for interface in sorted(self.supergraph.interfaces_of(type_name)):
-            if self.supergraph.is_interface_object(interface, graph):
-                keys.extend((k, interface) for k in self.supergraph.resolvable_keys(interface, graph))
-        return keys
+    def keys_into(self, graph: str, type_name: str) -> tuple[tuple[Key, str], ...]:
+        """The keys by which `graph` can be entered at `type_name`, with the entity type to use:
+        the key jumps of the query graph into it (an object type the graph does not know is
+        entered through an interface it sees as an @interfaceObject)."""
+        return self.graph.keys_into(type_name, graph)
 
     def jump_targets(
         self, from_graph: str, parent_type: str, field_name: str, provided: SelectionSetNode | None = None
@@ -626,7 +622,7 @@ class _Planner:
         """Subgraphs resolving the field that `from_graph` can enter directly by a key (whose
         fields it resolves, or returns here because a parent field @provides them)."""
         result = []
-        for graph in self.supergraph.field_graphs(parent_type, field_name, self.labels):
+        for graph in self.graph.resolving_graphs(parent_type, field_name, self.labels):
             if graph == from_graph:
                 continue
             for key, entity_type in self.keys_into(graph, parent_type):
@@ -703,7 +699,7 @@ class _Planner:
 
     def route(self, from_graph: str, parent_type: str, field_name: str) -> list[Jump]:
         """The shortest chain of key jumps from `from_graph` to a subgraph resolving the field."""
-        targets = set(self.supergraph.field_graphs(parent_type, field_name, self.labels))
+        targets = set(self.graph.resolving_graphs(parent_type, field_name, self.labels))
         if not targets:
             raise PlanningError(f"no subgraph resolves {parent_type}.{field_name}")
         type_graphs = list(self.supergraph.graph_names_of(parent_type))
@@ -737,7 +733,7 @@ class _Planner:
         sfield = self.supergraph.types[parent_type].fields.get(field_name)
         if sfield is None or not sfield.joins:
             return None
-        for graph in self.supergraph.field_graphs(parent_type, field_name, self.labels):
+        for graph in self.graph.resolving_graphs(parent_type, field_name, self.labels):
             join = sfield.joins.get(graph)
             if join is not None and join.context_arguments:
                 return join
@@ -888,7 +884,7 @@ class _Planner:
         """Enter a subgraph resolving `f` by a key whose fields no one subgraph returns here:
         the key is then a condition planned like a @requires (each field from here, or by one
         key jump from here), and the entity fetch waits for those fetches."""
-        for graph in self.supergraph.field_graphs(parent_type, f.name, self.labels):
+        for graph in self.graph.resolving_graphs(parent_type, f.name, self.labels):
             if graph == group.graph or self.requires_of(graph, parent_type, f.name) is not None:
                 continue
             for key, entity_type in self.keys_into(graph, parent_type):
