@@ -273,7 +273,7 @@ class _Planner:
             if condition == parent_type or parent_type in self.supergraph.possible_types(condition):
                 self.plan_selections(group, sub, parent_type, fragment.selections, path, provided)
             return
-        possible_here = self.supergraph.possible_types_in_graph(parent_type, group.graph)
+        possible_here = self.graph.possible_types(parent_type, group.graph)
         if types[condition].kind == "object":
             if condition in possible_here:
                 self.plan_selections(
@@ -304,7 +304,7 @@ class _Planner:
         """Whether `graph` knows every object type of `possible_here` that is a `condition` in
         the supergraph as a `condition` too: otherwise a fragment on `condition` sent to it
         would miss some (e.g. an implementation it does not declare), and is expanded instead."""
-        in_graph = self.supergraph.possible_types_in_graph(condition, graph)
+        in_graph = self.graph.possible_types(condition, graph)
         return all(t in in_graph for t in self.supergraph.possible_types(condition) if t in possible_here)
 
     def plan_field(
@@ -346,7 +346,7 @@ class _Planner:
                 self.plan_self_jump(group, sub, parent_type, f, path)
             return
         parent = self.supergraph.types[parent_type]
-        runtimes = self.supergraph.possible_types_in_graph(parent_type, group.graph)
+        runtimes = self.graph.possible_types(parent_type, group.graph)
         if parent.kind != "object" and runtimes and not self.jump_targets(group.graph, parent_type, f.name, provided):
             # Not every implementation is resolvable the same way: plan per object type.
             for runtime in runtimes:
@@ -372,7 +372,7 @@ class _Planner:
             return True
         if provided is not None and self.provided_child(provided, parent_type, field_name) is not False:
             return True
-        for runtime in self.supergraph.possible_types_in_graph(parent_type, graph):
+        for runtime in self.graph.possible_types(parent_type, graph):
             if graph not in self.graph.resolving_graphs(runtime, field_name, self.labels):
                 return False
             if self.requires_of(graph, runtime, field_name) is not None:
@@ -435,7 +435,7 @@ class _Planner:
         if child_type.kind != "object":
             graphs = self.reaching_graphs(group, sub, parent_type, f)
             if len(graphs) > 1:
-                members = [set(self.supergraph.possible_types_in_graph(f.type_name, g)) for g in graphs]
+                members = [set(self.graph.possible_types(f.type_name, g)) for g in graphs]
                 common = set.intersection(*members)
                 if any(m != common for m in members):
                     self.shared_members[id(sub_field.selection)] = common

@@ -87,6 +87,7 @@ class QueryGraph:
     root_type: str = "Query"
     _by_labels: dict[tuple[str, str, frozenset[str]], list[str]] = field(default_factory=dict)
     _static: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    _possible: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     # -- questions the planner asks ------------------------------------------------------
 
@@ -135,6 +136,19 @@ class QueryGraph:
 
     def downcasts(self, vertex: Vertex) -> tuple[Vertex, ...]:
         return self.downcast_targets.get(Vertex(vertex.type_name, vertex.graph), ())
+
+    def possible_types(self, type_name: str, graph: str) -> list[str]:
+        """The object types a value of `type_name` returned by `graph` can have: the type
+        itself, or the targets of its downcasts there."""
+        found = self._possible.get((type_name, graph))
+        if found is None:
+            t = self.supergraph.types[type_name]
+            if t.kind == "object":
+                found = [type_name]
+            else:
+                found = [v.type_name for v in self.downcast_targets.get(Vertex(type_name, graph), ())]
+            self._possible[(type_name, graph)] = found
+        return found
 
     # -- building ------------------------------------------------------------------------
 

@@ -80,6 +80,9 @@ def test_downcasts_follow_each_subgraphs_own_members() -> None:
     assert graph.downcasts(Vertex("SearchResult", "search")) == (Vertex("Article", "search"), Vertex("Book", "search"))
     # an @interfaceObject knows no implementation: no downcast there
     assert graph.downcasts(Vertex("Media", "ratings")) == ()
+    assert graph.possible_types("SearchResult", "search") == ["Article", "Book"]
+    assert graph.possible_types("Book", "search") == ["Book"]
+    assert graph.possible_types("Media", "ratings") == []
 
 
 def test_progressive_override_edges_follow_the_label() -> None:
