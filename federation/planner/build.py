@@ -45,7 +45,7 @@ from federation.planner.plan import (
     Sequence,
     SubSelection,
 )
-from federation.planner.query_graph import query_graph
+from federation.planner.query_graph import Vertex, query_graph
 from federation.supergraph import ContextArgument, JoinField, Key, Supergraph
 
 DEFAULT_BUDGET = 50_000
@@ -233,7 +233,7 @@ class _Planner:
         parent_type: str,
         selections: list[Selection],
         path: tuple[str, ...],
-        provided: SelectionSetNode | None,
+        provided: Vertex | None,
     ) -> None:
         for sel in selections:
             self.spend()
@@ -249,7 +249,7 @@ class _Planner:
         parent_type: str,
         fragment: FragmentSelection,
         path: tuple[str, ...],
-        provided: SelectionSetNode | None,
+        provided: Vertex | None,
     ) -> None:
         if fragment.denied:
             return
@@ -314,7 +314,7 @@ class _Planner:
         parent_type: str,
         f: FieldSelection,
         path: tuple[str, ...],
-        provided: SelectionSetNode | None,
+        provided: Vertex | None,
     ) -> None:
         if f.denied:
             return
@@ -357,7 +357,7 @@ class _Planner:
         self.plan_jump(group, sub, parent_type, f, path, provided)
 
     def interface_field_safe(
-        self, graph: str, parent_type: str, field_name: str, provided: SelectionSetNode | None
+        self, graph: str, parent_type: str, field_name: str, provided: Vertex | None
     ) -> bool:
         """Whether a field of an abstract type may be read on the abstract type in `graph`.
 
@@ -379,25 +379,16 @@ class _Planner:
                 return False
         return True
 
-    def provided_child(
-        self, provided: SelectionSetNode, parent_type: str, field_name: str
-    ) -> SelectionSetNode | bool | None:
-        """The provided sub-selection of `field_name` on `parent_type`, None if provided as a
-        leaf, False if not provided. A fragment of the @provides counts only on its own type
-        condition and that condition's implementations."""
-        for node in provided.selections:
-            if isinstance(node, FieldNode) and node.name.value == field_name:
-                return node.selection_set
-            if isinstance(node, InlineFragmentNode):
-                condition = node.type_condition.name.value if node.type_condition else parent_type
-                if condition != parent_type and parent_type not in self.supergraph.possible_types(condition):
-                    continue
-                found = self.provided_child(node.selection_set, parent_type, field_name)
-                if found is not False:
-                    return found
-        return False
+    def provided_child(self, provided: Vertex, parent_type: str, field_name: str) -> Vertex | bool | None:
+        """The provided vertex below `field_name` of a `parent_type` at the provided vertex
+        `provided`, None if provided as a leaf, False if not provided: the query graph's
+        provided edges, which exist only under the providing field."""
+        edge = self.graph.provided_edge(provided, parent_type, field_name)
+        if edge is None:
+            return False
+        return edge.tail
 
-    def can_resolve(self, graph: str, parent_type: str, field_name: str, provided: SelectionSetNode | None) -> bool:
+    def can_resolve(self, graph: str, parent_type: str, field_name: str, provided: Vertex | None) -> bool:
         if provided is not None and self.provided_child(provided, parent_type, field_name) is not False:
             return True
         return graph in self.graph.resolving_graphs(parent_type, field_name, self.labels)
@@ -409,7 +400,7 @@ class _Planner:
         parent_type: str,
         f: FieldSelection,
         path: tuple[str, ...],
-        provided: SelectionSetNode | None,
+        provided: Vertex | None,
     ) -> None:
         self.touch(group)
         arguments = _print_arguments(f.arguments)
@@ -424,12 +415,12 @@ class _Planner:
         base = _with_conditions(path, conditions) if conditions else path
         child_path = (*base, f.response_key, *("@",) * sfield.list_depth)
         join = sfield.joins.get(group.graph)
-        child_provided: SelectionSetNode | None = None
+        child_provided: Vertex | None = None
         if join is not None and join.provides is not None:
-            child_provided = join.provides
+            child_provided = self.graph.provided_under(parent_type, f.name, group.graph)
         elif provided is not None:
             found = self.provided_child(provided, parent_type, f.name)
-            child_provided = found if isinstance(found, SelectionSetNode) else None
+            child_provided = found if isinstance(found, Vertex) else None
         self.anchor_child(sub, sub_field.selection, group, f, child_path)
         child_type = self.supergraph.types[f.type_name]
         if child_type.kind != "object":
@@ -617,7 +608,7 @@ class _Planner:
         return self.graph.keys_into(type_name, graph)
 
     def jump_targets(
-        self, from_graph: str, parent_type: str, field_name: str, provided: SelectionSetNode | None = None
+        self, from_graph: str, parent_type: str, field_name: str, provided: Vertex | None = None
     ) -> list[Jump]:
         """Subgraphs resolving the field that `from_graph` can enter directly by a key (whose
         fields it resolves, or returns here because a parent field @provides them)."""
@@ -653,7 +644,7 @@ class _Planner:
         join = sfield.joins.get(graph) if sfield is not None else None
         return join is not None and join.external
 
-    def can_fetch_key(self, graph: str, type_name: str, key: Key, provided: SelectionSetNode | None = None) -> bool:
+    def can_fetch_key(self, graph: str, type_name: str, key: Key, provided: Vertex | None = None) -> bool:
         """Whether `graph` can return the fields of `key` at this position: its own fields, or
         fields provided here by a parent's @provides. A key field @external in `graph` cannot
         (its value would be whatever the subgraph makes up)."""
@@ -672,7 +663,7 @@ class _Planner:
         type_name: str,
         selection_set: SelectionSetNode,
         own_keys: set[str],
-        provided: SelectionSetNode | None,
+        provided: Vertex | None,
     ) -> bool:
         for sel in selection_set.selections:
             if not isinstance(sel, FieldNode):
@@ -687,12 +678,13 @@ class _Planner:
                 if sfield is None:
                     return False
                 child = self.provided_child(provided, type_name, name) if provided is not None else None
+                child = child if isinstance(child, Vertex) else None
                 if not self.fields_fetchable(
                     graph,
                     sfield.type_name,
                     sel.selection_set,
                     set(),
-                    child if isinstance(child, SelectionSetNode) else None,
+                    child,
                 ):
                     return False
         return True
@@ -840,7 +832,7 @@ class _Planner:
         parent_type: str,
         f: FieldSelection,
         path: tuple[str, ...],
-        provided: SelectionSetNode | None = None,
+        provided: Vertex | None = None,
     ) -> None:
         direct = self.jump_targets(group.graph, parent_type, f.name, provided)
         if direct:

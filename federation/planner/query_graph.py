@@ -74,6 +74,16 @@ class RootEdge:
 
 
 @dataclass(eq=False)
+class Provided:
+    """The fields a @provides names at one position (a provided vertex): field edges (to the
+    provided vertex of a nested selection, or a leaf), then fragments on a type condition."""
+
+    vertex: Vertex
+    fields: dict[str, FieldEdge] = field(default_factory=dict)
+    fragments: list[tuple[str, Provided]] = field(default_factory=list)
+
+
+@dataclass(eq=False)
 class QueryGraph:
     supergraph: Supergraph
     # (type, field) -> the field edges of every subgraph resolving it, in the supergraph's order
@@ -82,8 +92,8 @@ class QueryGraph:
     entries: dict[tuple[str, str], tuple[tuple[Key, str], ...]] = field(default_factory=dict)
     # abstract vertex -> its object types in that subgraph
     downcast_targets: dict[Vertex, tuple[Vertex, ...]] = field(default_factory=dict)
-    # provided vertex -> its field edges (those the @provides names)
-    provided_fields: dict[Vertex, dict[str, FieldEdge]] = field(default_factory=dict)
+    # provided vertex -> the fields the @provides names there
+    provided_at: dict[Vertex, Provided] = field(default_factory=dict)
     root_type: str = "Query"
     _by_labels: dict[tuple[str, str, frozenset[str]], list[str]] = field(default_factory=dict)
     _static: dict[tuple[str, str], list[str]] = field(default_factory=dict)
@@ -106,12 +116,39 @@ class QueryGraph:
     def field_edge(self, vertex: Vertex, field_name: str, labels: frozenset[str]) -> FieldEdge | None:
         """The edge for `field_name` out of `vertex`: under a @provides, a provided field first."""
         if vertex.provided is not None:
-            provided = self.provided_fields.get(vertex, {}).get(field_name)
+            provided = self.provided_edge(vertex, vertex.type_name, field_name)
             if provided is not None:
                 return provided
         for edge in self.fields.get((vertex.type_name, field_name), ()):
             if edge.head.graph == vertex.graph and edge.active(labels):
                 return edge
+        return None
+
+    def provided_edge(self, at: Vertex, type_name: str, field_name: str) -> FieldEdge | None:
+        """The provided edge for `field_name` of an object of `type_name` at the provided
+        vertex `at`: a field the @provides names there, or in a fragment whose type condition
+        is `type_name` or one of its abstract types."""
+        found = self.provided_at.get(at)
+        return self._provided_edge(found, type_name, field_name) if found is not None else None
+
+    def _provided_edge(self, provided: Provided, type_name: str, field_name: str) -> FieldEdge | None:
+        edge = provided.fields.get(field_name)
+        if edge is not None:
+            return edge
+        for condition, sub in provided.fragments:
+            if condition != type_name and type_name not in self.supergraph.possible_types(condition):
+                continue
+            edge = self._provided_edge(sub, type_name, field_name)
+            if edge is not None:
+                return edge
+        return None
+
+    def provided_under(self, type_name: str, field_name: str, graph: str) -> Vertex | None:
+        """The provided vertex a field's @provides in `graph` leads to, if it provides."""
+        for edge in self.fields.get((type_name, field_name), ()):
+            if edge.head.graph == graph:
+                tail = edge.tail
+                return tail if tail is not None and tail.provided is not None else None
         return None
 
     def keys_into(self, type_name: str, graph: str) -> tuple[tuple[Key, str], ...]:
@@ -235,26 +272,29 @@ class QueryGraph:
             context_arguments=join.context_arguments,
         )
 
-    def _add_provided(self, vertex: Vertex, provides: SelectionSetNode) -> None:
-        """The fields a @provides names, as edges out of the provided vertex only (nested
-        selections are provided vertices of their own; a fragment provides on its type)."""
-        edges = self.provided_fields.setdefault(vertex, {})
+    def _add_provided(self, vertex: Vertex, provides: SelectionSetNode) -> Provided:
+        """The fields a @provides names, as edges out of the provided vertex only (a nested
+        selection leads to a provided vertex of its own; a fragment provides on its type)."""
+        provided = Provided(vertex)
+        self.provided_at[vertex] = provided
         for node in provides.selections:
             if isinstance(node, InlineFragmentNode):
                 condition = node.type_condition.name.value if node.type_condition else vertex.type_name
-                self._add_provided(Vertex(condition, vertex.graph, vertex.provided), node.selection_set)
+                inner = Vertex(condition, vertex.graph, f"{vertex.provided}|{condition}")
+                provided.fragments.append((condition, self._add_provided(inner, node.selection_set)))
                 continue
             if not isinstance(node, FieldNode):
                 continue
             name = node.name.value
             sfield = self.supergraph.types[vertex.type_name].fields.get(name)
-            if sfield is None:
+            if name in provided.fields or (sfield is None and node.selection_set is not None):
                 continue
             tail = None
-            if node.selection_set is not None:
+            if sfield is not None and node.selection_set is not None:
                 tail = Vertex(sfield.type_name, vertex.graph, f"{vertex.provided}.{name}")
                 self._add_provided(tail, node.selection_set)
-            edges[name] = FieldEdge(vertex, name, tail)
+            provided.fields[name] = FieldEdge(vertex, name, tail)
+        return provided
 
     def _add_downcasts(self, type_name: str) -> None:
         for g in self.supergraph.types[type_name].graphs:

@@ -53,6 +53,8 @@ def test_provided_fields_exist_only_under_the_providing_field() -> None:
     assert dimensions is not None and dimensions.tail is not None
     assert graph.field_edge(dimensions.tail, "width", NONE) is not None
     assert graph.field_edge(dimensions.tail, "height", NONE) is None  # deals provides the width only
+    assert graph.provided_under("Deal", "item", "deals") == item.tail
+    assert graph.provided_under("Query", "dealOfTheDay", "deals") is None
 
 
 def test_key_jumps_never_target_a_key_that_is_not_resolvable() -> None:
