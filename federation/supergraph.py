@@ -74,6 +74,7 @@ SUPPORTED_FEATURES = {
     "policy": ("v0.1",),
     "cost": ("v0.1",),
     "listSize": ("v0.1",),
+    "context": ("v0.1",),
 }
 
 
@@ -126,6 +127,19 @@ class JoinField:
     override_label: str | None = None
     used_overridden: bool = False
     type: str | None = None
+    # Arguments the gateway fills from an enclosing @context (@fromContext, Federation 2.8).
+    context_arguments: tuple[ContextArgument, ...] = ()
+
+
+@dataclass(frozen=True)
+class ContextArgument:
+    """One `@join__field(contextArguments:)` item: the argument `name` of type `type` takes the
+    value `selection` selects on the nearest enclosing object that sets `context`."""
+
+    name: str
+    type: str
+    context: str
+    selection: SelectionSetNode
 
 
 @dataclass
@@ -153,6 +167,8 @@ class SupergraphType:
     union_members: dict[str, set[str]] = field(default_factory=dict)
     # graph -> enum values that graph knows
     enum_values: dict[str, set[str]] = field(default_factory=dict)
+    # the contexts this type sets (`@context(name:)`, names as composition prefixed them)
+    contexts: set[str] = field(default_factory=set)
 
 
 def _memoized(method: Callable[..., T]) -> Callable[..., T]:
@@ -284,6 +300,19 @@ class Supergraph:
         return type_condition in self.interfaces_of(typename)
 
     @_memoized
+    def contexts_of(self, type_name: str) -> frozenset[str]:
+        """The contexts an object at a position of type `type_name` sets: the type's own
+        `@context`s, and those of the interfaces and unions it belongs to."""
+        t = self.types.get(type_name)
+        if t is None:
+            return frozenset()
+        found = set(t.contexts)
+        for other in self.types.values():
+            if other.contexts and other.name != type_name and self.fragment_applies(other.name, type_name):
+                found |= other.contexts
+        return frozenset(found)
+
+    @_memoized
     def interfaces_of(self, type_name: str) -> set[str]:
         """Interfaces `type_name` implements in any graph."""
         t = self.types.get(type_name)
@@ -329,6 +358,7 @@ class _Links:
     has_join: bool = False
     # directive name in this document -> "authenticated" | "requiresScopes" | "policy"
     access: dict[str, str] = field(default_factory=dict)
+    context: str = "context"  # the name of the context spec's @context here
 
 
 _OBJECT_NODES = (ObjectTypeDefinitionNode, ObjectTypeExtensionNode)
@@ -408,6 +438,25 @@ def parse_field_set(text: str, line: int | None = None) -> SelectionSetNode:
     except GraphQLError as e:
         raise SupergraphError(f"invalid field set {text!r}: {e.message}", line) from e
     return doc.definitions[0].selection_set  # type: ignore[attr-defined, no-any-return]
+
+
+def _context_arguments(value: ValueNode | None, line: int | None) -> tuple[ContextArgument, ...]:
+    if not isinstance(value, ListValueNode):
+        return ()
+    result = []
+    for item in value.values:
+        if not isinstance(item, ObjectValueNode):
+            raise SupergraphError("contextArguments: each item is an object {name, type, context, selection}", line)
+        fields = {f.name.value: _string(f.value) for f in item.fields}
+        name, type_, context, selection = (fields.get(k) for k in ("name", "type", "context", "selection"))
+        if not (name and type_ and context and selection):
+            raise SupergraphError("contextArguments: each item needs name, type, context and selection", line)
+        text = selection.strip()
+        # Composition writes the selection after `$context`: ` { field }` or `... on T { field }`.
+        if text.startswith("{") and text.endswith("}"):
+            text = text[1:-1]
+        result.append(ContextArgument(name, type_, context, parse_field_set(text, line)))
+    return tuple(result)
 
 
 class _Reader:
@@ -507,6 +556,8 @@ class _Reader:
             self.links.has_join = True
         elif name == "inaccessible":
             self.links.inaccessible.add(alias)
+        elif name == "context":
+            self.links.context = alias
         if name in ("link", "core"):
             self.links.machinery_names.update({"link", "core"})
             self.links.machinery_prefixes.update({"link__", "core__"})
@@ -615,6 +666,8 @@ class _Reader:
                 elif dname == jp + "unionMember":
                     args = _args(directive)
                     t.union_members.setdefault(graph_of(directive), set()).add(_string(args.get("member")) or "")
+                elif dname == self.links.context:
+                    t.contexts.add(_string(_args(directive).get("name")) or "")
                 elif dname == jp + "owner":
                     raise SupergraphError(
                         "join v0.1 (@join__owner) supergraphs are Federation 1; compose with Federation 2",
@@ -684,6 +737,7 @@ class _Reader:
                 override_label=_string(args.get("overrideLabel")),
                 used_overridden=_bool(args.get("usedOverridden")),
                 type=_string(args.get("type")),
+                context_arguments=_context_arguments(args.get("contextArguments"), _line(directive)),
             )
         return f
 

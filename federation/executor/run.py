@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -88,18 +89,62 @@ class Execution:
 
     async def entity_fetch(self, node: Fetch | BatchFetch) -> None:
         """One `_entities` call, or a BatchFetch's several, aliased `_0`, `_1`... in one request."""
+        if isinstance(node, Fetch) and node.context is not None:
+            await self.contextual_fetch(node)
+            return
         batched = isinstance(node, BatchFetch)
         fetches = node.fetches if isinstance(node, BatchFetch) else [node]
-        service = node.service
         extra: dict[str, Any] = {}
         all_places: list[list[list[dict[str, Any]]]] = []
         for i, fetch in enumerate(fetches):
-            representations, places = self.representations(fetch)
+            representations, places = self.representations(fetch, objects_at(self.data, fetch.path))
             extra[f"r{i}" if batched else "representations"] = representations
             all_places.append(places)
+        await self.send_entities(node.service, node.operation, node.variable_names, fetches, extra, all_places, batched)
+
+    async def contextual_fetch(self, fetch: Fetch) -> None:
+        """An entity fetch with @fromContext arguments: its objects grouped by the values their
+        ancestors give the arguments, one aliased `_entities` per group, in one request."""
+        context = fetch.context
+        assert context is not None
+        reads = context.reads
+        groups: dict[Any, tuple[tuple[Any, ...], list[dict[str, Any]]]] = {}
+        depths = tuple(r.depth for r in reads)
+        for obj, ancestors in objects_with_ancestors(self.data, fetch.path, depths):
+            values = tuple(
+                _context_value(ancestor, read.selection, self.supergraph) if ancestor is not None else None
+                for ancestor, read in zip(ancestors, reads, strict=True)
+            )
+            identity = orjson.dumps(values, option=orjson.OPT_SORT_KEYS)
+            groups.setdefault(identity, (values, []))[1].append(obj)
+        if not groups:
+            return
+        extra: dict[str, Any] = {}
+        all_places: list[list[list[dict[str, Any]]]] = []
+        batched = len(groups) > 1
+        for i, (values, objects) in enumerate(groups.values()):
+            representations, places = self.representations(fetch, objects)
+            extra[f"r{i}" if batched else "representations"] = representations
+            for read, value in zip(reads, values, strict=True):
+                extra[f"{read.variable}_{i}" if batched else read.variable] = value
+            all_places.append(places)
+        operation = context.operation(len(groups)) if batched else fetch.operation
+        fetches = [fetch] * len(groups)
+        await self.send_entities(fetch.service, operation, fetch.variable_names, fetches, extra, all_places, batched)
+
+    async def send_entities(
+        self,
+        service: str,
+        operation: str,
+        variable_names: tuple[str, ...],
+        fetches: list[Fetch],
+        extra: dict[str, Any],
+        all_places: list[list[list[dict[str, Any]]]],
+        batched: bool,
+    ) -> None:
         if not any(all_places):
             return
-        body = self._body(node.operation, node.variable_names, extra)
+        body = self._body(operation, variable_names, extra)
         try:
             response = await self.client.fetch(service, body, self.headers)
         except FetchError as e:
@@ -175,8 +220,11 @@ class Execution:
                 result.append(path)
         return result
 
-    def representations(self, fetch: Fetch) -> tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]:
-        """The distinct representations for `fetch`, and for each the objects it came from."""
+    def representations(
+        self, fetch: Fetch, objects: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]:
+        """The distinct representations for `fetch` of `objects` (found at its path), and for
+        each the objects it came from."""
         assert fetch.requires is not None and fetch.entity_type is not None
         types = self.supergraph.entity_typenames(fetch.only_type or fetch.entity_type)
         reader = _reader(fetch.requires, self.supergraph)
@@ -184,7 +232,7 @@ class Execution:
         representations: list[dict[str, Any]] = []
         places: list[list[dict[str, Any]]] = []
         index_of: dict[Any, int] = {}
-        for obj in objects_at(self.data, fetch.path):
+        for obj in objects:
             if obj.get("__typename") not in types:
                 continue
             found = reader(obj)
@@ -252,41 +300,105 @@ def _with_service(error: dict[str, Any], service: str, path: list[Any] | None) -
     return result
 
 
+@lru_cache(maxsize=4096)
+def _step(segment: str) -> tuple[str, frozenset[str] | None]:
+    """A Flatten path segment: the field (or "@"), and the object types it keeps, if written
+    (`@|[LaporanWarga]`: below a type condition, only objects of that type)."""
+    name, bar, types = segment.partition("|")
+    if not bar:
+        return segment, None
+    return name, frozenset(types.strip("[]").split(","))
+
+
+def _typed(value: Any, types: frozenset[str]) -> bool:
+    return type(value) is dict and value.get("__typename") in types
+
+
 def objects_at(data: dict[str, Any], path: tuple[str, ...]) -> list[dict[str, Any]]:
     """The objects a Flatten path reaches: "@" steps into every item of a list."""
     current: list[Any] = [data]
     for segment in path:
+        name, types = _step(segment)
         following: list[Any] = []
-        if segment == "@":
+        if name == "@":
             for value in current:
                 if type(value) is list:
                     following.extend(value)
         else:
             for value in current:
                 if type(value) is dict:
-                    child = value.get(segment)
+                    child = value.get(name)
                     if child is not None:
                         following.append(child)
-        current = following
+        current = following if types is None else [v for v in following if _typed(v, types)]
     return [v for v in current if type(v) is dict]
 
 
 def objects_with_paths(data: dict[str, Any], path: tuple[str, ...]) -> list[tuple[dict[str, Any], Path]]:
     current: list[tuple[Any, Path]] = [(data, ())]
     for segment in path:
+        name, types = _step(segment)
         following: list[tuple[Any, Path]] = []
-        if segment == "@":
+        if name == "@":
             for value, p in current:
                 if isinstance(value, list):
                     following.extend((item, (*p, i)) for i, item in enumerate(value))
         else:
             for value, p in current:
                 if isinstance(value, dict):
-                    child = value.get(segment)
+                    child = value.get(name)
                     if child is not None:
-                        following.append((child, (*p, segment)))
-        current = following
+                        following.append((child, (*p, name)))
+        current = following if types is None else [(v, p) for v, p in following if _typed(v, types)]
     return [(v, p) for v, p in current if isinstance(v, dict)]
+
+
+def objects_with_ancestors(
+    data: dict[str, Any], path: tuple[str, ...], depths: tuple[int, ...]
+) -> list[tuple[dict[str, Any], tuple[dict[str, Any] | None, ...]]]:
+    """The objects a Flatten path reaches, each with the objects it lies under after the first
+    `depths[i]` segments (None where that was not an object)."""
+    current: list[tuple[Any, tuple[dict[str, Any] | None, ...]]] = [(data, (None,) * len(depths))]
+    for k in range(len(path) + 1):
+        if k in depths:
+            current = [
+                (v, tuple(v if d == k and type(v) is dict else a for d, a in zip(depths, ancestors, strict=True)))
+                for v, ancestors in current
+            ]
+        if k == len(path):
+            break
+        name, types = _step(path[k])
+        following: list[tuple[Any, tuple[dict[str, Any] | None, ...]]] = []
+        for value, ancestors in current:
+            if name == "@":
+                if type(value) is list:
+                    following.extend((item, ancestors) for item in value)
+            elif type(value) is dict:
+                child = value.get(name)
+                if child is not None:
+                    following.append((child, ancestors))
+        current = following if types is None else [(v, a) for v, a in following if _typed(v, types)]
+    return [(v, a) for v, a in current if type(v) is dict]
+
+
+def _context_value(ancestor: dict[str, Any], selection: SubSelection, supergraph: Supergraph) -> Any:
+    """The value a contextual argument takes on `ancestor`: the field its selection names (for
+    a fragment, the first one applying to the ancestor's type), an object with a sub-selection
+    projected to it; null when the ancestor lacks it."""
+    typename = ancestor.get("__typename")
+    candidates = list(selection.fields.values())
+    for condition, sub in selection.fragments.items():
+        if condition == typename or (isinstance(typename, str) and supergraph.fragment_applies(condition, typename)):
+            candidates.extend(sub.fields.values())
+    for f in candidates:
+        if f.name == "__typename":
+            continue
+        value = ancestor.get(f.source_key or f.name)
+        if f.selection is not None and value is not None:
+            projected = _project_value(value, f.selection, supergraph)
+            return None if projected is _MISSING else projected
+        return value
+    return None
 
 
 _MISSING = object()

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from graphql import (
     ArgumentNode,
     FieldNode,
     InlineFragmentNode,
     ListValueNode,
+    NameNode,
     ObjectValueNode,
     OperationType,
     SelectionSetNode,
@@ -34,10 +35,23 @@ from graphql import (
 
 from federation.planner.aliases import Rename, alias_conflicts
 from federation.planner.operation import FieldSelection, FragmentSelection, Operation, Selection
-from federation.planner.plan import BatchFetch, Fetch, Parallel, QueryPlan, Sequence, SubSelection
-from federation.supergraph import Key, Supergraph
+from federation.planner.plan import (
+    BatchFetch,
+    ContextFetch,
+    ContextRead,
+    Fetch,
+    Parallel,
+    QueryPlan,
+    Sequence,
+    SubSelection,
+)
+from federation.planner.query_graph import Vertex, query_graph
+from federation.supergraph import ContextArgument, JoinField, Key, Supergraph
 
 DEFAULT_BUDGET = 50_000
+# The variant of an entity fetch carrying contextual arguments (see `entity_group`): never the
+# usual fetch of its place, whose representations need no ancestor.
+CONTEXT_VARIANT = -1
 
 
 class PlanningError(Exception):
@@ -57,6 +71,7 @@ class FetchGroup:
     representation_typename: str | None = None
     only_type: str | None = None
     renames: Rename | None = None
+    context_reads: list[ContextRead] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -83,6 +98,9 @@ class Anchor:
 class _Planner:
     def __init__(self, supergraph: Supergraph, operation: Operation, labels: frozenset[str], budget: int) -> None:
         self.supergraph = supergraph
+        # Which subgraphs resolve a field at a position, and by which keys a subgraph is
+        # entered, are the query graph's edges (built once per supergraph).
+        self.graph = query_graph(supergraph)
         self.operation = operation
         self.labels = labels
         self.budget = budget
@@ -95,6 +113,15 @@ class _Planner:
         self.argument_aliases: dict[tuple[str, str], str] = {}  # (field, printed arguments) -> alias
         # id of the selection of a shared abstract field -> the object types all its subgraphs return
         self.shared_members: dict[int, set[str]] = {}
+        # The positions above the one being planned whose objects set a @context, innermost
+        # last: (contexts, type, group, selection, path).
+        self.context_stack: list[tuple[frozenset[str], str, FetchGroup, SubSelection, tuple[str, ...]]] = []
+        # id of a fragment's selection below an abstract position -> the object types it is on:
+        # the response paths of fetches below it carry them (Apollo's `@|[UserReview]`).
+        self.conditions: dict[int, tuple[str, ...]] = {}
+        self.client_variables = {
+            vd.variable.name.value for vd in operation.definition.variable_definitions or ()
+        }
 
     def internal_key(self, field_name: str) -> str:
         """The response key of a field the plan needs but the client may not have asked for.
@@ -137,7 +164,7 @@ class _Planner:
         for f in fields:
             if f.name == "__typename" or f.is_introspection or f.denied:
                 continue
-            graphs = self.supergraph.field_graphs(root, f.name, self.labels)
+            graphs = self.graph.resolving_graphs(root, f.name, self.labels)
             if not graphs:
                 raise PlanningError(f"no subgraph resolves {root}.{f.name}")
             if is_mutation:
@@ -206,7 +233,7 @@ class _Planner:
         parent_type: str,
         selections: list[Selection],
         path: tuple[str, ...],
-        provided: SelectionSetNode | None,
+        provided: Vertex | None,
     ) -> None:
         for sel in selections:
             self.spend()
@@ -222,7 +249,7 @@ class _Planner:
         parent_type: str,
         fragment: FragmentSelection,
         path: tuple[str, ...],
-        provided: SelectionSetNode | None,
+        provided: Vertex | None,
     ) -> None:
         if fragment.denied:
             return
@@ -246,7 +273,7 @@ class _Planner:
             if condition == parent_type or parent_type in self.supergraph.possible_types(condition):
                 self.plan_selections(group, sub, parent_type, fragment.selections, path, provided)
             return
-        possible_here = self.supergraph.possible_types_in_graph(parent_type, group.graph)
+        possible_here = self.graph.possible_types(parent_type, group.graph)
         if types[condition].kind == "object":
             if condition in possible_here:
                 self.plan_selections(
@@ -277,7 +304,7 @@ class _Planner:
         """Whether `graph` knows every object type of `possible_here` that is a `condition` in
         the supergraph as a `condition` too: otherwise a fragment on `condition` sent to it
         would miss some (e.g. an implementation it does not declare), and is expanded instead."""
-        in_graph = self.supergraph.possible_types_in_graph(condition, graph)
+        in_graph = self.graph.possible_types(condition, graph)
         return all(t in in_graph for t in self.supergraph.possible_types(condition) if t in possible_here)
 
     def plan_field(
@@ -287,7 +314,7 @@ class _Planner:
         parent_type: str,
         f: FieldSelection,
         path: tuple[str, ...],
-        provided: SelectionSetNode | None,
+        provided: Vertex | None,
     ) -> None:
         if f.denied:
             return
@@ -304,6 +331,10 @@ class _Planner:
             return
         if f.is_introspection:
             return
+        contextual = self.contextual_join(parent_type, f.name)
+        if contextual is not None:
+            self.plan_contextual(group, sub, parent_type, f, path, contextual)
+            return
         if self.can_resolve(group.graph, parent_type, f.name, provided) and self.interface_field_safe(
             group.graph, parent_type, f.name, provided
         ):
@@ -315,7 +346,7 @@ class _Planner:
                 self.plan_self_jump(group, sub, parent_type, f, path)
             return
         parent = self.supergraph.types[parent_type]
-        runtimes = self.supergraph.possible_types_in_graph(parent_type, group.graph)
+        runtimes = self.graph.possible_types(parent_type, group.graph)
         if parent.kind != "object" and runtimes and not self.jump_targets(group.graph, parent_type, f.name, provided):
             # Not every implementation is resolvable the same way: plan per object type.
             for runtime in runtimes:
@@ -326,7 +357,7 @@ class _Planner:
         self.plan_jump(group, sub, parent_type, f, path, provided)
 
     def interface_field_safe(
-        self, graph: str, parent_type: str, field_name: str, provided: SelectionSetNode | None
+        self, graph: str, parent_type: str, field_name: str, provided: Vertex | None
     ) -> bool:
         """Whether a field of an abstract type may be read on the abstract type in `graph`.
 
@@ -341,35 +372,26 @@ class _Planner:
             return True
         if provided is not None and self.provided_child(provided, parent_type, field_name) is not False:
             return True
-        for runtime in self.supergraph.possible_types_in_graph(parent_type, graph):
-            if graph not in self.supergraph.field_graphs(runtime, field_name, self.labels):
+        for runtime in self.graph.possible_types(parent_type, graph):
+            if graph not in self.graph.resolving_graphs(runtime, field_name, self.labels):
                 return False
             if self.requires_of(graph, runtime, field_name) is not None:
                 return False
         return True
 
-    def provided_child(
-        self, provided: SelectionSetNode, parent_type: str, field_name: str
-    ) -> SelectionSetNode | bool | None:
-        """The provided sub-selection of `field_name` on `parent_type`, None if provided as a
-        leaf, False if not provided. A fragment of the @provides counts only on its own type
-        condition and that condition's implementations."""
-        for node in provided.selections:
-            if isinstance(node, FieldNode) and node.name.value == field_name:
-                return node.selection_set
-            if isinstance(node, InlineFragmentNode):
-                condition = node.type_condition.name.value if node.type_condition else parent_type
-                if condition != parent_type and parent_type not in self.supergraph.possible_types(condition):
-                    continue
-                found = self.provided_child(node.selection_set, parent_type, field_name)
-                if found is not False:
-                    return found
-        return False
+    def provided_child(self, provided: Vertex, parent_type: str, field_name: str) -> Vertex | bool | None:
+        """The provided vertex below `field_name` of a `parent_type` at the provided vertex
+        `provided`, None if provided as a leaf, False if not provided: the query graph's
+        provided edges, which exist only under the providing field."""
+        edge = self.graph.provided_edge(provided, parent_type, field_name)
+        if edge is None:
+            return False
+        return edge.tail
 
-    def can_resolve(self, graph: str, parent_type: str, field_name: str, provided: SelectionSetNode | None) -> bool:
+    def can_resolve(self, graph: str, parent_type: str, field_name: str, provided: Vertex | None) -> bool:
         if provided is not None and self.provided_child(provided, parent_type, field_name) is not False:
             return True
-        return graph in self.supergraph.field_graphs(parent_type, field_name, self.labels)
+        return graph in self.graph.resolving_graphs(parent_type, field_name, self.labels)
 
     def add_local(
         self,
@@ -378,7 +400,7 @@ class _Planner:
         parent_type: str,
         f: FieldSelection,
         path: tuple[str, ...],
-        provided: SelectionSetNode | None,
+        provided: Vertex | None,
     ) -> None:
         self.touch(group)
         arguments = _print_arguments(f.arguments)
@@ -389,20 +411,22 @@ class _Planner:
             return
         assert sub_field.selection is not None
         sfield = self.supergraph.types[parent_type].fields[f.name]
-        child_path = (*path, f.response_key, *("@",) * sfield.list_depth)
+        conditions = self.conditions.get(id(sub))
+        base = _with_conditions(path, conditions) if conditions else path
+        child_path = (*base, f.response_key, *("@",) * sfield.list_depth)
         join = sfield.joins.get(group.graph)
-        child_provided: SelectionSetNode | None = None
+        child_provided: Vertex | None = None
         if join is not None and join.provides is not None:
-            child_provided = join.provides
+            child_provided = self.graph.provided_under(parent_type, f.name, group.graph)
         elif provided is not None:
             found = self.provided_child(provided, parent_type, f.name)
-            child_provided = found if isinstance(found, SelectionSetNode) else None
+            child_provided = found if isinstance(found, Vertex) else None
         self.anchor_child(sub, sub_field.selection, group, f, child_path)
         child_type = self.supergraph.types[f.type_name]
         if child_type.kind != "object":
             graphs = self.reaching_graphs(group, sub, parent_type, f)
             if len(graphs) > 1:
-                members = [set(self.supergraph.possible_types_in_graph(f.type_name, g)) for g in graphs]
+                members = [set(self.graph.possible_types(f.type_name, g)) for g in graphs]
                 common = set.intersection(*members)
                 if any(m != common for m in members):
                     self.shared_members[id(sub_field.selection)] = common
@@ -425,7 +449,14 @@ class _Planner:
             named = join.type.strip("[]!")
             if named in self.supergraph.types and named != own_type:
                 own_type = named
-        self.plan_selections(group, sub_field.selection, own_type, f.selections, child_path, child_provided)
+        contexts = self.supergraph.contexts_of(f.type_name)
+        if contexts:
+            self.context_stack.append((contexts, f.type_name, group, sub_field.selection, child_path))
+        try:
+            self.plan_selections(group, sub_field.selection, own_type, f.selections, child_path, child_provided)
+        finally:
+            if contexts:
+                self.context_stack.pop()
         if sub_field.selection.is_empty():
             # Every field below was skipped (@skip/@include), denied, or is fetched elsewhere:
             # `x {}` is not GraphQL, and the object itself must still come back (as Apollo does).
@@ -434,7 +465,7 @@ class _Planner:
     def reaching_graphs(self, group: FetchGroup, sub: SubSelection, parent_type: str, f: FieldSelection) -> list[str]:
         """The subgraphs that could answer `f` at this position: this one, and those resolving
         the chain of fields from the entity (or root) above, which can be entered there."""
-        graphs = self.supergraph.field_graphs(parent_type, f.name, self.labels)
+        graphs = self.graph.resolving_graphs(parent_type, f.name, self.labels)
         anchor = self.anchors.get(id(sub))
         result = []
         for graph in graphs:
@@ -463,6 +494,14 @@ class _Planner:
 
     def fragment_sub(self, group: FetchGroup, sub: SubSelection, condition: str, path: tuple[str, ...]) -> SubSelection:
         child = sub.fragment(condition)
+        if id(child) not in self.conditions:
+            types = {condition} if self.supergraph.types[condition].kind == "object" else set(
+                self.supergraph.possible_types(condition)
+            )
+            outer = self.conditions.get(id(sub))
+            if outer is not None:
+                types &= set(outer)
+            self.conditions[id(child)] = tuple(sorted(types))
         if id(child) not in self.anchors:
             parent = self.anchors.get(id(sub))
             if self.is_entity(condition):
@@ -555,34 +594,26 @@ class _Planner:
                     return False
                 parent = link
                 continue
-            if graph not in self.supergraph.field_graphs(parent, link.name, self.labels):
+            if graph not in self.graph.resolving_graphs(parent, link.name, self.labels):
                 return False
             parent = link.type_name
         return True
 
     # -- entity jumps ---------------------------------------------------------------------
 
-    def keys_into(self, graph: str, type_name: str) -> list[tuple[Key, str]]:
-        """The keys by which `graph` can be entered at `type_name`, with the entity type to use.
-
-        An object type the graph does not know can still be entered through an interface
-        the graph sees as an @interfaceObject.
-        """
-        keys = [(k, type_name) for k in self.supergraph.resolvable_keys(type_name, graph)]
-        if keys or self.supergraph.type_in_graph(type_name, graph):
-            return keys
-        for interface in sorted(self.supergraph.interfaces_of(type_name)):
-            if self.supergraph.is_interface_object(interface, graph):
-                keys.extend((k, interface) for k in self.supergraph.resolvable_keys(interface, graph))
-        return keys
+    def keys_into(self, graph: str, type_name: str) -> tuple[tuple[Key, str], ...]:
+        """The keys by which `graph` can be entered at `type_name`, with the entity type to use:
+        the key jumps of the query graph into it (an object type the graph does not know is
+        entered through an interface it sees as an @interfaceObject)."""
+        return self.graph.keys_into(type_name, graph)
 
     def jump_targets(
-        self, from_graph: str, parent_type: str, field_name: str, provided: SelectionSetNode | None = None
+        self, from_graph: str, parent_type: str, field_name: str, provided: Vertex | None = None
     ) -> list[Jump]:
         """Subgraphs resolving the field that `from_graph` can enter directly by a key (whose
         fields it resolves, or returns here because a parent field @provides them)."""
         result = []
-        for graph in self.supergraph.field_graphs(parent_type, field_name, self.labels):
+        for graph in self.graph.resolving_graphs(parent_type, field_name, self.labels):
             if graph == from_graph:
                 continue
             for key, entity_type in self.keys_into(graph, parent_type):
@@ -613,7 +644,7 @@ class _Planner:
         join = sfield.joins.get(graph) if sfield is not None else None
         return join is not None and join.external
 
-    def can_fetch_key(self, graph: str, type_name: str, key: Key, provided: SelectionSetNode | None = None) -> bool:
+    def can_fetch_key(self, graph: str, type_name: str, key: Key, provided: Vertex | None = None) -> bool:
         """Whether `graph` can return the fields of `key` at this position: its own fields, or
         fields provided here by a parent's @provides. A key field @external in `graph` cannot
         (its value would be whatever the subgraph makes up)."""
@@ -632,7 +663,7 @@ class _Planner:
         type_name: str,
         selection_set: SelectionSetNode,
         own_keys: set[str],
-        provided: SelectionSetNode | None,
+        provided: Vertex | None,
     ) -> bool:
         for sel in selection_set.selections:
             if not isinstance(sel, FieldNode):
@@ -647,19 +678,20 @@ class _Planner:
                 if sfield is None:
                     return False
                 child = self.provided_child(provided, type_name, name) if provided is not None else None
+                child = child if isinstance(child, Vertex) else None
                 if not self.fields_fetchable(
                     graph,
                     sfield.type_name,
                     sel.selection_set,
                     set(),
-                    child if isinstance(child, SelectionSetNode) else None,
+                    child,
                 ):
                     return False
         return True
 
     def route(self, from_graph: str, parent_type: str, field_name: str) -> list[Jump]:
         """The shortest chain of key jumps from `from_graph` to a subgraph resolving the field."""
-        targets = set(self.supergraph.field_graphs(parent_type, field_name, self.labels))
+        targets = set(self.graph.resolving_graphs(parent_type, field_name, self.labels))
         if not targets:
             raise PlanningError(f"no subgraph resolves {parent_type}.{field_name}")
         type_graphs = list(self.supergraph.graph_names_of(parent_type))
@@ -684,6 +716,86 @@ class _Planner:
             f"cannot plan {parent_type}.{field_name}: no @key lets subgraph '{from_graph}' "
             f"reach a subgraph that resolves it ({', '.join(sorted(targets))})"
         )
+
+    # -- @fromContext ----------------------------------------------------------------------
+
+    def contextual_join(self, parent_type: str, field_name: str) -> JoinField | None:
+        """How the subgraph resolving the field with contextual arguments knows it, or None
+        when no subgraph resolving it here takes an argument from a context."""
+        sfield = self.supergraph.types[parent_type].fields.get(field_name)
+        if sfield is None or not sfield.joins:
+            return None
+        for graph in self.graph.resolving_graphs(parent_type, field_name, self.labels):
+            join = sfield.joins.get(graph)
+            if join is not None and join.context_arguments:
+                return join
+        return None
+
+    def plan_contextual(
+        self,
+        group: FetchGroup,
+        sub: SubSelection,
+        parent_type: str,
+        f: FieldSelection,
+        path: tuple[str, ...],
+        join: JoinField,
+    ) -> None:
+        """A field with @fromContext arguments, as Apollo plans it: each context's selection is
+        fetched on the nearest enclosing object setting that context (from wherever it is
+        resolvable), then the field by an entity fetch of its own whose arguments are variables,
+        filled per object from its ancestor when the plan runs."""
+        touched: set[int] = set()
+        reads: list[tuple[ContextArgument, str, int, SubSelection]] = []
+        self.touch_stack.append(touched)
+        try:
+            for argument in join.context_arguments:
+                found = next((e for e in reversed(self.context_stack) if argument.context in e[0]), None)
+                if found is None:
+                    raise PlanningError(
+                        f"cannot plan {parent_type}.{f.name}: its argument {argument.name!r} comes from the "
+                        f"context {argument.context!r}, which no enclosing object of this selection sets"
+                    )
+                _, ancestor_type, ancestor_group, ancestor_sub, ancestor_path = found
+                selections = self.internal_selections(ancestor_type, argument.selection)
+                self.plan_selections(ancestor_group, ancestor_sub, ancestor_type, selections, ancestor_path, None)
+                read = SubSelection()
+                _add_read_fields(read, argument.selection, self.required_key)
+                reads.append((argument, ancestor_type, len(ancestor_path), read))
+        finally:
+            self.touch_stack.pop()
+        graph = join.graph
+        for key, entity_type in self.keys_into(graph, parent_type):
+            if not self.can_fetch_key(group.graph, parent_type, key):
+                continue
+            only_type = parent_type if entity_type != parent_type else None
+            target, target_sub = self.entity_group(
+                group, sub, entity_type, graph, key, path, only_type, CONTEXT_VARIANT
+            )
+            if self.would_cycle(target, touched - {target.id}):
+                raise PlanningError(f"cannot plan {parent_type}.{f.name}: its context depends on its own fetch")
+            touched.discard(target.id)
+            target.depends_on.update(touched)
+            arguments = list(f.arguments)
+            for argument, ancestor_type, depth, read in reads:
+                variable = self.context_variable(target, len(target.context_reads))
+                target.context_reads.append(ContextRead(variable, argument.type, depth, ancestor_type, read))
+                arguments.append(
+                    ArgumentNode(name=NameNode(value=argument.name), value=VariableNode(name=NameNode(value=variable)))
+                )
+            self.add_local(target, target_sub, parent_type, replace(f, arguments=tuple(arguments)), path, None)
+            target.variables -= {r.variable for r in target.context_reads}
+            return
+        raise PlanningError(
+            f"cannot plan {parent_type}.{f.name}: its contextual arguments need an entity fetch into "
+            f"subgraph '{graph}', and no resolvable @key of {parent_type} there can be fetched from '{group.graph}'"
+        )
+
+    def context_variable(self, group: FetchGroup, index: int) -> str:
+        """Apollo's name for a contextual argument's variable, unless the client uses it."""
+        name = f"contextualArgument_{group.id}_{index}"
+        while name in self.client_variables:
+            name = "_" + name
+        return name
 
     def requires_of(self, graph: str, parent_type: str, field_name: str) -> SelectionSetNode | None:
         sfield = self.supergraph.types[parent_type].fields.get(field_name)
@@ -720,7 +832,7 @@ class _Planner:
         parent_type: str,
         f: FieldSelection,
         path: tuple[str, ...],
-        provided: SelectionSetNode | None = None,
+        provided: Vertex | None = None,
     ) -> None:
         direct = self.jump_targets(group.graph, parent_type, f.name, provided)
         if direct:
@@ -764,7 +876,7 @@ class _Planner:
         """Enter a subgraph resolving `f` by a key whose fields no one subgraph returns here:
         the key is then a condition planned like a @requires (each field from here, or by one
         key jump from here), and the entity fetch waits for those fetches."""
-        for graph in self.supergraph.field_graphs(parent_type, f.name, self.labels):
+        for graph in self.graph.resolving_graphs(parent_type, f.name, self.labels):
             if graph == group.graph or self.requires_of(graph, parent_type, f.name) is not None:
                 continue
             for key, entity_type in self.keys_into(graph, parent_type):
@@ -975,6 +1087,14 @@ def _alias(f: FieldSelection) -> str | None:
     return f.response_key if f.response_key != f.name else None
 
 
+def _with_conditions(path: tuple[str, ...], types: tuple[str, ...]) -> tuple[str, ...]:
+    """`path` whose last step keeps only objects of `types`, as Apollo writes it: `@|[A,B]`."""
+    if not path:
+        return path
+    last = path[-1].split("|", 1)[0]
+    return (*path[:-1], f"{last}|[{','.join(types)}]")
+
+
 def _flatten_root(selections: list[Selection]) -> list[FieldSelection]:
     result: list[FieldSelection] = []
     for sel in selections:
@@ -1117,8 +1237,22 @@ def _to_fetch(operation: Operation, group: FetchGroup, index: int) -> Fetch:
     if group.entity_type is None:
         text = f"{kind}{name}{_variable_definitions(operation, group.variables, [])} {group.selection.compact()}"
     else:
-        variables = _variable_definitions(operation, group.variables, ["$representations: [_Any!]!"])
+        extra = ["$representations: [_Any!]!", *(f"${r.variable}: {r.type}" for r in group.context_reads)]
+        variables = _variable_definitions(operation, group.variables, extra)
         text = f"query{name}{variables} {{{_entity_body(group, 'representations', None)}}}"
+    context = None
+    if group.context_reads:
+        entity = group.representation_typename or group.entity_type
+        context = ContextFetch(
+            reads=tuple(group.context_reads),
+            name=name,
+            client_definitions=tuple(
+                print_ast(vd)
+                for vd in operation.definition.variable_definitions or ()
+                if vd.variable.name.value in group.variables
+            ),
+            body=f"{{... on {entity} {group.selection.compact()}}}",
+        )
     return Fetch(
         service=group.graph,
         operation=text,
@@ -1131,6 +1265,7 @@ def _to_fetch(operation: Operation, group: FetchGroup, index: int) -> Fetch:
         only_type=group.only_type,
         id=group.id,
         renames=group.renames,
+        context=context,
     )
 
 
@@ -1197,7 +1332,7 @@ def _layout(operation: Operation, groups: list[FetchGroup]) -> QueryPlan:
     def stage(members: list[FetchGroup]) -> list[PlanNode]:
         units: dict[tuple[str, bool], list[FetchGroup]] = {}
         for g in members:
-            units.setdefault((g.graph, g.entity_type is None), []).append(g)
+            units.setdefault(_unit(g), []).append(g)
         nodes: list[PlanNode] = []
         for (_, is_root), unit in units.items():
             batches = [[g] for g in unit] if is_root or len(unit) == 1 else [unit]
@@ -1230,7 +1365,7 @@ def _level_layout(operation: Operation, groups: list[FetchGroup]) -> QueryPlan:
     for level in _levels(groups):
         by_service: dict[tuple[str, bool], list[FetchGroup]] = {}
         for g in level:
-            by_service.setdefault((g.graph, g.entity_type is None), []).append(g)
+            by_service.setdefault(_unit(g), []).append(g)
         nodes: list[PlanNode] = []
         for (_, is_root), members in by_service.items():
             if is_root or len(members) == 1:
@@ -1244,6 +1379,15 @@ def _level_layout(operation: Operation, groups: list[FetchGroup]) -> QueryPlan:
     if not steps:
         return QueryPlan(None, 0)
     return QueryPlan(steps[0] if len(steps) == 1 else Sequence(steps), index)
+
+
+def _unit(group: FetchGroup) -> tuple[str, bool]:
+    """What fetches may share a request: entity fetches to one subgraph (the flag: whether the
+    group goes alone). A root fetch is alone, and so is one with contextual arguments (its
+    request depends on the values the plan finds)."""
+    if group.context_reads:
+        return f"{group.graph}#{group.id}", True
+    return group.graph, group.entity_type is None
 
 
 def _sequence(nodes: list[PlanNode]) -> PlanNode:

@@ -13,6 +13,7 @@ fetch's `path`, kept on the fetch itself so that the executor needs no separate 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +87,48 @@ class SubSelection:
 
 
 @dataclass(eq=False)
+class ContextRead:
+    """A contextual argument of an entity fetch (@fromContext): the variable `variable` of
+    GraphQL type `type` takes what `selection` reads (response keys in `source_key`) on the
+    ancestor found after the first `depth` segments of the fetch's path."""
+
+    variable: str
+    type: str
+    depth: int
+    ancestor_type: str
+    selection: SubSelection
+
+
+@dataclass(eq=False)
+class ContextFetch:
+    """What an entity fetch with contextual arguments needs to send objects whose contexts
+    differ in one request: one `_entities` per distinct set of values, aliased `_0`, `_1`...,
+    each with its own representations (`$r0`) and variables (`$contextualArgument_1_0_0`)."""
+
+    reads: tuple[ContextRead, ...]
+    name: str  # the operation name part, e.g. " Sapa__wilayah__1", or ""
+    client_definitions: tuple[str, ...]  # printed definitions of the client variables it uses
+    body: str  # `{... on Kelurahan {sapaan(bahasa: $contextualArgument_1_0)}}`
+    operations: dict[int, str] = field(default_factory=dict)  # by number of distinct contexts
+
+    def operation(self, count: int) -> str:
+        found = self.operations.get(count)
+        if found is None:
+            names = "|".join(re.escape(r.variable) for r in self.reads)
+            pattern = re.compile(rf"\$({names})\b")
+            definitions = list(self.client_definitions)
+            parts = []
+            for i in range(count):
+                definitions.append(f"$r{i}: [_Any!]!")
+                definitions.extend(f"${r.variable}_{i}: {r.type}" for r in self.reads)
+                body = pattern.sub(lambda m, i=i: f"${m.group(1)}_{i}", self.body)  # type: ignore[misc]
+                parts.append(f"_{i}: _entities(representations: $r{i}) {body}")
+            found = f"query{self.name}({', '.join(definitions)}) {{{' '.join(parts)}}}"
+            self.operations[count] = found
+        return found
+
+
+@dataclass(eq=False)
 class Fetch:
     service: str
     operation: str  # the full subgraph operation text
@@ -103,6 +146,8 @@ class Fetch:
     id: int = 0
     # How to rename aliased fields of the answer back (federation.planner.aliases.Rename), or None.
     renames: Any = None
+    # Contextual arguments (@fromContext) read from ancestors, or None.
+    context: ContextFetch | None = None
 
 
 @dataclass(eq=False)
@@ -210,6 +255,8 @@ def _fetch_json(fetch: Fetch) -> dict[str, Any]:
             {"kind": "InlineFragment", "typeCondition": entity, "selections": _selections_json(fetch.requires)}
         ]
     node["operation"] = fetch.operation
+    if fetch.context is not None:
+        node["contextRewrites"] = [_context_rewrite(fetch, read) for read in fetch.context.reads]
     name = _operation_name(fetch.operation)
     if name is not None:
         node["operationName"] = name
@@ -217,6 +264,19 @@ def _fetch_json(fetch: Fetch) -> dict[str, Any]:
     if fetch.requires is None:
         return node
     return {"kind": "Flatten", "path": list(fetch.path), "node": node}
+
+
+def _context_rewrite(fetch: Fetch, read: ContextRead) -> dict[str, Any]:
+    """Apollo's KeyRenamer: from the entity up (`..` per field, lists not counted) to the
+    ancestor, then down the fields the argument's value is read from."""
+    ups = [".." for segment in fetch.path[read.depth :] if not segment.startswith("@")]
+    down: list[str] = []
+    selection: SubSelection | None = read.selection
+    while selection is not None and selection.fields:
+        first = next(iter(selection.fields.values()))
+        down.append(first.source_key or first.name)
+        selection = first.selection
+    return {"kind": "KeyRenamer", "path": [*ups, f"... on {read.ancestor_type}", *down], "renameKeyTo": read.variable}
 
 
 def node_json(node: Fetch | BatchFetch | Sequence | Parallel) -> dict[str, Any]:

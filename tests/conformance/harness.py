@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -161,6 +162,16 @@ def response_problems(scenario: Scenario, response: Any) -> list[str]:
     return problems
 
 
+def _representation_count(body: dict[str, Any]) -> int:
+    """Representations in one request: `$representations`, or in a request of several
+    `_entities` calls, each one's `$r0`, `$r1`..."""
+    variables = body.get("variables") or {}
+    return sum(
+        len(value) for name, value in variables.items()
+        if isinstance(value, list) and (name == "representations" or re.fullmatch(r"r\d+", name))
+    )
+
+
 def traffic_problems(scenario: Scenario) -> list[str]:
     """How the requests the subgraphs received differ from the scenario's `fetches`/`representations`."""
     from .apps import requests_to
@@ -172,10 +183,7 @@ def traffic_problems(scenario: Scenario) -> list[str]:
         if actual != count:
             problems.append(f"subgraph {name} received {actual} request(s), expected {count}")
     for name, count in (scenario.representations or {}).items():
-        sent = [
-            len((body.get("variables") or {}).get("representations", []))
-            for body in requests_to(scenario.area, name)
-        ]
+        sent = [_representation_count(body) for body in requests_to(scenario.area, name)]
         if sum(sent) != count:
             problems.append(f"subgraph {name} received representations {sent}, expected {count} in all")
     if scenario.execution_log is not None and scenario.execution_log != EXECUTION_LOG:

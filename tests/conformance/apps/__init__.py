@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 from strawberry.federation import Schema
 
-from . import abstract, entities, errors, legacy_abstract, mutations, override, planning, requires
+from . import abstract, conditions, context, entities, errors, legacy_abstract, mutations, override, planning, requires
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ AREAS: dict[str, Area] = {
     "abstract": Area(abstract.SUBGRAPHS),
     "mutations": Area(mutations.SUBGRAPHS, reset=mutations.reset),
     "planning": Area(planning.SUBGRAPHS),
+    "context": Area(context.SUBGRAPHS),
+    "conditions": Area(conditions.SUBGRAPHS),
     "errors": Area(
         errors.SUBGRAPHS,
         faults={"down": "down", "garbage": "garbage", "broken": "http500", "nodata": "nodata", "rejects": "rejects",
