@@ -529,11 +529,26 @@ class Gateway:
         introspection = operation.introspection_fields
         if introspection:
             self._introspect(schema, prepared, introspection, request, execution)
-        errors = execution.errors
-        if guard is not None:
-            returned = guard.inspect(
-                schema.supergraph.api_schema, operation, execution.data, principal, self.policies, errors
-            )
+        return self.answer(request, prepared, operation, principal, schema, execution.data, execution.errors,
+                           execution.explained)
+
+    def answer(
+        self,
+        request: GraphQLRequest,
+        prepared: Prepared,
+        operation: Operation,
+        principal: Principal,
+        schema: Schema,
+        fetched: dict[str, Any] | None,
+        errors: list[dict[str, Any]],
+        explained: list[tuple[str | int, ...]] | None = None,
+    ) -> dict[str, Any]:
+        """The response to what the fetches returned: a query's, or one subscription event's.
+        Entity policies (`self`) are decided per object, the personal data returned is recorded
+        in the trail, subgraph messages are masked, and the data is shaped to the selection."""
+        guard = prepared.guards.get(operation)
+        if guard is not None and fetched is not None:
+            returned = guard.inspect(schema.supergraph.api_schema, operation, fetched, principal, self.policies, errors)
             if guard.personal and self.trail is not None:
                 outcome = "ok" if not errors else ("partial" if returned.coordinates else "denied")
                 self.trail.record(
@@ -543,7 +558,7 @@ class Gateway:
                 )
         if errors and self.mask_errors and DEBUG_SCOPE not in principal.scopes:
             _mask(errors)
-        data = Shaper(schema.supergraph.api_schema, operation, errors, execution.explained).shape(execution.data)
+        data = Shaper(schema.supergraph.api_schema, operation, errors, explained).shape(fetched)
         response: dict[str, Any] = {"data": data}
         if errors:
             response["errors"] = errors
