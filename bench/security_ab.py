@@ -163,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--batches", type=int, default=40)
+    parser.add_argument("--breakdown", action="store_true", help="also measure each part alone")
     parser.add_argument("--records", type=int, default=50_000, help="records written in the trail measurement")
     parser.add_argument("--database", default="postgresql://postgres@127.0.0.1:5432/test",
                         help="a PostgreSQL server (a database of its own is made and dropped)")
@@ -184,15 +185,24 @@ def main(argv: list[str] | None = None) -> int:
             trail_url, drop = await own_database(args.database)
             rate_url, drop_rate = await own_database(args.database)
             try:
-                protected_gateway, protected = app_for(protected_supergraph(), urls, {
-                    **files, "policy_modules": ["bench.security_ab"], "trail_database": trail_url})
+                protected_sdl, open_sdl = protected_supergraph(), (SCENARIO / "supergraph.upstream.graphql").read_text()
+                auth = {k: files[k] for k in ("jwt_secret_file", "clients")}
+                policies = {"policy_modules": ["bench.security_ab"]}
+                headers = [(b"authorization", f"Bearer {token()}".encode()), (b"x-splp-purpose", PURPOSE.encode())]
+                protected_gateway, protected = app_for(protected_sdl, urls, {
+                    **files, **policies, "trail_database": trail_url})
                 assert protected_gateway.trail is not None and protected_gateway.signer is not None
                 await protected_gateway.trail.start()
-                headers = [(b"authorization", f"Bearer {token()}".encode()), (b"x-splp-purpose", PURPOSE.encode())]
                 apps = {
                     "protected": with_headers(protected, headers),
-                    "open": app_for((SCENARIO / "supergraph.upstream.graphql").read_text(), urls, {})[1],
+                    "open": app_for(open_sdl, urls, {})[1],
                 }
+                if args.breakdown:  # each part alone, on top of the one before
+                    apps["+ token, client, purpose"] = with_headers(app_for(open_sdl, urls, auth)[1], headers)
+                    apps["+ @authenticated/@requiresScopes/@policy"] = with_headers(
+                        app_for(protected_sdl, urls, {**auth, **policies})[1], headers)
+                    apps["+ signed subgraph requests"] = with_headers(app_for(protected_sdl, urls, {
+                        **auth, **policies, "signing_keys_file": files["signing_keys_file"]})[1], headers)
                 answer = await protected_gateway.execute(_request(body, headers))
                 assert answer == expected, "the protected gateway must give the benchmark's exact answer"
                 for app in apps.values():  # warm up: plans cached, connections open
@@ -219,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  protected  {protected_us:8.0f} us CPU per request = {1e6 / protected_us:6.0f} req/s per core "
           f"(JWT, client + purpose, @authenticated/@requiresScopes/@policy per entity, signed fetches, trail)")
     print(f"  open       {open_us:8.0f} us CPU per request = {1e6 / open_us:6.0f} req/s per core")
+    for name, values in results.items():
+        if name not in ("protected", "open"):
+            part = statistics.median(values)
+            print(f"    {name:42} {part:8.0f} us CPU per request, req/s ratio to open {open_us / part:.3f}")
     print(f"  req/s protected/open: {open_us / protected_us:.3f} ({written} trail records written on PostgreSQL)")
     print(f"trail on PostgreSQL: {rate:,.0f} records/s ({args.records} records, hash chain and signed checkpoints)")
     return 0
