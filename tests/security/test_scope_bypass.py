@@ -81,7 +81,7 @@ async def test_a_field_requiring_a_scoped_field_is_denied_and_the_scoped_one_nev
     gateway_url: str,
 ) -> None:
     query = f'{{ penduduk(nik: "{ANDI}") {{ nik bolehDonor }} }}'
-    status, body, received = await asked(gateway_url, query)
+    _status, body, received = await asked(gateway_url, query)
     assert body["data"] == {"penduduk": {"nik": ANDI, "bolehDonor": None}}
     assert denied_paths(body) == [["penduduk", "bolehDonor"]]
     assert "golonganDarah" not in received and "_entities" not in received
@@ -91,7 +91,7 @@ async def test_a_field_requiring_a_scoped_field_is_denied_and_the_scoped_one_nev
 
 async def test_an_interface_object_s_scoped_field_needs_its_own_scope(gateway_url: str) -> None:
     query = "{ subjek { nik nama bantuan } }"
-    status, body, received = await asked(gateway_url, query, token("penduduk:baca"))
+    _status, body, received = await asked(gateway_url, query, token("penduduk:baca"))
     assert [s["nama"] for s in body["data"]["subjek"]] == ["Andi", "Budi", "CV Maju"]
     assert [s["bantuan"] for s in body["data"]["subjek"]] == [None, None, None]
     assert denied_paths(body) == [["subjek", i, "bantuan"] for i in range(3)]
