@@ -20,6 +20,7 @@ import asyncio
 import hashlib
 import inspect
 import random
+import re
 import time
 import weakref
 from collections import OrderedDict
@@ -638,8 +639,24 @@ def _mask(errors: list[dict[str, Any]]) -> None:
             error["extensions"] = {k: extensions[k] for k in UNMASKED_EXTENSIONS if k in extensions}
 
 
+# A value a client sent, quoted back in an error (a name, a string, an invalid variable), is cut
+# to this many characters: a 5 MB invalid value is never echoed whole.
+ECHO_LIMIT = 40
+MESSAGE_LIMIT = 1000  # and whatever the cut missed (a value with quotes in it), the whole message
+_QUOTED = re.compile(r"""(['"])([^'"]*)\1""")
+
+
+def cut_echoes(message: str) -> str:
+    def cut(m: re.Match[str]) -> str:
+        return m[0] if len(m[2]) <= ECHO_LIMIT else f"{m[1]}{m[2][:ECHO_LIMIT]}…{m[1]}"
+
+    message = _QUOTED.sub(cut, message)
+    return message if len(message) <= MESSAGE_LIMIT else message[:MESSAGE_LIMIT] + "…"
+
+
 def _error(error: GraphQLError, code: str) -> dict[str, Any]:
     formatted: dict[str, Any] = dict(error.formatted)
+    formatted["message"] = cut_echoes(str(formatted.get("message", "")))
     extensions: dict[str, Any] = dict(formatted.get("extensions") or {})
     extensions.setdefault("code", code)
     formatted["extensions"] = extensions

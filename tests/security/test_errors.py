@@ -97,3 +97,17 @@ async def test_introspection_is_refused_unless_configured(gateways: dict[str, st
     assert body == {"data": {"citizen": {"__typename": "Citizen", "nama": "Andi"}}}
     status, body = await ask(gateways["open"], "{ __schema { queryType { name } } }", purpose=None)
     assert body == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
+
+
+@pytest.mark.parametrize("where", ["variable", "input object key", "field name"])
+async def test_a_huge_invalid_value_is_echoed_cut_short(gateways: dict[str, str], where: str) -> None:
+    huge = "A" * 1_500_000  # within the 2 MB body limit
+    query, variables = {
+        "variable": ("query($x: Boolean!) { citizen { nama @include(if: $x) } }", {"x": huge}),
+        "input object key": ("query($x: Boolean!) { citizen { nama @include(if: $x) } }", {"x": {huge: 1}}),
+        "field name": ("{ citizen { " + huge[:800_000] + " } }", None),
+    }[where]
+    status, body = await ask(gateways["masked"], query, purpose=None, variables=variables)
+    assert status == 400
+    message = body["errors"][0]["message"]
+    assert "AAAA" in message and len(message) < 200, message[:300]
