@@ -99,3 +99,35 @@ async def test_two_gateway_processes_write_one_unbroken_chain(
     assert verdict.returncode == 0, verdict.stderr
     # one chain: both processes' start and stop records and every request, each seq once
     assert f"trail intact: {2 * PER_GATEWAY + 4} records" in verdict.stdout
+
+
+async def test_the_config_file_sets_up_authentication_and_the_trail(
+    jwks: tuple[Jwks, str], subgraph_urls: dict[str, str], tmp_path: Path
+) -> None:
+    supergraph = tmp_path / "supergraph.graphql"
+    supergraph.write_text(world.supergraph(subgraph_urls))
+    keys = tmp_path / "signing.keys"
+    keys.write_text("".join(f"{kid}:{key.decode()}\n" for kid, key in world.KEYS.items()))
+    trail = f"sqlite:///{tmp_path / 'trail.db'}"
+    port = free_port()
+    config = tmp_path / "splp.yaml"
+    config.write_text(f"""
+supergraph: {supergraph}
+port: {port}
+jwt: {{jwks_url: "{jwks[1]}", audience: {AUDIENCE}, issuer: "{ISSUER}"}}
+security: {{require_auth: true, signing_keys_file: {keys}}}
+trail: {{database: "{trail}"}}
+""")
+    process = subprocess.Popen([sys.executable, "-m", "federation.cli", "gateway", "--config", str(config),
+                                "--no-access-log"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        await started(base)
+        query = f'{{ penduduk(nik: "{world.ANDI}") {{ nama }} }}'
+        status, body = await ask(base + "/graphql", query)
+        assert status == 401 and body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        status, body = await ask(base + "/graphql", query, jwks[0].token(nik=world.ANDI))
+        assert (status, body) == (200, {"data": {"penduduk": {"nama": "Andi"}}})  # signed: the subgraph accepted
+    finally:
+        stop([process])
+    assert len(await export(trail, world.ANDI, None, None)) == 1
