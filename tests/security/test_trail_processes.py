@@ -101,9 +101,8 @@ async def test_two_gateway_processes_write_one_unbroken_chain(
     assert f"trail intact: {2 * PER_GATEWAY + 4} records" in verdict.stdout
 
 
-async def test_the_config_file_sets_up_authentication_and_the_trail(
-    jwks: tuple[Jwks, str], subgraph_urls: dict[str, str], tmp_path: Path
-) -> None:
+def write_config(jwks: tuple[Jwks, str], subgraph_urls: dict[str, str], tmp_path: Path) -> tuple[Path, str, str]:
+    """A splp.yaml requiring authentication, signing subgraph requests and keeping a trail on SQLite."""
     supergraph = tmp_path / "supergraph.graphql"
     supergraph.write_text(world.supergraph(subgraph_urls))
     keys = tmp_path / "signing.keys"
@@ -118,16 +117,50 @@ jwt: {{jwks_url: "{jwks[1]}", audience: {AUDIENCE}, issuer: "{ISSUER}"}}
 security: {{require_auth: true, signing_keys_file: {keys}}}
 trail: {{database: "{trail}"}}
 """)
-    process = subprocess.Popen([sys.executable, "-m", "federation.cli", "gateway", "--config", str(config),
-                                "--no-access-log"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
+    return config, f"http://127.0.0.1:{port}", trail
+
+
+def gateway_process(config: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "federation.cli", "gateway", "--config", str(config),
+                             "--no-access-log"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+NAMA = f'{{ penduduk(nik: "{world.ANDI}") {{ nama }} }}'
+
+
+async def test_the_config_file_sets_up_authentication_and_the_trail(
+    jwks: tuple[Jwks, str], subgraph_urls: dict[str, str], tmp_path: Path
+) -> None:
+    config, base, trail = write_config(jwks, subgraph_urls, tmp_path)
+    process = gateway_process(config)
     try:
         await started(base)
-        query = f'{{ penduduk(nik: "{world.ANDI}") {{ nama }} }}'
-        status, body = await ask(base + "/graphql", query)
+        status, body = await ask(base + "/graphql", NAMA)
         assert status == 401 and body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-        status, body = await ask(base + "/graphql", query, jwks[0].token(nik=world.ANDI))
+        status, body = await ask(base + "/graphql", NAMA, jwks[0].token(nik=world.ANDI))
         assert (status, body) == (200, {"data": {"penduduk": {"nama": "Andi"}}})  # signed: the subgraph accepted
     finally:
         stop([process])
-    assert len(await export(trail, world.ANDI, None, None)) == 1
+    found = await export(trail, world.ANDI, None, None)
+    assert len(found) == 1, found
+
+
+async def test_after_a_crash_the_gateway_says_at_start_up_that_a_batch_may_be_lost(
+    jwks: tuple[Jwks, str], subgraph_urls: dict[str, str], tmp_path: Path
+) -> None:
+    config, base, _ = write_config(jwks, subgraph_urls, tmp_path)
+    crashed = gateway_process(config)
+    try:
+        await started(base)
+        assert (await ask(base + "/graphql", NAMA, jwks[0].token(nik=world.ANDI)))[0] == 200
+    finally:
+        crashed.kill()  # no shutdown: no stop record
+        crashed.wait(timeout=20)
+    restarted = gateway_process(config)
+    try:
+        await started(base)
+    finally:
+        stop([restarted])
+    assert restarted.stderr is not None
+    log = restarted.stderr.read().decode()
+    assert "ended without closing the trail" in log and "batch window may be lost" in log
