@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "federation.compose.cli",
     "federation.registry.cli",
     "federation.trail.cli",
+    "federation.security.cli",
 ]
 
 

@@ -186,3 +186,17 @@ async def test_a_remembered_token_still_expires() -> None:
     await asyncio.sleep(1.2)
     with pytest.raises(AuthenticationError, match="expired"):
         await verifier.verify(token)
+
+
+def test_splp_security_makes_an_api_key_whose_digest_the_clients_file_takes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from federation.cli import main
+
+    assert main(["security", "api-key"]) == 0
+    lines = dict(line.split(":", 1) for line in capsys.readouterr().out.splitlines())
+    key, digest = lines["key"].strip(), lines["digest"].strip()
+    assert main(["security", "hash-key", key]) == 0
+    assert capsys.readouterr().out.strip() == digest
+    clients = ClientRegistry.from_dict({"clients": {"bpjs": {"api_keys": [digest]}}})
+    assert clients.by_api_key(key) is not None and clients.by_api_key(key + "x") is None
