@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "federation.registry.cli",
     "federation.trail.cli",
     "federation.migrations.cli",
+    "federation.security.cli",
 ]
 
 

@@ -23,6 +23,9 @@ overrides the built-in defaults, which are the dataclasses' own (every limit on)
       per_address: {per_second: 50, burst: 100}
     trusted_documents: {manifest: persisted-documents.json, enforce: true}  # or {registry: true, refresh: 30}
     demand_control: {max_cost: 50000, default_list_size: 10, client_budgets: {superapp-android: 20000}}
+    jwt: {jwks_url: "https://sso.makassarkota.go.id/.well-known/jwks.json", audience: splp-gateway}
+    security: {require_auth: true, clients: clients.yaml, signing_keys_file: /run/secrets/splp-signing-keys}
+    trail: {database: "${SPLP_TRAIL_DATABASE_URL}", key: /run/secrets/splp-trail-key}
 """
 
 from __future__ import annotations
@@ -96,7 +99,17 @@ SCHEMA: dict[str, Any] = {
     },
     "trusted_documents": {"manifest": STRING, "registry": BOOLEAN, "refresh": NUMBER, "enforce": BOOLEAN},
     "demand_control": {"max_cost": INTEGER, "default_list_size": INTEGER, "client_budgets": INTEGER_MAP},
-    "jwt": {"secret_file": STRING, "jwks_file": STRING, "audience": STRING, "issuer": STRING},
+    "jwt": {"secret_file": STRING, "jwks_file": STRING, "jwks_url": STRING, "audience": STRING, "issuer": STRING},
+    # Data protection (README: the security model); flags of the same names override them.
+    "security": {
+        "require_auth": BOOLEAN,
+        "clients": STRING,
+        "policy_modules": STRINGS,
+        "signing_keys_file": STRING,
+        "introspection": BOOLEAN,
+        "expose_subgraph_errors": BOOLEAN,
+    },
+    "trail": {"database": STRING, "key": STRING, "fail_open": BOOLEAN},
 }
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")

@@ -20,6 +20,7 @@ import asyncio
 import hashlib
 import inspect
 import random
+import re
 import time
 import weakref
 from collections import OrderedDict
@@ -529,11 +530,26 @@ class Gateway:
         introspection = operation.introspection_fields
         if introspection:
             self._introspect(schema, prepared, introspection, request, execution)
-        errors = execution.errors
-        if guard is not None:
-            returned = guard.inspect(
-                schema.supergraph.api_schema, operation, execution.data, principal, self.policies, errors
-            )
+        return self.answer(request, prepared, operation, principal, schema, execution.data, execution.errors,
+                           execution.explained)
+
+    def answer(
+        self,
+        request: GraphQLRequest,
+        prepared: Prepared,
+        operation: Operation,
+        principal: Principal,
+        schema: Schema,
+        fetched: dict[str, Any] | None,
+        errors: list[dict[str, Any]],
+        explained: list[tuple[str | int, ...]] | None = None,
+    ) -> dict[str, Any]:
+        """The response to what the fetches returned: a query's, or one subscription event's.
+        Entity policies (`self`) are decided per object, the personal data returned is recorded
+        in the trail, subgraph messages are masked, and the data is shaped to the selection."""
+        guard = prepared.guards.get(operation)
+        if guard is not None and fetched is not None:
+            returned = guard.inspect(schema.supergraph.api_schema, operation, fetched, principal, self.policies, errors)
             if guard.personal and self.trail is not None:
                 outcome = "ok" if not errors else ("partial" if returned.coordinates else "denied")
                 self.trail.record(
@@ -543,7 +559,7 @@ class Gateway:
                 )
         if errors and self.mask_errors and DEBUG_SCOPE not in principal.scopes:
             _mask(errors)
-        data = Shaper(schema.supergraph.api_schema, operation, errors, execution.explained).shape(execution.data)
+        data = Shaper(schema.supergraph.api_schema, operation, errors, explained).shape(fetched)
         response: dict[str, Any] = {"data": data}
         if errors:
             response["errors"] = errors
@@ -623,8 +639,24 @@ def _mask(errors: list[dict[str, Any]]) -> None:
             error["extensions"] = {k: extensions[k] for k in UNMASKED_EXTENSIONS if k in extensions}
 
 
+# A value a client sent, quoted back in an error (a name, a string, an invalid variable), is cut
+# to this many characters: a 5 MB invalid value is never echoed whole.
+ECHO_LIMIT = 40
+MESSAGE_LIMIT = 1000  # and whatever the cut missed (a value with quotes in it), the whole message
+_QUOTED = re.compile(r"""(['"])([^'"]*)\1""")
+
+
+def cut_echoes(message: str) -> str:
+    def cut(m: re.Match[str]) -> str:
+        return m[0] if len(m[2]) <= ECHO_LIMIT else f"{m[1]}{m[2][:ECHO_LIMIT]}…{m[1]}"
+
+    message = _QUOTED.sub(cut, message)
+    return message if len(message) <= MESSAGE_LIMIT else message[:MESSAGE_LIMIT] + "…"
+
+
 def _error(error: GraphQLError, code: str) -> dict[str, Any]:
     formatted: dict[str, Any] = dict(error.formatted)
+    formatted["message"] = cut_echoes(str(formatted.get("message", "")))
     extensions: dict[str, Any] = dict(formatted.get("extensions") or {})
     extensions.setdefault("code", code)
     formatted["extensions"] = extensions

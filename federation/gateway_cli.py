@@ -391,6 +391,7 @@ def run_gateway(args: argparse.Namespace) -> int:
     if not args.registry_token:
         args.registry_token = settings.get("registry_token")
     jwt = settings.get("jwt", {})
+    security, trail = settings.get("security", {}), settings.get("trail", {})
     config = {
         "settings": settings,
         "supergraph": args.supergraph,
@@ -403,16 +404,16 @@ def run_gateway(args: argparse.Namespace) -> int:
         "jwks_file": args.jwks_file or jwt.get("jwks_file"),
         "jwt_audience": args.jwt_audience or jwt.get("audience"),
         "jwt_issuer": args.jwt_issuer or jwt.get("issuer"),
-        "jwks_url": args.jwks_url,
-        "clients": args.clients,
-        "require_auth": args.require_auth,
-        "policy_modules": args.policy_module,
-        "signing_keys_file": args.signing_keys_file,
-        "trail_database": args.trail_database,
-        "trail_key": args.trail_key,
-        "trail_fail_open": args.trail_fail_open,
-        "introspection": args.introspection,
-        "expose_subgraph_errors": args.expose_subgraph_errors,
+        "jwks_url": args.jwks_url or jwt.get("jwks_url"),
+        "clients": args.clients or security.get("clients"),
+        "require_auth": args.require_auth or security.get("require_auth", False),
+        "policy_modules": args.policy_module or security.get("policy_modules", []),
+        "signing_keys_file": args.signing_keys_file or security.get("signing_keys_file"),
+        "trail_database": args.trail_database or trail.get("database"),
+        "trail_key": args.trail_key or trail.get("key"),
+        "trail_fail_open": args.trail_fail_open or trail.get("fail_open", False),
+        "introspection": args.introspection or security.get("introspection", False),
+        "expose_subgraph_errors": args.expose_subgraph_errors or security.get("expose_subgraph_errors", False),
         "telemetry": not args.no_telemetry,
         "access_log": not args.no_access_log,
         "otlp_endpoint": args.otlp_endpoint,

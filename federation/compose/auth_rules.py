@@ -1,5 +1,5 @@
 """Apollo's MISSING_TRANSITIVE_AUTH_REQUIREMENTS: a field whose resolver receives data through
-`@requires` must carry at least the `@authenticated`, `@requiresScopes` and `@policy` of every
+`@requires` or `@fromContext` must carry at least the `@authenticated`, `@requiresScopes` and `@policy` of every
 field (and type) that selection reads, or a caller who may not read the protected field would
 get data derived from it.
 
@@ -20,6 +20,7 @@ from graphql import (
     InlineFragmentNode,
     ListValueNode,
     ObjectTypeDefinitionNode,
+    ObjectValueNode,
     SelectionSetNode,
     StringValueNode,
     TypeDefinitionNode,
@@ -137,6 +138,36 @@ def missing_transitive_auth(supergraph_sdl: str) -> list[tuple[str, str]]:
                 return found
         return None
 
+    # context name → the types providing it (`@context(name:)` in the supergraph)
+    providers: dict[str, list[str]] = {}
+    for provider_type in types.values():
+        for directive in provider_type.directives or ():
+            if directive.name.value == "context":
+                name = next((a.value for a in directive.arguments or () if a.name.value == "name"), None)
+                if isinstance(name, StringValueNode):
+                    providers.setdefault(name.value, []).append(provider_type.name.value)
+
+    def from_context(argument: ValueNode, given: Access) -> str | None:
+        """What one `contextArguments` entry reads that `given` does not cover: the message's tail."""
+        if not isinstance(argument, ObjectValueNode):
+            return None
+        entry = {f.name.value: f.value for f in argument.fields}
+        context, selection = entry.get("context"), entry.get("selection")
+        if not isinstance(context, StringValueNode) or not isinstance(selection, StringValueNode):
+            return None
+        text = selection.value.strip()
+        try:
+            selection_set = parse(text if text.startswith("{") else "{" + text + "}").definitions[0].selection_set  # type: ignore[attr-defined]
+        except GraphQLError:
+            return None  # composition reported it
+        for provider in providers.get(context.value, ()):
+            if not given.covers(_access(types[provider].directives)):
+                return f"data in context {context.value}"
+            found = lacking(provider, selection_set, given)
+            if found:
+                return f'field "{found}" data' if "." in found else f'type "{found}" data'
+        return None
+
     problems = []
     for definition in document.definitions:
         if not isinstance(definition, ObjectTypeDefinitionNode):
@@ -147,7 +178,19 @@ def missing_transitive_auth(supergraph_sdl: str) -> list[tuple[str, str]]:
                 if directive.name.value != "join__field":
                     continue
                 arguments = {a.name.value: a.value for a in directive.arguments or ()}
-                requires, graph = arguments.get("requires"), arguments.get("graph")
+                contexts, graph = arguments.get("contextArguments"), arguments.get("graph")
+                graph_name = graphs.get(getattr(graph, "value", ""), getattr(graph, "value", "?"))
+                given = type_access.and_(_access(field.directives))
+                for argument in contexts.values if isinstance(contexts, ListValueNode) else ():
+                    missing = from_context(argument, given)
+                    if missing:
+                        problems.append((CODE, (
+                            f'[{graph_name}] Field "{definition.name.value}.{field.name.value}" does not specify '
+                            "necessary @authenticated, @requiresScopes and/or @policy auth requirements to access "
+                            f"the transitive {missing} from @fromContext selection set."
+                        )))
+                        break
+                requires = arguments.get("requires")
                 if not isinstance(requires, StringValueNode):
                     continue
                 try:

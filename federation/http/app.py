@@ -320,11 +320,17 @@ class GraphQLEndpoint:
             return Reply(e.status, orjson.dumps({"errors": [error]}), media_type, e.headers)
         except RequestError as e:
             return Reply(_request_error_status(e, media_type), orjson.dumps({"errors": e.errors}), media_type)
-        if self.dedupe and is_query:
+        if self.dedupe and is_query and not self._recorded(graphql_request):
             status, payload = await self._shared(graphql_request, media_type)
         else:
             status, payload = await self._execute(graphql_request, media_type)
         return Reply(status, payload, media_type)
+
+    def _recorded(self, graphql_request: GraphQLRequest) -> bool:
+        """Whether the access trail may have to record this request: each such request is its
+        own processing of personal data with its own record, so it is never shared (deduplicated)."""
+        principal = graphql_request.principal
+        return self.gateway.trail is not None and principal is not None and principal.authenticated
 
     def _prevent_csrf(self, headers: dict[str, str]) -> None:
         """Apollo Router's CSRF prevention: a request is served when a browser would have had to

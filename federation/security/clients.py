@@ -10,7 +10,7 @@ purposes it may use, and, for machine clients, API keys.
         opd: kesehatan
         scopes: [kesehatan:read]
         purposes: [verifikasi_jkn]
-        api_keys: ["sha256:9f86d081884c7d65..."]   # `splp security hash-key KEY` prints this
+        api_keys: ["sha256:9f86d081884c7d65..."]   # `splp security api-key` makes a key and this
 
 A token names its client (`client_id` or `azp`); a token naming no registered client is
 refused, and its scopes are cut to the client's. API keys are stored as SHA-256 digests only:

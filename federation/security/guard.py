@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphql import GraphQLObjectType, GraphQLSchema, get_named_type, is_leaf_type
+from graphql import GraphQLObjectType, GraphQLSchema, get_named_type, is_abstract_type, is_leaf_type
 
 from federation.planner.operation import FieldSelection, FragmentSelection, Operation, Selection
 from federation.security.authorization import AccessRules, Principal, Requirement, unauthorized_error
@@ -35,10 +35,28 @@ class Returned:
     refused: int = 0  # entity-policy refusals
 
 
+@dataclass(slots=True)
+class _Step:
+    """One response key of a selection on one runtime type, compiled once per plan."""
+
+    key: str
+    coordinate: str
+    personal: bool
+    requirement: Requirement | None  # held only through entity policies
+    entity_fields: tuple[str, ...]  # what the requirement's entity policies read of the object
+    children: list[Selection] | None  # None: a leaf, or nothing personal below
+    child_type: str
+    child_abstract: bool  # its objects' steps depend on their __typename
+    child_steps: list[_Step] | None = None  # a concrete child type's steps, once compiled
+
+
 @dataclass
 class Guard:
     personal: frozenset[str]  # personal coordinates the operation may read
     conditional: dict[int, Requirement]  # id(FieldSelection) → requirement held only via entity policies
+    # (id(selections), static type, runtime type) → its steps: the walk over a response is then
+    # a few dict lookups per field (the benchmark query's answer has 337 objects).
+    _steps: dict[tuple[int, str, str], list[_Step]] = field(default_factory=dict)
 
     @property
     def active(self) -> bool:
@@ -55,100 +73,117 @@ class Guard:
     ) -> Returned:
         returned = Returned()
         if self.active:
-            self._walk(
-                schema,
-                operation,
-                operation.root_type.name,
-                operation.selections,
-                data,
-                [],
-                principal,
-                policies,
-                errors,
-                returned,
+            _Inspection(self, schema, operation, principal, policies, errors, returned).walk(
+                operation.root_type.name, operation.selections, data, []
             )
         return returned
 
-    def _walk(
-        self,
-        schema: GraphQLSchema,
-        operation: Operation,
-        static: str,
-        selections: list[Selection],
-        obj: Any,
-        path: list[str | int],
-        principal: Principal,
-        policies: PolicyRegistry,
-        errors: list[dict[str, Any]],
-        returned: Returned,
-    ) -> None:
-        if not isinstance(obj, dict):
-            return
-        typename = obj.get("__typename")
-        runtime = typename if isinstance(typename, str) else static
-        entity: dict[str, Any] | None = None
-        personal_here = False
+    def steps(self, schema: GraphQLSchema, operation: Operation, policies: PolicyRegistry, static: str,
+              selections: list[Selection], runtime: str) -> list[_Step]:
+        cache_key = (id(selections), static, runtime)
+        found = self._steps.get(cache_key)
+        if found is not None:
+            return found
+        found = []
         for key, fields in operation.collect_fields(selections, runtime, schema).items():
             f = fields[0]
             if f.hidden or f.denied or f.name.startswith("__"):
                 continue
-            coordinate = f"{runtime}.{f.name}"
             requirement = next((self.conditional[id(x)] for x in fields if id(x) in self.conditional), None)
-            if requirement is not None and key in obj:
-                if entity is None:
-                    entity = _entity(obj)
-                if not _entity_allows(requirement, principal, policies, entity):
+            personal = f"{runtime}.{f.name}" in self.personal or f"{static}.{f.name}" in self.personal
+            children: list[Selection] | None = None
+            if any(x.selections for x in fields):
+                merged = [s for x in fields for s in x.selections or ()]
+                children = merged if self._matters(merged) else None
+            if not (personal or requirement is not None or children is not None):
+                continue  # nothing to decide or record here, nor below
+            entity_fields: tuple[str, ...] = ()
+            if requirement is not None:
+                names = {n for alternative in requirement.policies for n in alternative}
+                entity_fields = tuple(sorted({x for n in names if n in policies.entities
+                                              for x in policies.entities[n].fields}))
+            child = schema.get_type(f.type_name)
+            found.append(_Step(key, f"{runtime}.{f.name}", personal, requirement, entity_fields, children,
+                               f.type_name, child is not None and is_abstract_type(child)))
+        self._steps[cache_key] = found
+        return found
+
+    def _matters(self, selections: list[Selection]) -> bool:
+        """Whether a sub-selection holds, at any depth, a personal or entity-policy field (by
+        name, whatever the runtime type: an over-approximation, never a miss). Decided once per
+        compiled step."""
+        names = {c.rsplit(".", 1)[1] for c in self.personal}
+
+        def walk(sels: list[Selection]) -> bool:
+            for sel in sels:
+                if isinstance(sel, FragmentSelection):
+                    if walk(sel.selections):
+                        return True
+                elif sel.name in names or id(sel) in self.conditional or (sel.selections and walk(sel.selections)):
+                    return True
+            return False
+
+        return walk(selections)
+
+
+@dataclass
+class _Inspection:
+    """One walk over one response."""
+
+    guard: Guard
+    schema: GraphQLSchema
+    operation: Operation
+    principal: Principal
+    policies: PolicyRegistry
+    errors: list[dict[str, Any]]
+    returned: Returned
+
+    def walk(self, static: str, selections: list[Selection], obj: Any, path: list[str | int]) -> None:
+        if isinstance(obj, dict):
+            self._object(self._steps_of(static, selections, obj), obj, path)
+
+    def _steps_of(self, static: str, selections: list[Selection], obj: dict[str, Any]) -> list[_Step]:
+        typename = obj.get("__typename")
+        runtime = typename if isinstance(typename, str) else static
+        return self.guard.steps(self.schema, self.operation, self.policies, static, selections, runtime)
+
+    def _object(self, steps: list[_Step], obj: dict[str, Any], path: list[str | int]) -> None:
+        personal_here = False
+        for step in steps:
+            key = step.key
+            if step.requirement is not None and key in obj:
+                entity = {f: obj.get(HIDDEN_PREFIX + f, obj.get(f)) for f in step.entity_fields}
+                if not _entity_allows(step.requirement, self.principal, self.policies, entity):
                     obj[key] = None
-                    errors.append(unauthorized_error([*path, key]))
-                    returned.refused += 1
+                    self.errors.append(unauthorized_error([*path, key]))
+                    self.returned.refused += 1
                     continue
             value = obj.get(key)
             if value is None:
                 continue
-            if coordinate in self.personal or f"{static}.{f.name}" in self.personal:
-                returned.coordinates.add(coordinate)
+            if step.personal:
+                self.returned.coordinates.add(step.coordinate)
                 personal_here = True
-            children = [s for x in fields for s in x.selections or ()]
-            if children:
-                if isinstance(value, list):
-                    for i, item in enumerate(value):
-                        self._walk(
-                            schema,
-                            operation,
-                            f.type_name,
-                            children,
-                            item,
-                            [*path, key, i],
-                            principal,
-                            policies,
-                            errors,
-                            returned,
-                        )
+            children = step.children
+            if children is None:
+                continue
+            items = enumerate(value) if isinstance(value, list) else ((None, value),)
+            for i, item in items:
+                if not isinstance(item, dict):
+                    continue
+                if step.child_abstract:
+                    child_steps = self._steps_of(step.child_type, children, item)
+                elif step.child_steps is not None:
+                    child_steps = step.child_steps
                 else:
-                    self._walk(
-                        schema,
-                        operation,
-                        f.type_name,
-                        children,
-                        value,
-                        [*path, key],
-                        principal,
-                        policies,
-                        errors,
-                        returned,
+                    child_steps = step.child_steps = self.guard.steps(
+                        self.schema, self.operation, self.policies, step.child_type, children, step.child_type
                     )
+                self._object(child_steps, item, [*path, key] if i is None else [*path, key, i])
         if personal_here:
             nik = obj.get(HIDDEN_PREFIX + SUBJECT_FIELD, obj.get(SUBJECT_FIELD))
             if isinstance(nik, str):
-                returned.niks.add(nik)
-
-
-def _entity(obj: dict[str, Any]) -> dict[str, Any]:
-    entity = {k: v for k, v in obj.items() if not isinstance(v, dict | list)}
-    for k, v in obj.items():
-        if k.startswith(HIDDEN_PREFIX):
-            entity[k[len(HIDDEN_PREFIX) :]] = v
-    return entity
+                self.returned.niks.add(nik)
 
 
 def _entity_allows(

@@ -11,6 +11,11 @@ kept in memory, fetched again when a token names a key id the set does not have 
 key works without a restart) and every `max_age` seconds (a removed key stops working).
 Only the algorithm of the key that matches is accepted: `alg: none`, and HS256 "signed" with
 an RSA public key, never verify.
+
+A token that verified is remembered for `remember` seconds (30; at most 10,000 tokens), so a
+client sending the same token with every request has its signature checked once, not per
+request; its `exp` is still checked on every use, and a key removed from the JWK set stops
+its tokens at once.
 """
 
 from __future__ import annotations
@@ -112,6 +117,7 @@ class JwtAuthenticator:
         issuer: str | None = None,
         header: str = "authorization",
         leeway: float = DEFAULT_LEEWAY,
+        remember: float = 30.0,
     ) -> None:
         if sum(x is not None for x in (secret, jwks, jwks_url)) != 1:
             raise ValueError("give one of: a shared secret (HS256), a JWK set, or a JWK set URL")
@@ -122,6 +128,23 @@ class JwtAuthenticator:
         self.issuer = issuer
         self.header = header.lower()
         self.leeway = leeway
+        self.remember = remember
+        # token → (its claims, the key id it verified with, when): see the module's docstring
+        self._verified: dict[str, tuple[dict[str, Any], str | None, float]] = {}
+
+    def _remembered(self, token: str) -> dict[str, Any] | None:
+        found = self._verified.get(token)
+        if found is None:
+            return None
+        claims, kid, at = found
+        if (
+            time.monotonic() - at > self.remember
+            or not float(claims["exp"]) + self.leeway > time.time()
+            or (self.source is not None and (self.source.keys is None or not _has_kid(self.source.keys, str(kid))))
+        ):
+            del self._verified[token]
+            return None
+        return claims
 
     async def _key(self, token: str) -> tuple[Any, list[str]]:
         if self.secret is not None:
@@ -156,8 +179,16 @@ class JwtAuthenticator:
         return claims
 
     async def verify(self, token: str) -> dict[str, Any]:
+        if self.remember > 0 and (remembered := self._remembered(token)) is not None:
+            return remembered
         key, algorithms = await self._key(token)
-        return self.claims(token, key, algorithms)
+        claims = self.claims(token, key, algorithms)
+        kid = None if self.secret is not None else jwt.get_unverified_header(token).get("kid")
+        if self.remember > 0 and isinstance(claims.get("exp"), int | float) and (self.source is None or kid):
+            if len(self._verified) >= 10_000:
+                self._verified.clear()
+            self._verified[token] = (claims, kid, time.monotonic())
+        return claims
 
     async def __call__(self, headers: Mapping[str, str]) -> Principal:
         raw = headers.get(self.header)

@@ -7,7 +7,9 @@ subgraph over graphql-ws, every event completed through the rest of the plan.
 
 - Authorization applies per event: the principal is authenticated again (an expired token ends
   the stream) and the plan was built for what the principal may read, so every event is shaped
-  with the same `@authenticated`/`@requiresScopes` decisions as a query.
+  with the same `@authenticated`/`@requiresScopes` decisions as a query; entity policies
+  (`self`) are decided per entity of each event, and each event carrying personal data is one
+  access-trail record (none is sent while the trail cannot record it).
 - A supergraph reload keeps a subscription the new schema still validates and plans (its
   upstream stream is kept when the root fetch is unchanged) and ends the others with an error
   saying why (code SUBSCRIPTION_ENDED_BY_RELOAD).
@@ -28,10 +30,10 @@ import orjson
 from graphql import OperationType
 
 from federation.executor.run import Execution, merge
-from federation.executor.shape import Shaper
 from federation.gateway import Gateway, GraphQLRequest, PlanningFailed, Prepared, RequestError, Schema
 from federation.planner.operation import Operation
 from federation.planner.plan import BatchFetch, Fetch, Parallel, QueryPlan, Sequence
+from federation.security.authorization import ANONYMOUS
 from federation.security.principal_header import principal_header
 from federation.security.signing import RequestSigner
 from federation.subscriptions.shared import Member, SharedUpstreams
@@ -171,7 +173,10 @@ class Subscriptions:
             await upstream.open()
             return upstream
 
-        if not self.limits.share:
+        guard = planned.prepared.guards.get(planned.operation)
+        if not self.limits.share or (guard is not None and guard.personal):
+            # Personal data is completed per subscriber: each one's reads are their own trail
+            # records (a shared completion would record only the first subscriber's).
             return await open_upstream()
         sent = self._headers(request)  # as they are now: the opener's principal is re-authenticated per event
 
@@ -244,6 +249,13 @@ class Subscriptions:
                         yield {"errors": e.errors}
                         return
                     authenticated = time.monotonic()
+                guard = planned.prepared.guards.get(planned.operation)
+                if guard is not None and guard.personal:
+                    try:  # an event of personal data the trail cannot record is not sent (fail closed)
+                        self.gateway._admit_personal(request, planned.prepared, request.principal or ANONYMOUS)
+                    except RequestError as e:
+                        yield {"errors": e.errors}
+                        return
                 yield await self._completed(upstream, request, planned, payload)
         finally:
             await upstream.close()
@@ -276,14 +288,17 @@ class Subscriptions:
                 execution.errors.append(_with_service(error, planned.root.service))
         for node in planned.rest:
             await execution.run_node(node)
-        errors = execution.errors
-        shaped = Shaper(schema.supergraph.api_schema, planned.operation, errors).shape(
-            execution.data if isinstance(data, dict) else None
+        # As a query's response: `self` decided per entity of this event, its personal data
+        # recorded in the trail, subgraph messages masked.
+        return self.gateway.answer(
+            request,
+            planned.prepared,
+            planned.operation,
+            request.principal or ANONYMOUS,
+            schema,
+            execution.data if isinstance(data, dict) else None,
+            execution.errors,
         )
-        result: dict[str, Any] = {"data": shaped}
-        if errors:
-            result["errors"] = errors
-        return result
 
 
 def _plan_key(planned: _Planned) -> tuple[int, ...]:

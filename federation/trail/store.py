@@ -224,14 +224,17 @@ class TrailWriter:
         try:
             await create_tables(self.engine)
             await self._say_how_the_last_run_ended()
+            # The start record is written now, not with the first batch: a crash at any time
+            # after start-up is then noticed at the next one (a start without its stop).
+            async with self.engine.begin() as conn:
+                await append(conn, [{"kind": "start", "writer": self.writer, "at": time.time()}], self.key,
+                             self.checkpoint_every)
             self.ready = self.healthy = True
         except (SQLAlchemyError, OSError) as e:
             self.healthy = False
             log.error(
                 "access trail database unavailable (%s): personal-data requests are refused until it answers", _short(e)
             )
-            return
-        self.pending.insert(0, {"kind": "start", "writer": self.writer, "at": time.time()})
 
     async def _say_how_the_last_run_ended(self) -> None:
         async with self.engine.connect() as conn:
@@ -284,7 +287,10 @@ class TrailWriter:
 
     async def close(self) -> None:
         if self._task is not None:
-            self._task.cancel()
+            # Never cancelled mid-write: a batch committed but not yet taken off `pending` would
+            # be written twice.
+            async with self._flushing:
+                self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         await self.flush()

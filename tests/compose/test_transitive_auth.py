@@ -63,3 +63,51 @@ def test_other_scopes_are_not_enough() -> None:
 
 def test_requiring_an_open_field_needs_nothing() -> None:
     assert errors('puskesmas: String @requires(fields: "kecamatan")') == []
+
+
+CONTEXT_LINK = ('extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@context", '
+                '"@fromContext", "@authenticated", "@requiresScopes"])\n')
+
+
+def context_errors(provider: str, field: str) -> list[tuple[str, str]]:
+    """Kependudukan's `Keluarga` gives a context its members' fields read with @fromContext."""
+    kependudukan = CONTEXT_LINK + f"""
+type Query {{ keluarga(noKk: String!): Keluarga }}
+type Keluarga @key(fields: "noKk") @context(name: "kk") {provider} {{
+  noKk: String!
+  pendapatan: Int @requiresScopes(scopes: [["sosial:baca"]])
+  alamat: String
+  anggota: [Penduduk!]!
+}}
+type Penduduk @key(fields: "nik") {{
+  nik: String!
+  {field}
+}}
+"""
+    other = CONTEXT_LINK + 'type Penduduk @key(fields: "nik") { nik: String! umur: Int }\n'
+    result = compose([SubgraphSource("kependudukan", "http://k/graphql", kependudukan),
+                      SubgraphSource("sosial", "http://s/graphql", other)])
+    return [(e.code, e.message) for e in result.errors]
+
+
+def test_reading_a_scoped_field_through_from_context_is_refused() -> None:
+    field = 'layak(p: Int @fromContext(field: "$kk { pendapatan }")): Boolean'
+    assert context_errors("", field) == [(
+        "MISSING_TRANSITIVE_AUTH_REQUIREMENTS",
+        '[kependudukan] Field "Penduduk.layak" does not specify necessary @authenticated, @requiresScopes '
+        'and/or @policy auth requirements to access the transitive field "Keluarga.pendapatan" data from '
+        "@fromContext selection set.",
+    )]
+    assert context_errors("", field + ' @requiresScopes(scopes: [["sosial:baca"]])') == []
+
+
+def test_a_protected_context_type_protects_what_its_members_read() -> None:
+    field = 'domisili(a: String @fromContext(field: "$kk { alamat }")): String'
+    assert context_errors("", field) == []
+    assert context_errors("@authenticated", field) == [(
+        "MISSING_TRANSITIVE_AUTH_REQUIREMENTS",
+        '[kependudukan] Field "Penduduk.domisili" does not specify necessary @authenticated, @requiresScopes '
+        "and/or @policy auth requirements to access the transitive data in context kependudukan__kk from "
+        "@fromContext selection set.",
+    )]
+    assert context_errors("@authenticated", field + " @authenticated") == []

@@ -1,6 +1,7 @@
 """Identical subscriptions through the gateway share one upstream stream: each subscriber still
 gets every event (and a late one still starts with the complaint as it is now), while
-subscribers with other credentials never share theirs."""
+subscribers with other credentials never share theirs, and subscriptions reading personal data
+are completed per subscriber (each one's reads its own trail record)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from federation.subscriptions.service import Subscriptions
 from tests.lontara.client import CITIZEN, DESK, STEPS
 from tests.lontara.live import Live, credentials
 
-ALL = "subscription { aduanBerubah { nomor status pelapor { nama } } }"
+ALL = "subscription { aduanBerubah { nomor status } }"
+PERSONAL = "subscription { aduanBerubah { nomor pelapor { nama } } }"
 ONE = "subscription($n: String) { aduanBerubah(nomor: $n) { nomor status } }"
 FILE = "mutation($a: AduanBaru!) { ajukanAduan(aduan: $a) { nomor } }"
 NEW = {"kategori": "SAMPAH", "lokasi": "Pasar Terong", "deskripsi": "Sampah menumpuk"}
@@ -87,8 +89,7 @@ async def test_identical_subscriptions_share_one_upstream_and_each_gets_every_ev
             await socket.close()
     assert sizes == [1, 6]  # the desk's six in one group, the citizen's alone
     events = [s.seen[f"s{i}{j}"][0] for i, s in enumerate(sockets) for j in range(3)]
-    assert all(e == {"data": {"aduanBerubah": {"nomor": nomor, "status": "DITERIMA",
-                                                "pelapor": {"nama": "Hasnah Saleh"}}}} for e in events)
+    assert all(e == {"data": {"aduanBerubah": {"nomor": nomor, "status": "DITERIMA"}}} for e in events)
     assert other.seen["mine"][0]["data"]["aduanBerubah"]["nomor"] == nomor
 
 
@@ -127,3 +128,20 @@ async def test_a_subscriber_leaving_does_not_end_the_stream_of_the_others(live: 
     finally:
         await socket.close()
     assert socket.seen["stays"][0]["data"]["aduanBerubah"]["nomor"] == nomor and not socket.seen["leaves"]
+
+
+async def test_subscriptions_reading_personal_data_are_not_shared(live: Live) -> None:
+    desk = credentials(DESK)
+    socket = await Socket.open(live, desk)
+    try:
+        for sub_id in ("a", "b"):
+            await socket.subscribe(sub_id, PERSONAL)
+        await asyncio.sleep(1.0)
+        groups = list(_groups(live).shared.joinable.values())  # before the first event, while open to join
+        nomor = (await live.post(0, FILE, CITIZEN, a=NEW))["data"]["ajukanAduan"]["nomor"]
+        await _until(lambda: len(socket.seen["a"]) == 1 and len(socket.seen["b"]) == 1)
+    finally:
+        await socket.close()
+    assert groups == []
+    expected = {"data": {"aduanBerubah": {"nomor": nomor, "pelapor": {"nama": "Hasnah Saleh"}}}}
+    assert socket.seen["a"] == socket.seen["b"] == [expected]

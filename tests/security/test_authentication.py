@@ -33,6 +33,19 @@ async def test_a_key_added_to_the_jwks_works_without_a_restart(gateway_url: str,
     assert (status, body) == (200, {"data": {"penduduk": {"nama": "Andi"}}})
 
 
+async def test_a_key_rotated_out_of_the_jwks_stops_its_tokens(gateway_url: str, jwks: tuple[Jwks, str]) -> None:
+    provider, _ = jwks
+    provider.add("kid-old")
+    old = provider.token("kid-old", nik=world.ANDI)
+    assert (await ask(gateway_url, NAMA, old))[0] == 200
+    assert (await ask(gateway_url, NAMA, old))[0] == 200  # remembered, not verified again
+    del provider.keys["kid-old"]  # the identity provider rotates: a new key, the old one withdrawn
+    provider.add("kid-new")
+    assert (await ask(gateway_url, NAMA, provider.token("kid-new", nik=world.ANDI)))[0] == 200
+    status, body = await ask(gateway_url, NAMA, old)
+    assert status == 401 and body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
 async def test_made_up_key_ids_do_not_flood_the_identity_provider(gateway_url: str, jwks: tuple[Jwks, str]) -> None:
     provider, _ = jwks
     provider.add("kid-unpublished")
@@ -157,3 +170,33 @@ async def test_require_auth_answers_anonymous_requests_401_before_parsing(strict
 async def test_require_auth_serves_an_authenticated_request(strict_gateway_url: str, jwks: tuple[Jwks, str]) -> None:
     status, body = await ask(strict_gateway_url, NAMA, jwks[0].token(nik=world.ANDI))
     assert (status, body) == (200, {"data": {"penduduk": {"nama": "Andi"}}})
+
+
+async def test_a_remembered_token_still_expires() -> None:
+    import asyncio
+
+    import jwt as pyjwt
+
+    from federation.security.jwt import AuthenticationError, JwtAuthenticator
+
+    secret = "rahasia-pengujian-token-diingat-0123456789"
+    verifier = JwtAuthenticator(secret=secret, leeway=0)
+    token = pyjwt.encode({"sub": "warga-andi", "exp": time.time() + 1}, secret)
+    assert (await verifier.verify(token))["sub"] == "warga-andi"
+    await asyncio.sleep(1.2)
+    with pytest.raises(AuthenticationError, match="expired"):
+        await verifier.verify(token)
+
+
+def test_splp_security_makes_an_api_key_whose_digest_the_clients_file_takes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from federation.cli import main
+
+    assert main(["security", "api-key"]) == 0
+    lines = dict(line.split(":", 1) for line in capsys.readouterr().out.splitlines())
+    key, digest = lines["key"].strip(), lines["digest"].strip()
+    assert main(["security", "hash-key", key]) == 0
+    assert capsys.readouterr().out.strip() == digest
+    clients = ClientRegistry.from_dict({"clients": {"bpjs": {"api_keys": [digest]}}})
+    assert clients.by_api_key(key) is not None and clients.by_api_key(key + "x") is None

@@ -97,3 +97,48 @@ async def test_introspection_is_refused_unless_configured(gateways: dict[str, st
     assert body == {"data": {"citizen": {"__typename": "Citizen", "nama": "Andi"}}}
     status, body = await ask(gateways["open"], "{ __schema { queryType { name } } }", purpose=None)
     assert body == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
+
+
+@pytest.mark.parametrize("where", ["variable", "input object key", "field name"])
+async def test_a_huge_invalid_value_is_echoed_cut_short(gateways: dict[str, str], where: str) -> None:
+    huge = "A" * 1_500_000  # within the 2 MB body limit
+    query, variables = {
+        "variable": ("query($x: Boolean!) { citizen { nama @include(if: $x) } }", {"x": huge}),
+        "input object key": ("query($x: Boolean!) { citizen { nama @include(if: $x) } }", {"x": {huge: 1}}),
+        "field name": ("{ citizen { " + huge[:800_000] + " } }", None),
+    }[where]
+    status, body = await ask(gateways["masked"], query, purpose=None, variables=variables)
+    assert status == 400
+    message = body["errors"][0]["message"]
+    assert "AAAA" in message and len(message) < 200, message[:300]
+
+
+@pytest.mark.parametrize("query", ["{ nope }", "{ citizen { nama ", "query($x: Boolean!) { citizen { nama } }"])
+async def test_a_repeated_invalid_request_is_refused_with_a_fresh_error_each_time(query: str) -> None:
+    """No cached exception is re-raised: one would keep earlier requests (their headers, a token)
+    alive through its traceback, growing with every repeat."""
+    import gc
+    import traceback
+    import weakref
+
+    from federation.gateway import GraphQLRequest, RequestError
+    from tests.gateway import secure_subgraph
+
+    gateway = Gateway(Supergraph.from_sdl(secure_subgraph.supergraph("http://127.0.0.1:9/graphql")))
+    refusals: list[RequestError] = []
+    first_request: weakref.ref[GraphQLRequest] | None = None
+    for i in range(4):
+        request = GraphQLRequest(query, variables={"x": "bukan boolean"},
+                                 headers={"authorization": f"Bearer rahasia-{i}"})
+        first_request = first_request or weakref.ref(request)
+        try:
+            await gateway.execute(request)
+        except RequestError as e:
+            refusals.append(e)
+        del request
+    assert len(refusals) == 4 and len({id(e) for e in refusals}) == 4
+    assert len({len(traceback.extract_tb(e.__traceback__)) for e in refusals}) == 1
+    assert refusals[0].errors == refusals[3].errors
+    refusals.clear()
+    gc.collect()
+    assert first_request is not None and first_request() is None  # nothing keeps the first request alive

@@ -224,3 +224,21 @@ async def test_personal_data_is_refused_while_the_trail_database_is_down(
         proxy.close()
     verdict = await verify(trail_postgres)
     assert verdict.ok and verdict.records == 5  # start, the two served before and after, the one kept, stop
+
+
+async def test_identical_concurrent_requests_are_each_recorded(
+    jwks: tuple[Jwks, str], subgraph_urls: dict[str, str], tmp_path: Path
+) -> None:
+    # a gateway sharing identical in-flight queries still records each request: each is a processing
+    writer = TrailWriter(f"sqlite:///{tmp_path / 'trail.db'}", interval=0.05)
+    gateway = make_gateway(jwks[1], subgraph_urls, trail=writer)
+    server = Server(create_app(gateway.supergraph, gateway=gateway, dedupe_requests=True)).start()
+    try:
+        andi = jwks[0].token(nik=world.ANDI, sub="warga-andi")
+        answers = await asyncio.gather(*(ask(server.url + "/graphql", "{ semuaWarga { nama } }", andi)
+                                         for _ in range(10)))
+        assert {status for status, _ in answers} == {200}
+        await written(writer)
+        assert len((await history(server.url, andi))[1]["records"]) == 10
+    finally:
+        server.stop()

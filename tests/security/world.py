@@ -4,10 +4,14 @@ signature, composed with `splp compose`. They record the principal each request 
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 import strawberry
 from starlette.applications import Starlette
+from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from federation.compose import SubgraphSource, compose
 from subgraphs.kit.app import create_schema, create_subgraph_app
@@ -89,9 +93,47 @@ def kesehatan_app(keys: dict[str, bytes] | None = KEYS) -> Starlette:
                                signing_keys=keys or {})
 
 
+@strawberry.federation.type(keys=["nik"])
+class PendudukDipantau:
+    nik: str
+
+
+@strawberry.type
+class PantauQuery:
+    @strawberry.field
+    def pantau_aktif(self) -> bool:
+        return True
+
+
+PANTAU_FIRST_EVENT_DELAY = 0.0  # a test sets it to let several subscribers open before the first event
+
+
+@strawberry.type
+class PantauSubscription:
+    @strawberry.subscription
+    async def warga_berubah(self) -> AsyncIterator[PendudukDipantau]:
+        """Every citizen's record changing, one event each: who may see what is the gateway's call."""
+        await asyncio.sleep(PANTAU_FIRST_EVENT_DELAY)
+        for nik in CITIZENS:
+            yield PendudukDipantau(nik=nik)
+
+
+def pantau_schema() -> strawberry.federation.Schema:
+    PendudukDipantau.__strawberry_definition__.name = "Penduduk"  # type: ignore[attr-defined]
+    return strawberry.federation.Schema(query=PantauQuery, subscription=PantauSubscription,
+                                        types=[PendudukDipantau])
+
+
+def pantau_app() -> GraphQL[Any, Any]:
+    """A subgraph streaming changes over graphql-ws (its events carry NIKs only)."""
+    return GraphQL(pantau_schema(), subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL])
+
+
 def supergraph(urls: dict[str, str]) -> str:
-    apps = {"penduduk": penduduk_app(), "kesehatan": kesehatan_app()}
-    sources = [SubgraphSource(name, urls[name], app.state.schema.as_str()) for name, app in apps.items()]
+    sdls = {"penduduk": penduduk_app().state.schema.as_str(), "kesehatan": kesehatan_app().state.schema.as_str()}
+    if "pantau" in urls:
+        sdls["pantau"] = pantau_schema().as_str()
+    sources = [SubgraphSource(name, urls[name], sdl) for name, sdl in sdls.items()]
     result = compose(sources)
     assert result.supergraph_sdl is not None, result.errors
     return result.supergraph_sdl

@@ -1,0 +1,248 @@
+"""`python -m bench.security_ab [--rounds 7] [--database postgresql://…]`: what data protection costs.
+
+1. The benchmark query through the gateway app of `splp gateway` (federation.gateway_cli.gateway_app),
+   built twice in this process over the benchmark's four subgraphs (bench/scenario/, in a
+   process of their own): once *protected* and once *open*. Protected: the supergraph marks the
+   users' fields with an entity `@policy` (decided by the gateway per User object), review bodies
+   with `@requiresScopes` and the root lists with `@authenticated`; each request carries a JWT
+   (verified, HS256) of a registered client stating its purpose; every subgraph request is signed
+   (HMAC, principal header); every request writes one access-trail record to PostgreSQL. Open:
+   the same gateway and defaults without any of it. Both get the benchmark query through ASGI
+   directly, 20 at a time, in interleaved rounds; the figure is CPU time per request of this
+   process (the trail's writer task included), median of the rounds, as req/s of one core.
+2. Trail records per second on PostgreSQL: one `TrailWriter` (its default batch and interval)
+   given records as fast as it writes them, chain and signed checkpoints included.
+
+Each run uses a fresh database on the server of `--database`, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.limits_ab import ON, per_request_us
+from bench.processes import free_port, start, wait_for_port
+from bench.soak import REPO_DIR, SCENARIO, SUBGRAPHS_SCRIPT
+
+SECRET = "bench-rahasia-jwt-0123456789abcdef0123456789"
+PURPOSE = "layanan_publik"
+SECURITY_LINKS = """    @link(url: "https://specs.apollo.dev/authenticated/v0.1", for: SECURITY)
+    @link(url: "https://specs.apollo.dev/requiresScopes/v0.1", for: SECURITY)
+    @link(url: "https://specs.apollo.dev/policy/v0.1", for: SECURITY) {"""
+SECURITY_DEFINITIONS = """
+directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
+directive @requiresScopes(scopes: [[requiresScopes__Scope!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
+directive @policy(policies: [[policy__Policy!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
+scalar requiresScopes__Scope
+scalar policy__Policy
+"""
+# (what the open supergraph says, what the protected one says instead)
+MARKS = [
+    ("users: [User] @join__field(graph: ACCOUNTS)", "users: [User] @join__field(graph: ACCOUNTS) @authenticated"),
+    ("topProducts(first: Int = 5): [Product] @join__field(graph: PRODUCTS)",
+     "topProducts(first: Int = 5): [Product] @join__field(graph: PRODUCTS) @authenticated"),
+    ("    body: String\n", '    body: String @requiresScopes(scopes: [["ulasan:baca"]])\n'),
+    ("    name: String @join__field(graph: ACCOUNTS)",
+     '    name: String @join__field(graph: ACCOUNTS) @policy(policies: [["pemilik"]])'),
+]
+
+
+def protected_supergraph() -> str:
+    sdl = (SCENARIO / "supergraph.upstream.graphql").read_text()
+    head = '    @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) {'
+    assert head in sdl
+    sdl = sdl.replace(head, head[:-2] + "\n" + SECURITY_LINKS, 1) + SECURITY_DEFINITIONS
+    for open_text, protected in MARKS:
+        assert sdl.count(open_text) == 1, open_text
+        sdl = sdl.replace(open_text, protected)
+    return sdl
+
+
+def register(policies: Any) -> None:
+    """The entity policy of the protected run (`--policy-module bench.security_ab`): an officer,
+    or the user themself. Decided for every User object of the answer."""
+    policies.entity("pemilik", lambda p, e: p.role == "operator" or e.get("id") == p.subject, fields=("id",))
+
+
+def token() -> str:
+    import jwt
+
+    now = int(time.time())
+    claims = {"sub": "petugas-bench", "role": "operator", "client_id": "superapp", "scope": "ulasan:baca",
+              "iat": now, "exp": now + 24 * 3600}
+    return jwt.encode(claims, SECRET, algorithm="HS256")
+
+
+def write_files(directory: Path) -> dict[str, str]:
+    files = {
+        "jwt_secret_file": directory / "jwt.secret",
+        "clients": directory / "clients.json",
+        "signing_keys_file": directory / "signing.keys",
+    }
+    files["jwt_secret_file"].write_text(SECRET)
+    files["clients"].write_text(json.dumps({"clients": {"superapp": {"scopes": ["ulasan:baca"],
+                                                                      "purposes": [PURPOSE]}}}))
+    files["signing_keys_file"].write_text("k1:" + secrets.token_hex(16) + "\n")
+    return {k: str(v) for k, v in files.items()}
+
+
+def app_for(sdl: str, urls: dict[str, str], config: dict[str, Any]) -> tuple[Any, Any]:
+    from federation.gateway_cli import gateway_app
+    from federation.supergraph import Supergraph
+
+    # Each request executed (no sharing of identical in-flight queries, as `splp` in `make bench`),
+    # no access-log line on stdout; metrics on, as by default.
+    base = {"subgraph_urls": urls, "settings": ON, "dedupe": False, "access_log": False}
+    return gateway_app(Supergraph.from_sdl(sdl), {**base, **config})
+
+
+async def own_database(server_url: str) -> tuple[str, Any]:
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from federation.trail.store import database_url
+
+    name = f"splp_bench_trail_{secrets.token_hex(4)}"
+    admin = create_async_engine(database_url(server_url), isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f"CREATE DATABASE {name}"))
+
+    async def drop() -> None:
+        async with admin.connect() as connection:
+            await connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        await admin.dispose()
+
+    return make_url(database_url(server_url)).set(database=name).render_as_string(hide_password=False), drop
+
+
+def with_headers(app: Any, headers: list[tuple[bytes, bytes]]) -> Any:
+    """The app, each request given these headers too (the token, the purpose)."""
+
+    async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await app({**scope, "headers": [*scope["headers"], *headers]}, receive, send)
+
+    return wrapped
+
+
+async def trail_records_per_second(url: str, count: int) -> float:
+    from federation.trail.chain import SigningKey
+    from federation.trail.store import TrailWriter, verify
+
+    writer = TrailWriter(url, key=SigningKey.generate(), writer="bench")
+    await writer.start()
+    entry = {"at": time.time(), "client": "superapp", "subject": "petugas-bench", "role": "operator",
+             "purpose": PURPOSE, "operation": "TestQuery", "operation_hash": "0" * 64,
+             "fields": ["User.name", "Review.body"], "niks": ["7371014101900001"], "outcome": "ok"}
+    began = time.perf_counter()
+    for i in range(count):
+        writer.record({**entry, "subject": f"petugas-{i}"})
+        if i % writer.batch == 0:
+            await asyncio.sleep(0)  # let the writer run, as a serving gateway does between requests
+    while writer.pending:
+        await asyncio.sleep(0.005)
+    elapsed = time.perf_counter() - began
+    await writer.close()
+    verdict = await verify(url)
+    assert verdict.ok and verdict.records == count + 2, verdict
+    return count / elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    import orjson
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--batches", type=int, default=40)
+    parser.add_argument("--breakdown", action="store_true", help="also measure each part alone")
+    parser.add_argument("--records", type=int, default=50_000, help="records written in the trail measurement")
+    parser.add_argument("--database", default="postgresql://postgres@127.0.0.1:5432/test",
+                        help="a PostgreSQL server (a database of its own is made and dropped)")
+    args = parser.parse_args(argv)
+    logs = Path(tempfile.mkdtemp(prefix="splp-security-ab-"))
+    ports = [free_port() for _ in range(4)]
+    script = logs / "subgraphs.py"
+    script.write_text(SUBGRAPHS_SCRIPT.format(repo=str(REPO_DIR), ports=ports))
+    subgraphs = start("subgraphs", [sys.executable, str(script)], cores="0-1", port=ports[-1], log_dir=logs)
+    files = write_files(logs)
+    try:
+        wait_for_port(subgraphs)
+        names = ["accounts", "inventory", "products", "reviews"]
+        urls = {n: f"http://127.0.0.1:{p}/graphql" for n, p in zip(names, ports, strict=True)}
+        body = orjson.dumps({"query": (SCENARIO / "query.graphql").read_text()})
+        expected = json.loads((SCENARIO / "expected-response.json").read_text())
+
+        async def measure() -> tuple[dict[str, list[float]], int, float]:
+            trail_url, drop = await own_database(args.database)
+            rate_url, drop_rate = await own_database(args.database)
+            try:
+                protected_sdl, open_sdl = protected_supergraph(), (SCENARIO / "supergraph.upstream.graphql").read_text()
+                auth = {k: files[k] for k in ("jwt_secret_file", "clients")}
+                policies = {"policy_modules": ["bench.security_ab"]}
+                headers = [(b"authorization", f"Bearer {token()}".encode()), (b"x-splp-purpose", PURPOSE.encode())]
+                protected_gateway, protected = app_for(protected_sdl, urls, {
+                    **files, **policies, "trail_database": trail_url})
+                assert protected_gateway.trail is not None and protected_gateway.signer is not None
+                await protected_gateway.trail.start()
+                apps = {
+                    "protected": with_headers(protected, headers),
+                    "open": app_for(open_sdl, urls, {})[1],
+                }
+                if args.breakdown:  # each part alone, on top of the one before
+                    apps["+ token, client, purpose"] = with_headers(app_for(open_sdl, urls, auth)[1], headers)
+                    apps["+ @authenticated/@requiresScopes/@policy"] = with_headers(
+                        app_for(protected_sdl, urls, {**auth, **policies})[1], headers)
+                    apps["+ signed subgraph requests"] = with_headers(app_for(protected_sdl, urls, {
+                        **auth, **policies, "signing_keys_file": files["signing_keys_file"]})[1], headers)
+                answer = await protected_gateway.execute(_request(body, headers))
+                assert answer == expected, "the protected gateway must give the benchmark's exact answer"
+                for app in apps.values():  # warm up: plans cached, connections open
+                    await per_request_us(app, body, 5)
+                results: dict[str, list[float]] = {name: [] for name in apps}
+                for round_number in range(args.rounds):
+                    for name in list(apps) if round_number % 2 == 0 else list(reversed(apps)):
+                        results[name].append(await per_request_us(apps[name], body, args.batches))
+                while protected_gateway.trail.pending:
+                    await asyncio.sleep(0.01)
+                written = protected_gateway.trail.written
+                await protected_gateway.trail.close()
+                rate = await trail_records_per_second(rate_url, args.records)
+                return results, written, rate
+            finally:
+                await drop()
+                await drop_rate()
+
+        results, written, rate = asyncio.run(measure())
+    finally:
+        subgraphs.stop()
+    protected_us, open_us = statistics.median(results["protected"]), statistics.median(results["open"])
+    print(f"benchmark query through the gateway app, 20 at a time, median of {args.rounds} rounds:")
+    print(f"  protected  {protected_us:8.0f} us CPU per request = {1e6 / protected_us:6.0f} req/s per core "
+          f"(JWT, client + purpose, @authenticated/@requiresScopes/@policy per entity, signed fetches, trail)")
+    print(f"  open       {open_us:8.0f} us CPU per request = {1e6 / open_us:6.0f} req/s per core")
+    for name, values in results.items():
+        if name not in ("protected", "open"):
+            part = statistics.median(values)
+            print(f"    {name:42} {part:8.0f} us CPU per request, req/s ratio to open {open_us / part:.3f}")
+    print(f"  req/s protected/open: {open_us / protected_us:.3f} ({written} trail records written on PostgreSQL)")
+    print(f"trail on PostgreSQL: {rate:,.0f} records/s ({args.records} records, hash chain and signed checkpoints)")
+    return 0
+
+
+def _request(body: bytes, headers: list[tuple[bytes, bytes]]) -> Any:
+    from federation.gateway import GraphQLRequest
+
+    return GraphQLRequest(json.loads(body)["query"], headers={k.decode(): v.decode() for k, v in headers})
+
+
+if __name__ == "__main__":
+    sys.exit(main())
