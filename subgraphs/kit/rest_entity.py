@@ -32,6 +32,7 @@ import typing
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
+from urllib.parse import quote
 
 import strawberry
 from strawberry.types import Info
@@ -228,7 +229,8 @@ class RestEntity:
                 for k in keys]
 
     async def _one(self, api: Any, key: object) -> Any:
-        path = self.call.path.replace("{" + self.key + "}", str(key))
+        # Encoded whole: a key is one path segment, never `../admin` or `x?y=z` reaching another resource.
+        path = self.call.path.replace("{" + self.key + "}", quote(str(key), safe=""))
         if isinstance(self.call, Post):
             return await api.post_json(path, dict(self.call.body), missing_ok=True, idempotent=self.call.idempotent)
         return await api.request("GET", path, params=dict(self.call.params), missing_ok=True)
