@@ -186,8 +186,14 @@ class _Generator:
             if target.get("type") == "string" and "enum" in target:
                 self.enums.setdefault(_class_name(ref), [str(v) for v in target["enum"]])
                 return _class_name(ref)
-            return _class_name(ref)
+            if self._is_object(target):
+                return _class_name(ref)
+            return self._type(owner, prop_name, target)  # an alias of a scalar or a list: its own type
         kind = prop.get("type")
+        if isinstance(kind, list):  # OpenAPI 3.1: `type: [string, "null"]`
+            kinds = [k for k in kind if k != "null"]
+            kind = kinds[0] if len(kinds) == 1 else None
+            prop = {**prop, "type": kind}
         if kind == "array":
             return f"list[{self._type(owner, prop_name, prop.get('items', {}))}]"
         if kind == "string":
@@ -216,7 +222,8 @@ class _Generator:
             if field != prop_name:
                 paths[field] = prop_name
             annotation = self._type(name, prop_name, prop)
-            if prop_name not in required or prop.get("nullable"):
+            nullable = prop.get("nullable") or (isinstance(prop.get("type"), list) and "null" in prop["type"])
+            if prop_name not in required or nullable:
                 annotation += " | None"
             lines.append(f"    {field}: {annotation}")
         description = schema.get("description")

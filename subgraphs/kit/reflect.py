@@ -59,8 +59,10 @@ def _reflect(connection: Connection, metadata: MetaData, names: list[str], schem
     metadata.reflect(connection, only=names or None, schema=schema)
     for table in metadata.tables.values():
         keys = [list(u["column_names"]) for u in inspector.get_unique_constraints(table.name, schema=schema)]
-        keys += [list(i["column_names"]) for i in inspector.get_indexes(table.name, schema=schema)
-                 if i.get("unique")]
+        # An expression index has None for its expression's column: not a key of columns.
+        keys += [[c for c in i["column_names"] if c is not None]
+                 for i in inspector.get_indexes(table.name, schema=schema)
+                 if i.get("unique") and None not in i["column_names"]]
         if connection.dialect.name == "sqlite":
             # SQLite keeps a column's inline UNIQUE as an automatic index, which SQLAlchemy does not list.
             for index in connection.exec_driver_sql(f'PRAGMA index_list("{table.name}")').mappings():

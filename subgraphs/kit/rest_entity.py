@@ -31,7 +31,8 @@ import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
+from urllib.parse import quote
 
 import strawberry
 from strawberry.types import Info
@@ -164,7 +165,7 @@ def _converter(annotation: Any) -> tuple[Callable[[Any], Any], Callable[[object]
     if isinstance(declared, RestType):
         return (lambda value: declared.build(value) if isinstance(value, Mapping) else value), None
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
-        members = cast(type[enum.Enum], kind)
+        members: type[enum.Enum] = kind
 
         def to_enum(value: Any) -> Any:
             # An unknown value stays raw: serialising it is an error at this field only.
@@ -228,7 +229,8 @@ class RestEntity:
                 for k in keys]
 
     async def _one(self, api: Any, key: object) -> Any:
-        path = self.call.path.replace("{" + self.key + "}", str(key))
+        # Encoded whole: a key is one path segment, never `../admin` or `x?y=z` reaching another resource.
+        path = self.call.path.replace("{" + self.key + "}", quote(str(key), safe=""))
         if isinstance(self.call, Post):
             return await api.post_json(path, dict(self.call.body), missing_ok=True, idempotent=self.call.idempotent)
         return await api.request("GET", path, params=dict(self.call.params), missing_ok=True)
@@ -257,7 +259,7 @@ def rest_type(
 
     def decorate(cls: type[T]) -> type[T]:
         cls.__kit_rest_type__ = RestType(cls, paths or {}, dict(inspect.get_annotations(cls)))  # type: ignore[attr-defined]
-        return cast(type[T], strawberry.type(cls, name=name, description=description, directives=directives))
+        return strawberry.type(cls, name=name, description=description, directives=directives)
 
     return decorate
 
@@ -285,7 +287,7 @@ def rest_entity(
         cls.__kit_key__ = key  # type: ignore[attr-defined]
         cls.rows = loads  # type: ignore[attr-defined]
         if not federated:
-            return cast(type[T], strawberry.type(cls, name=name, description=description, directives=directives))
+            return strawberry.type(cls, name=name, description=description, directives=directives)
         field_name = key.split("_")[0] + "".join(p.capitalize() for p in key.split("_")[1:])
         if "resolve_reference" not in cls.__dict__:
             async def resolve_reference(cls_: type, info: Info[Any, None], **representation: Any) -> Any:
@@ -294,9 +296,9 @@ def rest_entity(
                 check = _CHECKS.get(_optional_inner(_evaluate(annotations[key], namespace)))
                 return await loads.get(info.context, check(value) if check is not None else value)
 
-            cls.resolve_reference = classmethod(resolve_reference)  # type: ignore[attr-defined]
-        return cast(type[T], strawberry.federation.type(
-            cls, keys=[field_name], name=name, description=description, directives=directives))
+            cls.resolve_reference = classmethod(resolve_reference)  # type: ignore[attr-defined,arg-type]
+        return strawberry.federation.type(
+            cls, keys=[field_name], name=name, description=description, directives=directives)
 
     return decorate
 

@@ -53,8 +53,8 @@ def test_the_guide_runs_as_written(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SPLP_")}
     env.update(
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
-        # Free ports instead of the guide's defaults (4107, 4100), which other tests may hold.
-        SUBGRAPH_PORT=str(free_port()), REGISTRY_PORT=str(free_port()),
+        # Free ports instead of the guide's defaults (4107, 4108, 4100), which other tests may hold.
+        SUBGRAPH_PORT=str(free_port()), KATALOG_PORT=str(free_port()), REGISTRY_PORT=str(free_port()),
     )
     process = subprocess.Popen(["bash", "guide.sh"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
@@ -67,4 +67,4 @@ def test_the_guide_runs_as_written(tmp_path: Path) -> None:
     logs = "".join(f"\n--- {log.name}\n{log.read_text()}" for log in tmp_path.glob("*.log"))
     assert process.returncode == 0, output + logs
     assert "published perpustakaan: supergraph version 2" in output
-    assert (tmp_path / "perpustakaan" / "app.py").is_file()  # scaffolded by `splp subgraph new`
+    assert (tmp_path / "tests" / "test_perpustakaan.py").is_file()  # scaffolded, then rewritten by the guide

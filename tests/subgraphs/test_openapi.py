@@ -88,9 +88,11 @@ components:
         nib: {type: string}
         namaUsaha: {type: string}
         terdaftarPada: {type: string, format: date}
-        modal: {type: integer}
+        modal: {type: [integer, "null"]}
+        pemilik: {$ref: "#/components/schemas/Nik"}
         alamat: {$ref: "#/components/schemas/Alamat"}
         izin: {type: array, items: {$ref: "#/components/schemas/Izin"}}
+    Nik: {type: string, pattern: "^[0-9]{16}$"}
     Alamat:
       type: object
       required: [jalan]
@@ -120,6 +122,7 @@ async def test_camel_case_properties_nested_objects_and_a_path_key(
     assert 'call=Get("/usaha/{nib}")' in text
     assert 'paths={"nama_usaha": "namaUsaha", "terdaftar_pada": "terdaftarPada"}' in text
     assert "    kode_kelurahan: KodeWilayah | None\n" in text and "    izin: list[Izin] | None\n" in text
+    assert "    modal: int | None\n" in text and "    pemilik: str | None\n" in text  # 3.1's null; an alias
     (tmp_path / "oss_generated.py").write_text(text, encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     module: Any = importlib.import_module("oss_generated")

@@ -382,6 +382,13 @@ async def test_without_a_batch_each_key_is_its_own_call_and_a_404_is_null(librar
     assert sorted(library.calls) == [("GET", "/buku/{isbn}", ["9780000000000"]), ("GET", "/buku/{isbn}", [ALL[0]])]
 
 
+async def test_a_key_is_one_path_segment_whatever_it_holds(library: Library, api: RestSource) -> None:
+    result = await run(api, 'query { satu(isbn: ["../keyed", "x?y=1"]) { judul } }')
+    assert result.errors is None
+    assert result.data == {"satu": [None, None]}
+    assert sorted(library.calls) == [("GET", "/buku/{isbn}", ["../keyed"]), ("GET", "/buku/{isbn}", ["x?y=1"])]
+
+
 async def test_a_reference_to_a_rest_entity_is_batched_like_a_table(library: Library, api: RestSource) -> None:
     result = await run(api, "query($i: [String!]!) { peminjaman(isbn: $i) { buku { judul } } }", i=ALL[:2])
     assert result.errors is None
