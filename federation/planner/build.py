@@ -45,8 +45,8 @@ from federation.planner.plan import (
     Sequence,
     SubSelection,
 )
-from federation.planner.query_graph import Vertex, query_graph
-from federation.supergraph import ContextArgument, JoinField, Key, Supergraph
+from federation.planner.query_graph import FieldEdge, Vertex, query_graph
+from federation.supergraph import ContextArgument, Key, Supergraph
 
 DEFAULT_BUDGET = 50_000
 # The variant of an entity fetch carrying contextual arguments (see `entity_group`): never the
@@ -331,7 +331,7 @@ class _Planner:
             return
         if f.is_introspection:
             return
-        contextual = self.contextual_join(parent_type, f.name)
+        contextual = self.contextual_edge(parent_type, f.name)
         if contextual is not None:
             self.plan_contextual(group, sub, parent_type, f, path, contextual)
             return
@@ -719,16 +719,12 @@ class _Planner:
 
     # -- @fromContext ----------------------------------------------------------------------
 
-    def contextual_join(self, parent_type: str, field_name: str) -> JoinField | None:
-        """How the subgraph resolving the field with contextual arguments knows it, or None
+    def contextual_edge(self, parent_type: str, field_name: str) -> FieldEdge | None:
+        """The edge of the field in the subgraph resolving it with contextual arguments, or None
         when no subgraph resolving it here takes an argument from a context."""
-        sfield = self.supergraph.types[parent_type].fields.get(field_name)
-        if sfield is None or not sfield.joins:
-            return None
-        for graph in self.graph.resolving_graphs(parent_type, field_name, self.labels):
-            join = sfield.joins.get(graph)
-            if join is not None and join.context_arguments:
-                return join
+        for edge in self.graph.fields.get((parent_type, field_name), ()):
+            if edge.context_arguments and edge.active(self.labels):
+                return edge
         return None
 
     def plan_contextual(
@@ -738,7 +734,7 @@ class _Planner:
         parent_type: str,
         f: FieldSelection,
         path: tuple[str, ...],
-        join: JoinField,
+        edge: FieldEdge,
     ) -> None:
         """A field with @fromContext arguments, as Apollo plans it: each context's selection is
         fetched on the nearest enclosing object setting that context (from wherever it is
@@ -748,7 +744,7 @@ class _Planner:
         reads: list[tuple[ContextArgument, str, int, SubSelection]] = []
         self.touch_stack.append(touched)
         try:
-            for argument in join.context_arguments:
+            for argument in edge.context_arguments:
                 found = next((e for e in reversed(self.context_stack) if argument.context in e[0]), None)
                 if found is None:
                     raise PlanningError(
@@ -763,7 +759,7 @@ class _Planner:
                 reads.append((argument, ancestor_type, len(ancestor_path), read))
         finally:
             self.touch_stack.pop()
-        graph = join.graph
+        graph = edge.head.graph
         for key, entity_type in self.keys_into(graph, parent_type):
             if not self.can_fetch_key(group.graph, parent_type, key):
                 continue
@@ -798,14 +794,9 @@ class _Planner:
         return name
 
     def requires_of(self, graph: str, parent_type: str, field_name: str) -> SelectionSetNode | None:
-        sfield = self.supergraph.types[parent_type].fields.get(field_name)
-        join = sfield.joins.get(graph) if sfield is not None else None
-        if join is None and sfield is not None and sfield.from_interface_object:
-            for interface in sorted(self.supergraph.interfaces_of(parent_type)):
-                ifield = self.supergraph.types[interface].fields.get(field_name)
-                if ifield is not None and graph in ifield.joins:
-                    join = ifield.joins[graph]
-        return join.requires if join is not None else None
+        """The @requires of the field in `graph`: the condition on its edge in the query graph."""
+        edge = self.graph.field_edge(Vertex(parent_type, graph), field_name, self.labels)
+        return edge.requires if edge is not None else None
 
     def plan_self_jump(
         self, group: FetchGroup, sub: SubSelection, parent_type: str, f: FieldSelection, path: tuple[str, ...]
