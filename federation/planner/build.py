@@ -16,7 +16,8 @@ groups of one level that go to the same subgraph share one request (`BatchFetch`
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from graphql import (
@@ -276,29 +277,32 @@ class _Planner:
         possible_here = self.graph.possible_types(parent_type, group.graph)
         if types[condition].kind == "object":
             if condition in possible_here:
-                self.plan_selections(
-                    group,
-                    self.fragment_sub(group, sub, condition, path),
-                    condition,
-                    fragment.selections,
-                    path,
-                    provided,
-                )
+                self.plan_below_condition(group, sub, condition, fragment, path, provided)
             return
         if (
             self.supergraph.type_in_graph(condition, group.graph)
             and not self.supergraph.is_interface_object(condition, group.graph)
             and self.same_runtime_types(condition, possible_here, group.graph)
         ):
-            self.plan_selections(
-                group, self.fragment_sub(group, sub, condition, path), condition, fragment.selections, path, provided
-            )
+            self.plan_below_condition(group, sub, condition, fragment, path, provided)
             return
         for runtime in self.supergraph.possible_types(condition):
             if runtime in possible_here:
-                self.plan_selections(
-                    group, self.fragment_sub(group, sub, runtime, path), runtime, fragment.selections, path, provided
-                )
+                self.plan_below_condition(group, sub, runtime, fragment, path, provided)
+
+    def plan_below_condition(
+        self,
+        group: FetchGroup,
+        sub: SubSelection,
+        condition: str,
+        fragment: FragmentSelection,
+        path: tuple[str, ...],
+        provided: Vertex | None,
+    ) -> None:
+        """A fragment's selections under `... on condition` of an abstract position."""
+        child = self.fragment_sub(group, sub, condition, path)
+        with self.setting_contexts(condition, group, child, path):
+            self.plan_selections(group, child, condition, fragment.selections, path, provided)
 
     def same_runtime_types(self, condition: str, possible_here: list[str], graph: str) -> bool:
         """Whether `graph` knows every object type of `possible_here` that is a `condition` in
@@ -350,7 +354,9 @@ class _Planner:
         if parent.kind != "object" and runtimes and not self.jump_targets(group.graph, parent_type, f.name, provided):
             # Not every implementation is resolvable the same way: plan per object type.
             for runtime in runtimes:
-                self.plan_field(group, self.fragment_sub(group, sub, runtime, path), runtime, f, path, provided)
+                child = self.fragment_sub(group, sub, runtime, path)
+                with self.setting_contexts(runtime, group, child, path):
+                    self.plan_field(group, child, runtime, f, path, provided)
             return
         # (An abstract type with no implementation here cannot be planned as nothing: the
         # field must be reachable some other way, or the operation is refused.)
@@ -449,14 +455,8 @@ class _Planner:
             named = join.type.strip("[]!")
             if named in self.supergraph.types and named != own_type:
                 own_type = named
-        contexts = self.supergraph.contexts_of(f.type_name)
-        if contexts:
-            self.context_stack.append((contexts, f.type_name, group, sub_field.selection, child_path))
-        try:
+        with self.setting_contexts(f.type_name, group, sub_field.selection, child_path):
             self.plan_selections(group, sub_field.selection, own_type, f.selections, child_path, child_provided)
-        finally:
-            if contexts:
-                self.context_stack.pop()
         if sub_field.selection.is_empty():
             # Every field below was skipped (@skip/@include), denied, or is fetched elsewhere:
             # `x {}` is not GraphQL, and the object itself must still come back (as Apollo does).
@@ -718,6 +718,21 @@ class _Planner:
         )
 
     # -- @fromContext ----------------------------------------------------------------------
+
+    @contextmanager
+    def setting_contexts(
+        self, type_name: str, group: FetchGroup, sub: SubSelection, path: tuple[str, ...]
+    ) -> Iterator[None]:
+        """While planning below a position of `type_name` (a field's type, or a fragment's type
+        condition), the contexts its objects set are the nearest ones."""
+        contexts = self.supergraph.contexts_of(type_name)
+        if contexts:
+            self.context_stack.append((contexts, type_name, group, sub, path))
+        try:
+            yield
+        finally:
+            if contexts:
+                self.context_stack.pop()
 
     def contextual_edge(self, parent_type: str, field_name: str) -> FieldEdge | None:
         """The edge of the field in the subgraph resolving it with contextual arguments, or None
