@@ -58,6 +58,7 @@ from federation.planner.operation import (
     skip_include_variables,
 )
 from federation.planner.plan import QueryPlan
+from federation.planner.query_graph import query_graph
 from federation.security.authenticate import PurposeError
 from federation.security.authorization import ANONYMOUS, Principal
 from federation.security.guard import Guard, build_guard
@@ -267,6 +268,7 @@ class Gateway:
             client = ShapedSubgraphClient(urls, self.traffic, dedupe=self.dedupe)
         if self.signer is not None:
             client.signer = self.signer
+        query_graph(supergraph)  # built now, not by the first request that plans over it
         return Schema(supergraph, client, WeightedLRU(self.cache_bytes))
 
     @property

@@ -16,7 +16,8 @@ groups of one level that go to the same subgraph share one request (`BatchFetch`
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from graphql import (
@@ -45,8 +46,8 @@ from federation.planner.plan import (
     Sequence,
     SubSelection,
 )
-from federation.planner.query_graph import Vertex, query_graph
-from federation.supergraph import ContextArgument, JoinField, Key, Supergraph
+from federation.planner.query_graph import FieldEdge, Vertex, query_graph
+from federation.supergraph import ContextArgument, Key, Supergraph
 
 DEFAULT_BUDGET = 50_000
 # The variant of an entity fetch carrying contextual arguments (see `entity_group`): never the
@@ -276,29 +277,32 @@ class _Planner:
         possible_here = self.graph.possible_types(parent_type, group.graph)
         if types[condition].kind == "object":
             if condition in possible_here:
-                self.plan_selections(
-                    group,
-                    self.fragment_sub(group, sub, condition, path),
-                    condition,
-                    fragment.selections,
-                    path,
-                    provided,
-                )
+                self.plan_below_condition(group, sub, condition, fragment, path, provided)
             return
         if (
             self.supergraph.type_in_graph(condition, group.graph)
             and not self.supergraph.is_interface_object(condition, group.graph)
             and self.same_runtime_types(condition, possible_here, group.graph)
         ):
-            self.plan_selections(
-                group, self.fragment_sub(group, sub, condition, path), condition, fragment.selections, path, provided
-            )
+            self.plan_below_condition(group, sub, condition, fragment, path, provided)
             return
         for runtime in self.supergraph.possible_types(condition):
             if runtime in possible_here:
-                self.plan_selections(
-                    group, self.fragment_sub(group, sub, runtime, path), runtime, fragment.selections, path, provided
-                )
+                self.plan_below_condition(group, sub, runtime, fragment, path, provided)
+
+    def plan_below_condition(
+        self,
+        group: FetchGroup,
+        sub: SubSelection,
+        condition: str,
+        fragment: FragmentSelection,
+        path: tuple[str, ...],
+        provided: Vertex | None,
+    ) -> None:
+        """A fragment's selections under `... on condition` of an abstract position."""
+        child = self.fragment_sub(group, sub, condition, path)
+        with self.setting_contexts(condition, group, child, path):
+            self.plan_selections(group, child, condition, fragment.selections, path, provided)
 
     def same_runtime_types(self, condition: str, possible_here: list[str], graph: str) -> bool:
         """Whether `graph` knows every object type of `possible_here` that is a `condition` in
@@ -331,7 +335,7 @@ class _Planner:
             return
         if f.is_introspection:
             return
-        contextual = self.contextual_join(parent_type, f.name)
+        contextual = self.contextual_edge(parent_type, f.name)
         if contextual is not None:
             self.plan_contextual(group, sub, parent_type, f, path, contextual)
             return
@@ -350,7 +354,9 @@ class _Planner:
         if parent.kind != "object" and runtimes and not self.jump_targets(group.graph, parent_type, f.name, provided):
             # Not every implementation is resolvable the same way: plan per object type.
             for runtime in runtimes:
-                self.plan_field(group, self.fragment_sub(group, sub, runtime, path), runtime, f, path, provided)
+                child = self.fragment_sub(group, sub, runtime, path)
+                with self.setting_contexts(runtime, group, child, path):
+                    self.plan_field(group, child, runtime, f, path, provided)
             return
         # (An abstract type with no implementation here cannot be planned as nothing: the
         # field must be reachable some other way, or the operation is refused.)
@@ -449,14 +455,8 @@ class _Planner:
             named = join.type.strip("[]!")
             if named in self.supergraph.types and named != own_type:
                 own_type = named
-        contexts = self.supergraph.contexts_of(f.type_name)
-        if contexts:
-            self.context_stack.append((contexts, f.type_name, group, sub_field.selection, child_path))
-        try:
+        with self.setting_contexts(f.type_name, group, sub_field.selection, child_path):
             self.plan_selections(group, sub_field.selection, own_type, f.selections, child_path, child_provided)
-        finally:
-            if contexts:
-                self.context_stack.pop()
         if sub_field.selection.is_empty():
             # Every field below was skipped (@skip/@include), denied, or is fetched elsewhere:
             # `x {}` is not GraphQL, and the object itself must still come back (as Apollo does).
@@ -719,16 +719,27 @@ class _Planner:
 
     # -- @fromContext ----------------------------------------------------------------------
 
-    def contextual_join(self, parent_type: str, field_name: str) -> JoinField | None:
-        """How the subgraph resolving the field with contextual arguments knows it, or None
+    @contextmanager
+    def setting_contexts(
+        self, type_name: str, group: FetchGroup, sub: SubSelection, path: tuple[str, ...]
+    ) -> Iterator[None]:
+        """While planning below a position of `type_name` (a field's type, or a fragment's type
+        condition), the contexts its objects set are the nearest ones."""
+        contexts = self.supergraph.contexts_of(type_name)
+        if contexts:
+            self.context_stack.append((contexts, type_name, group, sub, path))
+        try:
+            yield
+        finally:
+            if contexts:
+                self.context_stack.pop()
+
+    def contextual_edge(self, parent_type: str, field_name: str) -> FieldEdge | None:
+        """The edge of the field in the subgraph resolving it with contextual arguments, or None
         when no subgraph resolving it here takes an argument from a context."""
-        sfield = self.supergraph.types[parent_type].fields.get(field_name)
-        if sfield is None or not sfield.joins:
-            return None
-        for graph in self.graph.resolving_graphs(parent_type, field_name, self.labels):
-            join = sfield.joins.get(graph)
-            if join is not None and join.context_arguments:
-                return join
+        for edge in self.graph.fields.get((parent_type, field_name), ()):
+            if edge.context_arguments and edge.active(self.labels):
+                return edge
         return None
 
     def plan_contextual(
@@ -738,7 +749,7 @@ class _Planner:
         parent_type: str,
         f: FieldSelection,
         path: tuple[str, ...],
-        join: JoinField,
+        edge: FieldEdge,
     ) -> None:
         """A field with @fromContext arguments, as Apollo plans it: each context's selection is
         fetched on the nearest enclosing object setting that context (from wherever it is
@@ -748,7 +759,7 @@ class _Planner:
         reads: list[tuple[ContextArgument, str, int, SubSelection]] = []
         self.touch_stack.append(touched)
         try:
-            for argument in join.context_arguments:
+            for argument in edge.context_arguments:
                 found = next((e for e in reversed(self.context_stack) if argument.context in e[0]), None)
                 if found is None:
                     raise PlanningError(
@@ -763,7 +774,7 @@ class _Planner:
                 reads.append((argument, ancestor_type, len(ancestor_path), read))
         finally:
             self.touch_stack.pop()
-        graph = join.graph
+        graph = edge.head.graph
         for key, entity_type in self.keys_into(graph, parent_type):
             if not self.can_fetch_key(group.graph, parent_type, key):
                 continue
@@ -798,14 +809,9 @@ class _Planner:
         return name
 
     def requires_of(self, graph: str, parent_type: str, field_name: str) -> SelectionSetNode | None:
-        sfield = self.supergraph.types[parent_type].fields.get(field_name)
-        join = sfield.joins.get(graph) if sfield is not None else None
-        if join is None and sfield is not None and sfield.from_interface_object:
-            for interface in sorted(self.supergraph.interfaces_of(parent_type)):
-                ifield = self.supergraph.types[interface].fields.get(field_name)
-                if ifield is not None and graph in ifield.joins:
-                    join = ifield.joins[graph]
-        return join.requires if join is not None else None
+        """The @requires of the field in `graph`: the condition on its edge in the query graph."""
+        edge = self.graph.field_edge(Vertex(parent_type, graph), field_name, self.labels)
+        return edge.requires if edge is not None else None
 
     def plan_self_jump(
         self, group: FetchGroup, sub: SubSelection, parent_type: str, f: FieldSelection, path: tuple[str, ...]

@@ -37,9 +37,9 @@ def test_an_unsupported_execution_feature_is_refused_with_its_line() -> None:
     sdl = BENCH_SDL.replace(
         '@link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION)',
         '@link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION)\n'
-        '    @link(url: "https://specs.apollo.dev/context/v9.9", for: SECURITY)',
+        '    @link(url: "https://specs.apollo.dev/source/v0.1", for: EXECUTION)',
     )
-    with pytest.raises(SupergraphError, match=r"unsupported feature context v9\.9") as e:
+    with pytest.raises(SupergraphError, match=r"unsupported feature source v0\.1") as e:
         Supergraph.from_sdl(sdl)
     assert e.value.line == 4
 

@@ -5,6 +5,8 @@ wilayah  Query.daftarKecamatan; Kecamatan @key(id) @context(name: "kecamatan") w
          Kelurahan @key(id) with nama and sapaan(bahasa: String @fromContext(field:
          "$kecamatan { bahasa }")): the greeting of a kelurahan, in the language of the nearest
          enclosing Kecamatan of the response. Clients never pass `bahasa`: the gateway does.
+         Query.wilayahTerdekat: [Wilayah], a union of Kecamatan and Kota (which sets no context):
+         the context is then set by the client's `... on Kecamatan`.
 aduan    Query.daftarAduan: Aduan with isi and kecamatan: Kecamatan (known here by key only), so
          the context's field comes from another subgraph than the one the path started in.
 """
@@ -75,11 +77,23 @@ class WilayahKecamatan:
         return None if row is None else cls.from_row(row)
 
 
+@strawberry.type(name="Kota")
+class WilayahKota:
+    nama: str
+
+
+Wilayah = Annotated[WilayahKecamatan | WilayahKota, strawberry.union("Wilayah")]
+
+
 @strawberry.type(name="Query")
 class WilayahQuery:
     @strawberry.field
     def daftar_kecamatan(self) -> list[WilayahKecamatan]:
         return [WilayahKecamatan.from_row(k) for k in KECAMATAN]
+
+    @strawberry.field
+    def wilayah_terdekat(self) -> list[Wilayah]:
+        return [WilayahKota(nama="Makassar"), WilayahKecamatan.from_row(KECAMATAN[1])]
 
 
 # ---------------------------------------------------------------- aduan

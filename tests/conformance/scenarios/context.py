@@ -83,4 +83,13 @@ SCENARIOS = [
             {"kelurahan": [{"sapaan": "Selamat datang, warga Barrang Lompo", "nama": "Barrang Lompo"}]},
         ]}},
     ),
+    S(
+        name="context_set_by_a_fragment_on_a_member_of_a_union",
+        query="{ wilayahTerdekat { ... on Kota { nama } ... on Kecamatan { kelurahan { sapaan } } } }",
+        expected={"data": {"wilayahTerdekat": [
+            {"nama": "Makassar"},
+            {"kelurahan": [{"sapaan": "Mattabe', warga Melayu"}]},
+        ]}},
+        fetches={"wilayah": 2},
+    ),
 ]
