@@ -24,6 +24,7 @@ from tests.lontara.client import (
     PETUGAS_PU,
     AduanClient,
 )
+from tests.subgraphs import world as w
 
 NYEPI = frozenset({date(2026, 3, 19)})
 
@@ -177,7 +178,7 @@ async def test_lists_filter_by_opd_category_status_kelurahan_date_and_overdue(ad
     query = """query($s: SaringanAduan) { daftarAduan(saringan: $s, first: 100) { nodes { nomor terlambat } } }"""
     since = (datetime.now(WITA) - timedelta(hours=1)).isoformat()
     found = await aduan.run(query, DESK, s={"opd": "DINAS_PU", "kategori": "DRAINASE", "status": ["DIDISPOSISIKAN"],
-                                            "kodeKelurahan": "73.71.13.1010", "dari": since, "terlambat": True})
+                                            "kodeKelurahan": w.RAPPOCINI, "dari": since, "terlambat": True})
     nodes = found["daftarAduan"]["nodes"]
     assert {"nomor": late, "terlambat": True} in nodes and all(n["nomor"] != on_time for n in nodes)
     # An OPD's staff list only their OPD's complaints, whatever they ask for.
