@@ -102,6 +102,11 @@ class DemoIdentity:
         client, scopes, _ = ROLES[role]
         if role in COMPLAINT_STAFF and not opd:
             opd = DEMO_COMPLAINT_OPD
+        if role != "warga" and role in PEOPLE and opd in (None, DEMO_COMPLAINT_OPD):
+            # The people of the demo complaint, whoever asks (CLI, role picker): the officer a
+            # coordinator assigns is the one whose token works the complaint.
+            subject = subject or PEOPLE[role][0]
+            name = name or PEOPLE[role][1]
         if role == "operator":
             opd = opd or "kependudukan"
             if opd not in SCOPE_OF_OPD:

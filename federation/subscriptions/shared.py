@@ -37,6 +37,10 @@ MAX_BEHIND: Final = 1000
 Completion = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
+class _OpenerLeft(UpstreamError):
+    """The subscription opening a group's upstream was cancelled before it was open."""
+
+
 class Event:
     """One upstream payload as every member sees it, with its completions by plan."""
 
@@ -170,17 +174,21 @@ class SharedUpstreams:
             return group.join()
         pending = self.opening.get(key)
         if pending is not None:
-            group = await asyncio.shield(pending)
+            try:
+                group = await asyncio.shield(pending)
+            except _OpenerLeft:  # its subscriber went away while opening: open it ourselves
+                return await self.join(key, open_upstream, keep, plan, completion)
             if self.joinable.get(key) is group:
                 return group.join()
-            return await self.join(key, open_upstream, keep, plan, completion)  # it already delivered its first event
+            # It already delivered its first event.
+            return await self.join(key, open_upstream, keep, plan, completion)
         future: asyncio.Future[Group] = asyncio.get_running_loop().create_future()
         self.opening[key] = future
         try:
             upstream = await open_upstream()
         except BaseException as error:
             del self.opening[key]
-            future.set_exception(error if isinstance(error, Exception) else UpstreamError("cancelled"))
+            future.set_exception(error if isinstance(error, Exception) else _OpenerLeft())
             future.exception()  # retrieved: waiting joiners re-raise it, nobody else must
             raise
         group = Group(self, key, upstream, keep, plan, completion)
