@@ -4,6 +4,7 @@ signature, composed with `splp compose`. They record the principal each request 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -107,9 +108,12 @@ class PantauQuery:
 @strawberry.type
 class PantauSubscription:
     @strawberry.subscription
-    async def warga_berubah(self) -> AsyncIterator[PendudukDipantau]:
-        """Every citizen's record changing, one event each: who may see what is the gateway's call."""
-        for nik in CITIZENS:
+    async def warga_berubah(self, jeda: float = 0.0) -> AsyncIterator[PendudukDipantau]:
+        """Every citizen's record changing, one event each (`jeda` seconds apart): who may see
+        what is the gateway's call."""
+        for i, nik in enumerate(CITIZENS):
+            if i and jeda:
+                await asyncio.sleep(jeda)
             yield PendudukDipantau(nik=nik)
 
 
