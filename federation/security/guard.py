@@ -47,6 +47,10 @@ class _Step:
     children: list[Selection] | None  # None: a leaf, or nothing personal below
     child_type: str
     child_abstract: bool  # its objects' steps depend on their __typename
+    # The personal coordinates below, when nothing below is decided per object or names a
+    # data subject (no entity policy, no `nik`, no abstract type): once the response has
+    # recorded them all, the rest of such subtrees need no walk.
+    closed: frozenset[str] | None
     child_steps: list[_Step] | None = None  # a concrete child type's steps, once compiled
 
 
@@ -103,10 +107,38 @@ class Guard:
                 entity_fields = tuple(sorted({x for n in names if n in policies.entities
                                               for x in policies.entities[n].fields}))
             child = schema.get_type(f.type_name)
+            closed = self._closed(schema, f.type_name, children) if children is not None else None
             found.append(_Step(key, f"{runtime}.{f.name}", personal, requirement, entity_fields, children,
-                               f.type_name, child is not None and is_abstract_type(child)))
+                               f.type_name, child is not None and is_abstract_type(child), closed))
         self._steps[cache_key] = found
         return found
+
+    def _closed(self, schema: GraphQLSchema, parent: str, selections: list[Selection]) -> frozenset[str] | None:
+        """`_Step.closed` of a sub-selection on `parent`, or None when it is not closed."""
+        found: set[str] = set()
+
+        def walk(parent: str, sels: list[Selection]) -> bool:
+            parent_type = schema.get_type(parent)
+            if not isinstance(parent_type, GraphQLObjectType) or SUBJECT_FIELD in parent_type.fields:
+                return False
+            for sel in sels:
+                if isinstance(sel, FragmentSelection):
+                    if sel.denied:
+                        continue
+                    if sel.type_condition != parent or not walk(parent, sel.selections):
+                        return False
+                    continue
+                if sel.denied or sel.hidden:
+                    continue
+                if id(sel) in self.conditional:
+                    return False
+                if f"{parent}.{sel.name}" in self.personal:
+                    found.add(f"{parent}.{sel.name}")
+                if sel.selections and not walk(sel.type_name, sel.selections):
+                    return False
+            return True
+
+        return frozenset(found) if walk(parent, selections) else None
 
     def _matters(self, selections: list[Selection]) -> bool:
         """Whether a sub-selection holds, at any depth, a personal or entity-policy field (by
@@ -165,7 +197,7 @@ class _Inspection:
                 self.returned.coordinates.add(step.coordinate)
                 personal_here = True
             children = step.children
-            if children is None:
+            if children is None or (step.closed is not None and step.closed <= self.returned.coordinates):
                 continue
             items = enumerate(value) if isinstance(value, list) else ((None, value),)
             for i, item in items:

@@ -177,7 +177,7 @@ class TrailWriter:
         url: str,
         *,
         key: SigningKey | None = None,
-        interval: float = 0.2,
+        interval: float = 1.0,
         batch: int = 500,
         checkpoint_every: int = 100,
         fail_closed: bool = True,
@@ -269,8 +269,12 @@ class TrailWriter:
                 await self._connect()
                 if not self.ready:
                     return False
-            while self.pending or final:
-                taken = self.pending[: self.batch]
+            # What is pending now, in batches; records arriving meanwhile wait for the next
+            # round (else a busy gateway commits one transaction per record). A final flush
+            # writes everything.
+            due = None if final else len(self.pending)
+            while (self.pending if due is None else due > 0) or final:
+                taken = self.pending[: self.batch if due is None else min(self.batch, due)]
                 try:
                     async with self.engine.begin() as conn:
                         await append(conn, taken, self.key, self.checkpoint_every, force_checkpoint=final)
@@ -280,6 +284,8 @@ class TrailWriter:
                     self.healthy = False
                     return False
                 del self.pending[: len(taken)]
+                if due is not None:
+                    due -= len(taken)
                 self.written += len(taken)
                 self.healthy = True
                 final = False

@@ -16,12 +16,14 @@ from httpx_sse import aconnect_sse
 
 from federation.http.app import create_app
 from federation.trail.store import TrailWriter
+from tests.conftest import POSTGRES
 from tests.gateway.servers import Server
 from tests.security import world
-from tests.security.conftest import Jwks, make_gateway
+from tests.security.conftest import Jwks, TcpProxy, ask, make_gateway
 from tests.security.test_trail import history, written
 
 PANTAU = "subscription Pantau { wargaBerubah { nik nama diagnosa } }"
+NAMA = f'{{ penduduk(nik: "{world.ANDI}") {{ nama }} }}'
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +44,10 @@ def live_gateway(
     server.stop()
 
 
-async def events(base: str, token: str | None, purpose: str | None = "layanan_publik") -> list[dict[str, Any]]:
+async def events(
+    base: str, token: str | None, purpose: str | None = "layanan_publik", query: str = PANTAU,
+    on_event: Any = None,
+) -> list[dict[str, Any]]:
     """Every event of the subscription over graphql-sse, until it completes."""
     headers = {"accept": "text/event-stream"}
     if token:
@@ -51,13 +56,15 @@ async def events(base: str, token: str | None, purpose: str | None = "layanan_pu
         headers["x-splp-purpose"] = purpose
     received: list[dict[str, Any]] = []
     async with httpx.AsyncClient(timeout=20) as http, aconnect_sse(
-        http, "POST", base + "/graphql", json={"query": PANTAU}, headers=headers
+        http, "POST", base + "/graphql", json={"query": query}, headers=headers
     ) as source:
         async for event in source.aiter_sse():
             if event.event == "complete":
                 break
             if event.event == "next":
                 received.append(json.loads(event.data))
+                if on_event is not None:
+                    await on_event(received)
     return received
 
 
@@ -136,3 +143,34 @@ async def test_two_subscribers_with_one_token_are_each_recorded(
     status, body = await history(base, jwks[0].token(nik=world.BUDI, sub="warga-budi"))
     assert first == second and len(first) == 3
     assert status == 200 and [r["subject"] for r in body["records"]] == ["petugas-7", "petugas-7"]
+
+
+async def test_no_event_of_personal_data_is_sent_while_the_trail_cannot_record_it(
+    trail_postgres: str, jwks: tuple[Jwks, str], subgraph_urls: dict[str, str], pantau_url: str
+) -> None:
+    proxy = TcpProxy(POSTGRES)
+    proxy.up()
+    writer = TrailWriter(trail_postgres.replace(f":{POSTGRES[1]}/", f":{proxy.port}/"), interval=0.05)
+    gateway = make_gateway(jwks[1], {**subgraph_urls, "pantau": pantau_url}, trail=writer)
+    server = Server(create_app(gateway.supergraph, gateway=gateway)).start()
+
+    async def cut_the_trail(received: list[dict[str, Any]]) -> None:
+        if len(received) == 1:  # the first event is out: the trail's database goes away
+            proxy.down()
+            # a request whose record cannot be written: the trail notices (as in test_trail)
+            await ask(server.url + "/graphql", NAMA, jwks[0].token(nik=world.ANDI))
+            for _ in range(100):
+                if not writer.accepting:
+                    return
+                await asyncio.sleep(0.05)
+
+    try:
+        query = "subscription { wargaBerubah(jeda: 2.0) { nik nama } }"
+        received = await events(server.url, jwks[0].token(nik=world.ANDI), query=query, on_event=cut_the_trail)
+    finally:
+        server.stop()
+        proxy.close()
+    assert received[0] == {"data": {"wargaBerubah": {"nik": world.ANDI, "nama": "Andi"}}}
+    assert received[1:] == [{"errors": [{
+        "message": "The access trail is unavailable; personal data cannot be served now.",
+        "extensions": {"code": "TRAIL_UNAVAILABLE"}}]}]  # and the stream ends

@@ -111,10 +111,13 @@ PANTAU_FIRST_EVENT_DELAY = 0.0  # a test sets it to let several subscribers open
 @strawberry.type
 class PantauSubscription:
     @strawberry.subscription
-    async def warga_berubah(self) -> AsyncIterator[PendudukDipantau]:
-        """Every citizen's record changing, one event each: who may see what is the gateway's call."""
+    async def warga_berubah(self, jeda: float = 0.0) -> AsyncIterator[PendudukDipantau]:
+        """Every citizen's record changing, one event each (`jeda` seconds apart): who may see
+        what is the gateway's call."""
         await asyncio.sleep(PANTAU_FIRST_EVENT_DELAY)
-        for nik in CITIZENS:
+        for i, nik in enumerate(CITIZENS):
+            if i and jeda:
+                await asyncio.sleep(jeda)
             yield PendudukDipantau(nik=nik)
 
 
