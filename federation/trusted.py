@@ -20,10 +20,13 @@ import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from federation.gateway import GraphQLRequest
 from federation.http.app import BadRequest, RequestGuard
+
+if TYPE_CHECKING:
+    from federation.registry.client import RegistryClient
 
 log = logging.getLogger("splp.gateway")
 
@@ -52,7 +55,7 @@ def manifest_documents(raw: Any, source: str = "manifest") -> dict[str, str]:
         for i, operation in enumerate(operations):
             if not isinstance(operation, dict) or not isinstance(operation.get("body"), str):
                 raise ManifestError(f"{source}: operations[{i}] must have a string `body`")
-            documents[str(operation.get("id") or _sha256(operation["body"]))] = operation["body"]
+            documents[str(operation.get("id") or document_id(operation["body"]))] = operation["body"]
     elif isinstance(raw, dict) and all(isinstance(v, str) for v in raw.values()):
         documents = {str(k): v for k, v in raw.items()}
     else:
@@ -92,8 +95,10 @@ async def follow_registry_documents(
             await asyncio.sleep(interval)
 
 
-async def refresh_from_registry(guard: TrustedDocuments, client: Any, etag: str | None = None) -> str | None:
-    """One poll of the registry (`client` a RegistryClient); returns the list's new tag."""
+async def refresh_from_registry(
+    guard: TrustedDocuments, client: RegistryClient, etag: str | None = None
+) -> str | None:
+    """One poll of the registry; returns the list's new tag."""
     operations = await client.trusted_documents(etag)
     if operations is None:
         return etag
@@ -102,7 +107,8 @@ async def refresh_from_registry(guard: TrustedDocuments, client: Any, etag: str 
     return documents_etag([(o["client"], o["id"]) for o in operations])
 
 
-def _sha256(text: str) -> str:
+def document_id(text: str) -> str:
+    """A trusted document's id: the sha256 (hex) of its text, as Apollo's manifests use."""
     return hashlib.sha256(text.encode()).hexdigest()
 
 

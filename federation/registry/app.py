@@ -29,7 +29,6 @@ changes as errors (code BREAKING_CHANGE), unless it says `"allow_breaking": true
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import hmac
 import logging
 import re
@@ -73,6 +72,7 @@ from federation.registry.store import (
     load_supergraph,
 )
 from federation.trusted import ManifestError, documents_etag, manifest_documents
+from federation.trusted import document_id as trusted_document_id
 
 log = logging.getLogger("splp.registry")
 
@@ -512,7 +512,7 @@ def trusted_document_errors(documents: dict[str, str], schema: GraphQLSchema | N
     not parse, or (with the latest supergraph's API schema) it does not validate."""
     errors = []
     for document_id, text in sorted(documents.items()):
-        if hashlib.sha256(text.encode()).hexdigest() != document_id.lower():
+        if trusted_document_id(text) != document_id.lower():
             errors.append({"id": document_id[:64], "code": "ID_NOT_SHA256",
                            "message": f"{document_id[:16]}: the id must be the sha256 (hex) of the operation's text"})
             continue
