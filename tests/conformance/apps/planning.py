@@ -15,6 +15,12 @@ arsip    Izin @key(id) with pemohon (@shareable), where Pemohon has no key and o
          reachable only through the key of its parent Izin. Surat.kode: String here, so the
          supergraph's Surat.kode is String, and izin's own types conflict (String! vs String)
          in `... on Surat { kode } ... on Foto { kode }`: the planner must alias one.
+dukcapil Query.daftarWarga: Warga @key(id) with nama.
+domisili Warga.alamat (@shareable): Alamat {jalan, wilayah: Wilayah {nama}}, value types.
+pos      Warga.alamat (@shareable) too, where Wilayah also has kodePos. Both resolve `alamat`
+         and its direct fields, so counting them cannot tell the two apart; only the cost of
+         the whole selection can: `alamat { jalan wilayah { kodePos } }` from domisili needs a
+         third fetch (pos, for kodePos), from pos none.
 """
 
 from __future__ import annotations
@@ -224,6 +230,99 @@ class ArsipQuery:
         return 12
 
 
+# ---------------------------------------------------------------- dukcapil, domisili, pos
+
+WARGA: dict[str, dict[str, str]] = {
+    "w1": {"nama": "Daeng Naba", "jalan": "Jl. Somba Opu", "wilayah": "Ujung Pandang", "kodePos": "90111"},
+    "w2": {"nama": "Besse", "jalan": "Jl. Veteran", "wilayah": "Makassar", "kodePos": "90142"},
+}
+
+
+@strawberry.federation.type(name="Warga", keys=["id"])
+class DukcapilWarga:
+    id: strawberry.ID
+
+    @strawberry.field
+    def nama(self) -> str:
+        return WARGA[str(self.id)]["nama"]
+
+    @classmethod
+    def resolve_reference(cls, id: str) -> DukcapilWarga:
+        return cls(id=strawberry.ID(id))
+
+
+@strawberry.type(name="Query")
+class DukcapilQuery:
+    @strawberry.field
+    def daftar_warga(self) -> list[DukcapilWarga]:
+        return [DukcapilWarga(id=strawberry.ID(key)) for key in WARGA]
+
+
+@strawberry.federation.type(name="Wilayah", shareable=True)
+class DomisiliWilayah:
+    nama: str
+
+
+@strawberry.federation.type(name="Alamat", shareable=True)
+class DomisiliAlamat:
+    jalan: str
+    wilayah: DomisiliWilayah
+
+
+@strawberry.federation.type(name="Warga", keys=["id"])
+class DomisiliWarga:
+    id: strawberry.ID
+
+    @strawberry.federation.field(shareable=True)
+    def alamat(self) -> DomisiliAlamat:
+        row = WARGA[str(self.id)]
+        return DomisiliAlamat(jalan=row["jalan"], wilayah=DomisiliWilayah(nama=row["wilayah"]))
+
+    @classmethod
+    def resolve_reference(cls, id: str) -> DomisiliWarga:
+        return cls(id=strawberry.ID(id))
+
+
+@strawberry.type(name="Query")
+class DomisiliQuery:
+    @strawberry.field
+    def jumlah_rt(self) -> int:
+        return 7
+
+
+@strawberry.federation.type(name="Wilayah", shareable=True)
+class PosWilayah:
+    nama: str
+    kode_pos: str
+
+
+@strawberry.federation.type(name="Alamat", shareable=True)
+class PosAlamat:
+    jalan: str
+    wilayah: PosWilayah
+
+
+@strawberry.federation.type(name="Warga", keys=["id"])
+class PosWarga:
+    id: strawberry.ID
+
+    @strawberry.federation.field(shareable=True)
+    def alamat(self) -> PosAlamat:
+        row = WARGA[str(self.id)]
+        return PosAlamat(jalan=row["jalan"], wilayah=PosWilayah(nama=row["wilayah"], kode_pos=row["kodePos"]))
+
+    @classmethod
+    def resolve_reference(cls, id: str) -> PosWarga:
+        return cls(id=strawberry.ID(id))
+
+
+@strawberry.type(name="Query")
+class PosQuery:
+    @strawberry.field
+    def jumlah_kantor_pos(self) -> int:
+        return 3
+
+
 SUBGRAPHS: dict[str, Schema] = {
     "wilayah": Schema(query=WilayahQuery),
     "layanan": Schema(query=LayananQuery),
@@ -231,4 +330,7 @@ SUBGRAPHS: dict[str, Schema] = {
     "pajak": Schema(query=PajakQuery, types=[PajakUsaha]),
     "izin": Schema(query=IzinQuery, types=[IzinIzin, IzinPemohon, IzinSurat, IzinFoto]),
     "arsip": Schema(query=ArsipQuery, types=[ArsipIzin, ArsipSurat]),
+    "dukcapil": Schema(query=DukcapilQuery, types=[DukcapilWarga]),
+    "domisili": Schema(query=DomisiliQuery, types=[DomisiliWarga]),
+    "pos": Schema(query=PosQuery, types=[PosWarga]),
 }

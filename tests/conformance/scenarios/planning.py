@@ -4,7 +4,8 @@ Data (apps/planning.py): Kecamatan "Ujung Pandang" (luas 3 in wilayah, 2 puskesm
 usaha u1 "Warung Coto" (omzet 2024: 100, 2025: 200), u2 "Toko Kain" (50, 80); pajak is a tenth
 of the omzet the representation carries: 2025's for `pajak`, 2024's for `pajakLalu`;
 izin z1 -> pemohon p1 "Andi" (3 berkas in arsip), z2 -> p2 "Sitti" (1); berkas: Surat s1
-"SK-1", Foto without kode, Foto "F-2".
+"SK-1", Foto without kode, Foto "F-2"; warga w1 "Daeng Naba" (Jl. Somba Opu, Ujung Pandang
+90111), w2 "Besse" (Jl. Veteran, Makassar 90142).
 """
 
 from __future__ import annotations
@@ -61,5 +62,18 @@ SCENARIOS = [
         query="{ berkas { ... on Surat { kode } ... on Foto { kode } } }",
         expected={"data": {"berkas": [{"kode": "SK-1"}, {"kode": None}, {"kode": "F-2"}]}},
         fetches={"izin": 1},
+    ),
+    S(
+        # Warga.alamat is resolved by domisili and by pos, each with `jalan` and `wilayah`; only
+        # pos has `wilayah.kodePos`. Planned from the subgraph that resolves more of the field's
+        # direct selection, domisili would be asked too and pos entered a second time for
+        # kodePos; the cheapest plan (fewest fetches) takes the whole selection from pos.
+        name="a_shared_field_from_the_subgraph_whose_whole_selection_costs_least",
+        query="{ daftarWarga { nama alamat { jalan wilayah { kodePos } } } }",
+        expected={"data": {"daftarWarga": [
+            {"nama": "Daeng Naba", "alamat": {"jalan": "Jl. Somba Opu", "wilayah": {"kodePos": "90111"}}},
+            {"nama": "Besse", "alamat": {"jalan": "Jl. Veteran", "wilayah": {"kodePos": "90142"}}},
+        ]}},
+        fetches={"dukcapil": 1, "domisili": 0, "pos": 1},
     ),
 ]
