@@ -9,8 +9,16 @@ subgraph can return — an `_entities` fetch that depends on the current group. 
 with `@requires` first plans the required fields on the same object, and its group also
 depends on the groups that fetch them.
 
-Groups are then laid out in levels (a group runs after every group it depends on), and
-groups of one level that go to the same subgraph share one request (`BatchFetch`).
+Where Federation allows several ways — a root field shared by subgraphs, a field several
+subgraphs reachable by key resolve — the planner searches: it plans the field's whole
+selection along each alternative in a trial planner of its own and takes the cheapest
+(`Cost`: fewest fetches, then fewest sequential steps, then fewest fields selected). Trials
+are memoized and spend the same planning budget, so a hostile operation is refused rather
+than planned forever.
+
+Groups are then scheduled by dependency (a group runs when the groups it depends on have
+finished), and entity groups to one subgraph that start together share one request
+(`BatchFetch`).
 """
 
 from __future__ import annotations
@@ -59,6 +67,20 @@ class PlanningError(Exception):
     """The operation cannot be planned over this supergraph (or would cost too much to)."""
 
 
+@dataclass(frozen=True, order=True)
+class Cost:
+    """What a (part of a) plan costs, compared in the issue's order: fewest fetches, then
+    fewest sequential steps (the longest chain of fetches waiting on one another), then
+    fewest fields selected in the subgraph operations."""
+
+    fetches: int
+    steps: int
+    selected: int
+
+
+UNPLANNABLE = Cost(1 << 30, 1 << 30, 1 << 30)
+
+
 @dataclass(eq=False)
 class FetchGroup:
     id: int
@@ -97,7 +119,14 @@ class Anchor:
 
 
 class _Planner:
-    def __init__(self, supergraph: Supergraph, operation: Operation, labels: frozenset[str], budget: int) -> None:
+    def __init__(
+        self,
+        supergraph: Supergraph,
+        operation: Operation,
+        labels: frozenset[str],
+        budget: int,
+        trial_costs: dict[tuple[object, ...], tuple[FieldSelection, Cost]] | None = None,
+    ) -> None:
         self.supergraph = supergraph
         # Which subgraphs resolve a field at a position, and by which keys a subgraph is
         # entered, are the query graph's edges (built once per supergraph).
@@ -123,6 +152,13 @@ class _Planner:
         self.client_variables = {
             vd.variable.name.value for vd in operation.definition.variable_definitions or ()
         }
+        # The cost of planning a field's selection along one alternative, shared by every trial
+        # of one planning: a trial's plan depends only on the alternative, not on where the
+        # field is, so nested alternatives are each planned once.
+        # Each entry keeps the field it is about alive, so its id in the key is never reused.
+        self.trial_costs: dict[tuple[object, ...], tuple[FieldSelection, Cost]] = (
+            {} if trial_costs is None else trial_costs
+        )
 
     def internal_key(self, field_name: str) -> str:
         """The response key of a field the plan needs but the client may not have asked for.
@@ -187,43 +223,94 @@ class _Planner:
                 assert last is not None
         return self.groups
 
+    def trial(self) -> _Planner:
+        """A planner of its own, for planning one alternative apart (its groups are thrown away)."""
+        trial = _Planner(self.supergraph, self.operation, self.labels, self.budget, self.trial_costs)
+        trial.unsafe_keys = self.unsafe_keys
+        return trial
+
+    def trial_cost(
+        self, f: FieldSelection, memo_key: tuple[object, ...], run: Callable[[_Planner], list[FetchGroup]]
+    ) -> Cost:
+        """The cost of the groups `run` plans for `f` in a trial planner (UNPLANNABLE when it
+        cannot), spending this planner's budget."""
+        memo_key = (id(f), *memo_key)
+        found = self.trial_costs.get(memo_key)
+        if found is not None:
+            return found[1]
+        trial = self.trial()
+        try:
+            cost = _cost(run(trial))
+        except PlanningError:
+            cost = UNPLANNABLE
+        self.budget = min(self.budget, trial.budget)
+        if self.budget < 0:
+            raise PlanningError("the operation is too complex to plan: planning budget exceeded")
+        self.trial_costs[memo_key] = (f, cost)
+        return cost
+
     def best_root_graph(self, graphs: list[str], f: FieldSelection, used: dict[str, FetchGroup]) -> str:
         """Among the subgraphs sharing a root field, the one whose plan of the field's whole
-        selection needs the fewest fetches (a subgraph it cannot be planned from at all is
-        never chosen); on a tie, one already fetched from, then the first."""
+        selection costs least (a subgraph it cannot be planned from at all is never chosen,
+        and a root fetch already made costs no new fetch); on a tie, one already fetched
+        from, then the first."""
         if len(graphs) == 1:
             return graphs[0]
-        best: tuple[int, int, int] | None = None
-        chosen = graphs[0]
-        for index, graph in enumerate(graphs):
-            trial = _Planner(self.supergraph, self.operation, self.labels, self.budget)
-            trial.unsafe_keys = self.unsafe_keys
-            group = trial.new_group(graph, (), None)
-            try:
-                trial.add_local(group, group.selection, self.operation.root_type.name, f, (), None)
-                fetches = len(trial.groups)
-            except PlanningError:
-                fetches = 1 << 30
-            self.budget = min(self.budget, trial.budget)
-            cost = (fetches, 0 if graph in used else 1, index)
-            if best is None or cost < best:
-                best, chosen = cost, graph
-        return chosen
+        root = self.operation.root_type.name
 
-    def best_graph(self, graphs: list[str], parent_type: str, f: FieldSelection) -> str:
-        """Among several subgraphs resolving `f`, the one resolving most of its selection."""
-        if len(graphs) == 1 or not f.selections:
-            return graphs[0]
-        child_type = f.type_name
+        def plan_from(graph: str) -> Callable[[_Planner], list[FetchGroup]]:
+            def run(trial: _Planner) -> list[FetchGroup]:
+                group = trial.new_root_group(graph)
+                trial.add_local(group, group.selection, root, f, (), None)
+                return trial.groups
+
+            return run
+
+        def rank(index: int) -> tuple[int, int, int, int, int]:
+            graph = graphs[index]
+            cost = self.trial_cost(f, ("root", graph), plan_from(graph))
+            shared = 1 if graph in used and cost is not UNPLANNABLE else 0
+            return (cost.fetches - shared, cost.steps, cost.selected, 1 - shared, index)
+
+        return graphs[min(range(len(graphs)), key=rank)]
+
+    def best_jump(
+        self, group: FetchGroup, parent_type: str, f: FieldSelection, path: tuple[str, ...], direct: list[Jump]
+    ) -> Jump:
+        """Among the subgraphs resolving `f` that this group can enter by a key, the one whose
+        plan of `f`'s whole selection from there costs least. An entity fetch from this group
+        into it that already exists costs no new fetch; on a tie, the subgraph resolving more
+        of `f`'s direct fields, then the first."""
+        if len(direct) == 1:
+            return direct[0]
+        existing = {jump[0] for jump in direct if (jump[0], path, group.id, jump[2], 0) in self.entity_groups}
+        if not f.selections and existing:
+            return next(jump for jump in direct if jump[0] in existing)
+
+        def plan_along(jump: Jump) -> Callable[[_Planner], list[FetchGroup]]:
+            def run(trial: _Planner) -> list[FetchGroup]:
+                source = trial.new_group(group.graph, path, parent_type)
+                trial.anchors[id(source.selection)] = Anchor(source, source.selection, parent_type, path)
+                trial.jump_to(source, source.selection, parent_type, f, path, [jump])
+                return [g for g in trial.groups if g is not source]
+
+            return run
 
         def local_count(graph: str) -> int:
-            count = 0
-            for sel in f.selections or ():
-                if isinstance(sel, FieldSelection) and self.can_resolve(graph, child_type, sel.name, None):
-                    count += 1
-            return count
+            child_type = f.type_name
+            return sum(
+                1
+                for sel in f.selections or ()
+                if isinstance(sel, FieldSelection) and self.can_resolve(graph, child_type, sel.name, None)
+            )
 
-        return max(graphs, key=local_count)
+        def rank(index: int) -> tuple[int, int, int, int, int, int]:
+            jump = direct[index]
+            cost = self.trial_cost(f, ("jump", group.graph, parent_type, jump[0]), plan_along(jump))
+            shared = 1 if jump[0] in existing and cost is not UNPLANNABLE else 0
+            return (cost.fetches - shared, cost.steps, cost.selected, 1 - shared, -local_count(jump[0]), index)
+
+        return direct[min(range(len(direct)), key=rank)]
 
     # -- selections -----------------------------------------------------------------------
 
@@ -842,16 +929,7 @@ class _Planner:
     ) -> None:
         direct = self.jump_targets(group.graph, parent_type, f.name, provided)
         if direct:
-            # Prefer a subgraph we already jump to from here: one fetch instead of two.
-            chosen = next(
-                (t for t in direct if (t[0], path, group.id, t[2], 0) in self.entity_groups),
-                None,
-            )
-            if chosen is None:
-                graphs = [jump[0] for jump in direct]
-                best = self.best_graph(graphs, parent_type, f)
-                chosen = next(t for t in direct if t[0] == best)
-            hops = [chosen]
+            hops = [self.best_jump(group, parent_type, f, path, direct)]
         else:
             try:
                 hops = self.route(group.graph, parent_type, f.name)
@@ -862,6 +940,18 @@ class _Planner:
                 if anchor is None or not self.plan_from_anchor(anchor, parent_type, f, path):
                     raise
                 return
+        self.jump_to(group, sub, parent_type, f, path, hops)
+
+    def jump_to(
+        self,
+        group: FetchGroup,
+        sub: SubSelection,
+        parent_type: str,
+        f: FieldSelection,
+        path: tuple[str, ...],
+        hops: list[Jump],
+    ) -> None:
+        """Plan `f` in the subgraph at the end of `hops`, key jumps from `group`."""
         current, current_sub = group, sub
         for graph, key, entity_type in hops[:-1]:
             current, current_sub = self.entity_group(current, current_sub, entity_type, graph, key, path)
@@ -1087,6 +1177,24 @@ class _Planner:
 
 
 Jump = tuple[str, Key, str]  # (subgraph, key, entity type to enter it at)
+
+
+def _cost(groups: list[FetchGroup]) -> Cost:
+    """The cost of a set of fetch groups (dependencies on groups outside it are not steps)."""
+    if not groups:
+        return Cost(0, 0, 0)
+    known = {g.id for g in groups}
+    inside = [replace(g, depends_on={d for d in g.depends_on if d in known}) for g in groups]
+    return Cost(len(groups), len(_levels(inside)), sum(_selected(g.selection) for g in groups))
+
+
+def _selected(sub: SubSelection) -> int:
+    count = 0
+    for f in sub.fields.values():
+        count += 1 if f.selection is None else 1 + _selected(f.selection)
+    for fragment in sub.fragments.values():
+        count += _selected(fragment)
+    return count
 
 
 def _alias(f: FieldSelection) -> str | None:
