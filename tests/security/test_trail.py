@@ -9,7 +9,12 @@ import asyncio
 import csv
 import io
 import json
+import logging
+import os
+import socket
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -204,6 +209,7 @@ async def test_personal_data_is_refused_while_the_trail_database_is_down(
     query, token = "{ semuaWarga { nama } }", jwks[0].token(nik=world.ANDI)
     try:
         assert (await ask(server.url + "/graphql", query, token))[0] == 200
+        await written(writer)  # else the cut may catch this record, and the next request is refused unrecorded
         proxy.down()
         await ask(server.url + "/graphql", query, token)  # its record cannot be written: the trail notices
         for _ in range(100):
@@ -242,3 +248,59 @@ async def test_identical_concurrent_requests_are_each_recorded(
         assert len((await history(server.url, andi))[1]["records"]) == 10
     finally:
         server.stop()
+
+
+def _stopped_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+async def _crash(url: str, writer_name: str) -> None:
+    """A writer that started and never stopped: its process died without closing the trail."""
+    writer = TrailWriter(url, writer=writer_name)
+    await writer.start()
+    assert writer._task is not None
+    writer._task.cancel()
+    await writer.engine.dispose()
+
+
+async def test_gateway_processes_on_one_host_write_under_names_of_their_own(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'trail.db'}"
+    first, second = TrailWriter(url), TrailWriter(url)
+    assert first.writer == second.writer == f"{socket.gethostname()}:{os.getpid()}"
+    await first.engine.dispose()
+    await second.engine.dispose()
+
+
+async def test_a_crashed_process_is_reported_once_and_a_running_neighbour_never(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = f"sqlite:///{tmp_path / 'trail.db'}"
+    host = socket.gethostname()
+    crashed = f"{host}:{_stopped_pid()}"
+    neighbour = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        await _crash(url, crashed)
+        await _crash(url, f"{host}:{neighbour.pid}")  # still running: it has not closed the trail yet
+        caplog.set_level(logging.WARNING, "splp.trail")
+        await write(url, [], None)
+        warnings = [r.getMessage() for r in caplog.records if "ended without closing" in r.getMessage()]
+        assert len(warnings) == 1 and repr(crashed) in warnings[0], warnings
+        caplog.clear()
+        await write(url, [], None)
+        assert not [r for r in caplog.records if "ended without closing" in r.getMessage()]
+    finally:
+        neighbour.kill()
+        neighbour.wait()
+    assert (await verify(url)).ok
+
+
+async def test_a_named_writer_is_checked_by_its_name(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    url = f"sqlite:///{tmp_path / 'trail.db'}"
+    await _crash(url, "gateway-a")
+    caplog.set_level(logging.WARNING, "splp.trail")
+    await write(url, [], None, writer="gateway-b")
+    assert not [r for r in caplog.records if "ended without closing" in r.getMessage()]
+    await write(url, [], None, writer="gateway-a")
+    assert [r for r in caplog.records if "'gateway-a'" in r.getMessage() and "ended without closing" in r.getMessage()]
