@@ -109,7 +109,7 @@ SCHEMA: dict[str, Any] = {
         "introspection": BOOLEAN,
         "expose_subgraph_errors": BOOLEAN,
     },
-    "trail": {"database": STRING, "key": STRING, "fail_open": BOOLEAN},
+    "trail": {"database": STRING, "key": STRING, "fail_open": BOOLEAN, "writer": STRING},
 }
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")

@@ -109,6 +109,11 @@ def add_commands(subparsers: Any) -> None:
     trail.add_argument("--trail-database", metavar="URL", help="postgresql://… or sqlite:///… (enables the trail)")
     trail.add_argument("--trail-key", metavar="FILE", help="Ed25519 private key signing the trail's checkpoints")
     trail.add_argument(
+        "--trail-writer",
+        metavar="NAME",
+        help="this process's name in the trail, unique among running gateways (default: HOST:PID)",
+    )
+    trail.add_argument(
         "--trail-fail-open",
         action="store_true",
         help="serve personal data even while the trail's database is down (default: refuse, 503)",
@@ -256,7 +261,7 @@ def _trail(config: dict[str, Any]) -> TrailWriter | None:
     key = SigningKey.load(config["trail_key"]) if config.get("trail_key") else None
     if key is None:
         log.warning("access trail without --trail-key: its checkpoints are not signed")
-    return TrailWriter(url, key=key, fail_closed=not config.get("trail_fail_open"))
+    return TrailWriter(url, key=key, fail_closed=not config.get("trail_fail_open"), writer=config.get("trail_writer"))
 
 
 def gateway_app(supergraph: Supergraph, config: dict[str, Any]) -> tuple[Gateway, Starlette]:
@@ -412,6 +417,7 @@ def run_gateway(args: argparse.Namespace) -> int:
         "trail_database": args.trail_database or trail.get("database"),
         "trail_key": args.trail_key or trail.get("key"),
         "trail_fail_open": args.trail_fail_open or trail.get("fail_open", False),
+        "trail_writer": args.trail_writer or trail.get("writer"),
         "introspection": args.introspection or security.get("introspection", False),
         "expose_subgraph_errors": args.expose_subgraph_errors or security.get("expose_subgraph_errors", False),
         "telemetry": not args.no_telemetry,

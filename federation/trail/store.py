@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import socket
 import time
 from collections.abc import Iterator, Sequence
@@ -35,7 +36,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
     insert,
+    or_,
     select,
     text,
     update,
@@ -192,7 +195,9 @@ class TrailWriter:
         self.checkpoint_every = checkpoint_every
         self.fail_closed = fail_closed
         self.max_pending = max_pending
-        self.writer = writer or socket.gethostname()
+        # One name per process, so that gateways sharing a host (uvicorn's workers, several
+        # containers with one hostname) each have their own start and stop records.
+        self.writer = writer or f"{socket.gethostname()}:{os.getpid()}"
         self.pending: list[dict[str, Any]] = []
         self.healthy = False
         self.ready = False
@@ -237,24 +242,51 @@ class TrailWriter:
             )
 
     async def _say_how_the_last_run_ended(self) -> None:
-        async with self.engine.connect() as conn:
-            last = (
+        """Warn of each earlier run that started and never stopped (a crash), then close it with a
+        stop record of its own so that it is reported once. The runs checked are this writer's own
+        name and, for the default `host:pid` names, every process of this host that is gone."""
+        host = socket.gethostname()
+        async with self.engine.begin() as conn:
+            # the head's lock first: two processes starting together close a crashed run once
+            await conn.execute(update(head).where(head.c.id == 1).values(seq=head.c.seq))
+            last_seqs = (
+                select(func.max(records.c.seq))
+                .where(records.c.kind.in_(("start", "stop")))
+                .where(or_(records.c.writer == self.writer, records.c.writer.like(f"{host}:%")))
+                .group_by(records.c.writer)
+            )
+            ends = (
                 await conn.execute(
-                    select(records.c.kind, records.c.at)
-                    .where(records.c.writer == self.writer)
-                    .where(records.c.kind.in_(("start", "stop")))
-                    .order_by(records.c.seq.desc())
-                    .limit(1)
+                    select(records.c.writer, records.c.kind, records.c.at).where(records.c.seq.in_(last_seqs))
                 )
-            ).first()
-            if last is not None and last.kind == "start":
+            ).all()
+            crashed = [end for end in ends if end.kind == "start" and self._is_gone(end.writer, host)]
+            for end in crashed:
                 log.warning(
                     "access trail: the previous run of writer %r (started %s) ended without closing the trail; "
                     "records of its last %.1f s batch window may be lost",
-                    self.writer,
-                    last.at,
+                    end.writer,
+                    end.at,
                     self.interval,
                 )
+            if crashed:
+                closed = [{"kind": "stop", "writer": end.writer, "at": time.time(), "outcome": "crashed"}
+                          for end in crashed]
+                await append(conn, closed, self.key, self.checkpoint_every)
+
+    def _is_gone(self, writer: str, host: str) -> bool:
+        if writer == self.writer:
+            return True  # this name's earlier run, by definition over
+        pid = writer.removeprefix(f"{host}:")
+        if not pid.isdigit():
+            return False
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False  # alive, another user's
+        return False
 
     async def _run(self) -> None:
         while True:

@@ -185,6 +185,10 @@ class TcpProxy:
         except OSError:
             writer.close()
             return
+        if self.server is None:  # cut while this connection was being made: it is cut too
+            writer.transport.abort()
+            up_writer.transport.abort()
+            return
         self.writers |= {writer, up_writer}
         await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
 
