@@ -14,7 +14,14 @@ overrides the built-in defaults, which are the dataclasses' own (every limit on)
       timeout: 30
       max_response_bytes: 67108864
       circuit_breaker: {failure_threshold: 5, open_seconds: 10}
-      urls: {kependudukan: "http://10.0.0.5:4001/graphql"}
+      urls: {kependudukan: "https://kependudukan.opd.internal:4001/graphql"}
+      # https subgraphs: the CA their certificates chain to, the gateway's client certificate
+      # (mutual TLS); an entry per subgraph replaces the keys it gives
+      tls:
+        ca_file: /etc/splp/subgraph-ca.pem
+        cert_file: /run/secrets/gateway-client.pem
+        key_file: /run/secrets/gateway-client.key
+        per_subgraph: {kesehatan: {ca_file: /etc/splp/dinkes-ca.pem}}
     csrf: {enabled: true}
     responses: {partial_success_status: false}  # true: 294 for data with errors (GraphQL-over-HTTP draft)
     cors: {allow_origins: ["https://superapp.makassarkota.go.id"]}
@@ -34,12 +41,13 @@ import difflib
 import ipaddress
 import os
 import re
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from federation.executor.tls import SubgraphTls, TlsError, TlsFiles
 from federation.executor.traffic import TrafficPolicy
 from federation.http.app import CorsOptions, HttpOptions
 from federation.http.server import ServerLimits
@@ -56,6 +64,15 @@ class ConfigError(Exception):
 NUMBER, INTEGER, BOOLEAN, STRING, STRINGS, STRING_MAP = "number", "integer", "boolean", "string", "strings", "map"
 INTEGER_MAP = "integer map"
 RATE = {"per_second": NUMBER, "burst": INTEGER}
+TLS_FILES = {"ca_file": STRING, "cert_file": STRING, "key_file": STRING}
+
+
+@dataclass(frozen=True)
+class MapOf:
+    """A mapping of any names (subgraph names, say) to sections of one shape."""
+
+    spec: dict[str, Any]
+
 
 SCHEMA: dict[str, Any] = {
     "supergraph": STRING,
@@ -85,6 +102,7 @@ SCHEMA: dict[str, Any] = {
         "retry_ratio": NUMBER,
         "circuit_breaker": {"failure_threshold": INTEGER, "open_seconds": NUMBER},
         "urls": STRING_MAP,
+        "tls": {**TLS_FILES, "per_subgraph": MapOf(TLS_FILES)},
     },
     "csrf": {"enabled": BOOLEAN, "required_headers": STRINGS},
     "responses": {"partial_success_status": BOOLEAN},
@@ -162,6 +180,11 @@ def _check(value: Any, spec: Any, where: str, errors: list[str]) -> Any:
                 continue
             out[key] = _check(item, spec[key], path, errors)
         return out
+    if isinstance(spec, MapOf):
+        if not isinstance(value, dict):
+            errors.append(f"{label}: must map names to mappings of keys, got {_shown(value)}")
+            return {}
+        return {str(k): _check(v, spec.spec, f"{where}.{k}", errors) for k, v in value.items()}
     if spec == STRING_MAP:
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             errors.append(f"{label}: must map names to strings, got {_shown(value)}")
@@ -253,9 +276,26 @@ def server_limits(settings: dict[str, Any]) -> ServerLimits:
     return replace(ServerLimits(), **settings.get("server", {}))
 
 
+def subgraph_tls(settings: dict[str, Any], source: str = "splp.yaml") -> SubgraphTls | None:
+    """The TLS contexts for https subgraphs, when `subgraphs.tls` is set; raises `ConfigError`
+    naming the file that cannot be used (missing, unreadable, not a certificate or key)."""
+    section = settings.get("subgraphs", {}).get("tls")
+    if not section:
+        return None
+    per_subgraph = section.get("per_subgraph", {})
+    try:
+        return SubgraphTls(
+            TlsFiles(**{k: v for k, v in section.items() if k != "per_subgraph"}),
+            {name: TlsFiles(**files) for name, files in per_subgraph.items()},
+        )
+    except TlsError as e:
+        raise ConfigError(source, [str(e)]) from None
+
+
 def traffic_policy(settings: dict[str, Any], timeout: float | None = None) -> TrafficPolicy:
     section = dict(settings.get("subgraphs", {}))
     section.pop("urls", None)
+    section.pop("tls", None)
     breaker = section.pop("circuit_breaker", {})
     policy = replace(TrafficPolicy(), **section, **breaker)
     return replace(policy, timeout=timeout) if timeout is not None else policy

@@ -48,6 +48,7 @@ from federation.cache import WeightedLRU
 from federation.executor.fetch import SubgraphClient
 from federation.executor.run import Execution
 from federation.executor.shape import Shaper
+from federation.executor.tls import SubgraphTls
 from federation.executor.traffic import ShapedSubgraphClient, TrafficPolicy
 from federation.planner.build import PlanningError, build_plan
 from federation.planner.operation import (
@@ -228,6 +229,7 @@ class Gateway:
         operation_limits: limits.OperationLimits | None = None,
         traffic: TrafficPolicy | None = None,
         client_factory: Callable[[dict[str, str]], SubgraphClient] | None = None,
+        subgraph_tls: SubgraphTls | None = None,
     ) -> None:
         self.subgraph_urls = dict(subgraph_urls or {})
         self.subgraph_timeout = subgraph_timeout
@@ -252,6 +254,8 @@ class Gateway:
         self.introspection = introspection
         self.limits = operation_limits or limits.OperationLimits()
         self.client_factory = client_factory
+        # CAs and client certificates for https subgraphs (mutual TLS), built once, shared by every reload.
+        self.subgraph_tls = subgraph_tls
         self.traffic = traffic or TrafficPolicy(timeout=subgraph_timeout)
         self.usage_listeners: list[Callable[[str, frozenset[str]], None]] = []
         self.current = self._schema_for(supergraph)
@@ -265,7 +269,7 @@ class Gateway:
         if self.client_factory is not None:
             client = self.client_factory(urls)
         else:
-            client = ShapedSubgraphClient(urls, self.traffic, dedupe=self.dedupe)
+            client = ShapedSubgraphClient(urls, self.traffic, dedupe=self.dedupe, tls=self.subgraph_tls)
         if self.signer is not None:
             client.signer = self.signer
         query_graph(supergraph)  # built now, not by the first request that plans over it

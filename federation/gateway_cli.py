@@ -295,6 +295,7 @@ def gateway_app(supergraph: Supergraph, config: dict[str, Any]) -> tuple[Gateway
         introspection=bool(config.get("introspection", False)),
         operation_limits=splp_config.operation_limits(settings),
         traffic=splp_config.traffic_policy(settings, subgraph_timeout),
+        subgraph_tls=splp_config.subgraph_tls(settings),
         **{k: limits[k] for k in ("cache_bytes", "persisted_bytes") if k in limits},
     )
     GuardedHttpToolsProtocol.configure(splp_config.server_limits(settings))
@@ -380,6 +381,9 @@ def run_gateway(args: argparse.Namespace) -> int:
     if args.config:
         try:
             settings = splp_config.load(args.config)
+            # the certificates are read now, so a missing file stops the start with its name;
+            # each process builds its own contexts from the same settings (gateway_app)
+            splp_config.subgraph_tls(settings, args.config)
         except splp_config.ConfigError as e:
             for error in e.errors:
                 print(f"error: {e.source}: {error}", file=sys.stderr)

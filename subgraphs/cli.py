@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from federation.registry.cli import subgraph_parser
 from subgraphs.seed.write import TARGETS
+
+# `splp subgraph serve` over TLS (subgraphs.kit.tls); not imported here: the kit is heavy to load
+ENV_CERT_FILE, ENV_KEY_FILE, ENV_CLIENT_CA_FILE = "SPLP_TLS_CERT_FILE", "SPLP_TLS_KEY_FILE", "SPLP_TLS_CLIENT_CA_FILE"
 
 
 def add_commands(subparsers: Any) -> None:
@@ -24,6 +28,14 @@ def add_commands(subparsers: Any) -> None:
     serve.add_argument("--perizinan-api-url", help="the permits system's API (perizinan)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, help="default: the OPD's demo port (4001-4006); 4000+ otherwise")
+    tls = serve.add_argument_group("TLS", "serve https; with a client CA, answer only clients holding a certificate "
+                                          "it signed (the gateway's: mutual TLS)")
+    tls.add_argument("--tls-cert", metavar="FILE", default=os.environ.get(ENV_CERT_FILE),
+                     help=f"the subgraph's certificate, PEM (default: ${ENV_CERT_FILE})")
+    tls.add_argument("--tls-key", metavar="FILE", default=os.environ.get(ENV_KEY_FILE),
+                     help=f"its private key, PEM, unencrypted (default: ${ENV_KEY_FILE})")
+    tls.add_argument("--tls-client-ca", metavar="FILE", default=os.environ.get(ENV_CLIENT_CA_FILE),
+                     help=f"require client certificates signed by this CA (default: ${ENV_CLIENT_CA_FILE})")
     serve.set_defaults(func=run_serve)
 
     sdl = actions.add_parser("sdl", help="print a subgraph's SDL (what _service { sdl } answers)")
@@ -177,14 +189,19 @@ def _builtin_schema(name: str) -> Any:
 def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from subgraphs.kit.tls import TlsError, uvicorn_tls_options
     from subgraphs.opds import OPDS, Sources
 
+    try:
+        tls = uvicorn_tls_options(args.tls_cert, args.tls_key, args.tls_client_ca)
+    except TlsError as error:
+        return _fail(str(error))
     if ":" in args.name:
         try:
             app = _app_of(load_target(args.name), args.name.partition(":")[0].split(".")[-1], args.database)
         except TargetError as error:
             return _fail(str(error))
-        uvicorn.run(app, host=args.host, port=args.port or 4000, log_level="info")
+        uvicorn.run(app, host=args.host, port=args.port or 4000, log_level="info", **tls)
         return 0
     opd = OPDS.get(args.name)
     if opd is None:
@@ -194,7 +211,7 @@ def run_serve(args: argparse.Namespace) -> int:
         app = opd.create_app(sources)
     except ValueError as error:
         return _fail(str(error))
-    uvicorn.run(app, host=args.host, port=args.port or opd.port, log_level="info")
+    uvicorn.run(app, host=args.host, port=args.port or opd.port, log_level="info", **tls)
     return 0
 
 

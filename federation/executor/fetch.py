@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 from collections.abc import Callable
 from typing import Any
 
 import orjson
 
 from federation.executor.http11 import HTTPError, Pool
+from federation.executor.tls import SubgraphTls
 from federation.telemetry.core import observe_fetch
 
 log = logging.getLogger("splp.executor")
@@ -40,10 +42,14 @@ class FetchError(Exception):
 class SubgraphClient:
     """Keep-alive connections to every subgraph; `fetch` returns a parsed GraphQL response."""
 
-    def __init__(self, urls: dict[str, str], timeout: float = 30.0, dedupe: bool = True) -> None:
+    def __init__(
+        self, urls: dict[str, str], timeout: float = 30.0, dedupe: bool = True, tls: SubgraphTls | None = None
+    ) -> None:
         self.urls = urls
         self.timeout = timeout
         self.dedupe = dedupe
+        # CA and client certificate per subgraph (mutual TLS); None: the system's CAs, no client certificate.
+        self.tls = tls
         self._pools: dict[str, Pool] = {}
         # Adds the gateway's signature headers to one request (federation.security.signing).
         self.signer: Callable[[str, bytes, dict[str, str] | None], dict[str, str]] | None = None
@@ -57,10 +63,17 @@ class SubgraphClient:
             if url is None:
                 raise FetchError(service, "the subgraph has no URL")
             try:
-                pool = self._pools[service] = Pool(url)
+                pool = self._pools[service] = Pool(url, ssl_context=self.ssl_context(service))
             except ValueError as e:
                 raise FetchError(service, str(e)) from None
         return pool
+
+    def ssl_context(self, service: str) -> ssl.SSLContext | None:
+        """The TLS context every client of this subgraph uses (HTTP, websockets, readiness)."""
+        url = self.urls.get(service)
+        if self.tls is None or url is None:
+            return None
+        return self.tls.context_for(service, url)
 
     async def close(self) -> None:
         for pool in self._pools.values():

@@ -41,6 +41,13 @@ DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 _TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
+def _tls_refusal(error: ssl.SSLError) -> str:
+    """What a failed TLS handshake means, for the GraphQL error (and the operator reading it)."""
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return f"the subgraph's TLS certificate is not trusted ({error.verify_message})"
+    return f"the TLS handshake failed ({error.reason or error})"
+
+
 class _Connection(asyncio.Protocol):
     def __init__(self, pool: Pool) -> None:
         self.pool = pool
@@ -51,6 +58,7 @@ class _Connection(asyncio.Protocol):
         self.headers_done = False
         self.closed = False
         self.received_any = False
+        self.answered = False  # a whole response came on this connection
         self.size = 0
         self.decoder: zlib._Decompress | None = None
         self._header_name = b""
@@ -77,6 +85,14 @@ class _Connection(asyncio.Protocol):
             waiter.set_result((self.parser.get_status_code(), b"".join(self.chunks)))
             return
         detail = f": {exc}" if exc else ""
+        if self.pool.ssl is not None and not self.answered and not self.received_any:
+            # With TLS 1.3 a subgraph checks the client certificate after the handshake looks
+            # complete here: its refusal is this close (the alert itself is seldom read).
+            self._fail(HTTPError(
+                "the subgraph closed the TLS connection before answering; a subgraph requiring mutual TLS "
+                "does so when the gateway presents no client certificate or one it does not accept" + detail
+            ))
+            return
         self._fail(HTTPError("the connection was closed before a complete response" + detail))
 
     # httptools callbacks
@@ -124,6 +140,7 @@ class _Connection(asyncio.Protocol):
         self.size = 0
         self.headers_done = False
         keep_alive = self.parser.should_keep_alive()
+        self.answered = True
         waiter, self.waiter = self.waiter, None
         if waiter is not None and not waiter.done():
             waiter.set_result((status, body))
@@ -163,13 +180,16 @@ class Pool:
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         connect_timeout: float = 5.0,
         compression: bool = True,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
+        """`ssl_context` (CA and client certificate, federation.executor.tls) is used for an
+        https URL; without one, the system's CAs verify the subgraph."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an http(s) URL: {url!r}")
         self.host = parts.hostname
         self.port = parts.port or (443 if parts.scheme == "https" else 80)
-        self.ssl = ssl.create_default_context() if parts.scheme == "https" else None
+        self.ssl = (ssl_context or ssl.create_default_context()) if parts.scheme == "https" else None
         target = parts.path or "/"
         if parts.query:
             target += "?" + parts.query
@@ -204,6 +224,8 @@ class Pool:
             raise ConnectError(
                 f"cannot connect to {self.host}:{self.port}: no answer within {self.connect_timeout:g} s"
             ) from None
+        except ssl.SSLError as e:
+            raise ConnectError(f"cannot connect to {self.host}:{self.port}: {_tls_refusal(e)}") from None
         except OSError as e:
             raise ConnectError(f"cannot connect to {self.host}:{self.port}: {e.strerror or e}") from None
         self.open.add(protocol)

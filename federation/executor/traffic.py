@@ -21,6 +21,7 @@ from typing import Any
 
 from federation.executor.fetch import FetchError, SubgraphClient, _parse_response
 from federation.executor.http11 import HTTPError, Pool
+from federation.executor.tls import SubgraphTls
 
 RETRYABLE_STATUSES = frozenset({502, 503, 504})
 
@@ -117,9 +118,15 @@ class _Unanswered(Exception):
 class ShapedSubgraphClient(SubgraphClient):
     """`SubgraphClient` with the policy above applied to every subgraph request."""
 
-    def __init__(self, urls: dict[str, str], policy: TrafficPolicy | None = None, dedupe: bool = True) -> None:
+    def __init__(
+        self,
+        urls: dict[str, str],
+        policy: TrafficPolicy | None = None,
+        dedupe: bool = True,
+        tls: SubgraphTls | None = None,
+    ) -> None:
         self.policy = policy or TrafficPolicy()
-        super().__init__(urls, timeout=self.policy.timeout, dedupe=dedupe)
+        super().__init__(urls, timeout=self.policy.timeout, dedupe=dedupe, tls=tls)
         self.breakers: dict[str, CircuitBreaker] = {}
         self.budgets: dict[str, RetryBudget] = {}
 
@@ -136,6 +143,7 @@ class ShapedSubgraphClient(SubgraphClient):
                     max_response_bytes=self.policy.max_response_bytes,
                     connect_timeout=self.policy.connect_timeout,
                     compression=self.policy.compression,
+                    ssl_context=self.ssl_context(service),
                 )
             except ValueError as e:
                 raise FetchError(service, str(e)) from None

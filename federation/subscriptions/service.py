@@ -169,7 +169,9 @@ class Subscriptions:
         headers = self._upgrade_headers(request, planned.schema, url)
 
         async def open_upstream() -> Upstream:
-            upstream = Upstream(url, root.operation, variables, headers)
+            upstream = Upstream(
+                url, root.operation, variables, headers, ssl_context=planned.schema.client.ssl_context(root.service)
+            )
             await upstream.open()
             return upstream
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 from typing import Any
 
 import orjson
@@ -30,9 +31,17 @@ class Upstream:
     """One subscription on one subgraph connection: `events()` yields each `next` payload."""
 
     def __init__(
-        self, url: str, query: str, variables: dict[str, Any], headers: dict[str, str], timeout: float = 10.0
+        self,
+        url: str,
+        query: str,
+        variables: dict[str, Any],
+        headers: dict[str, str],
+        timeout: float = 10.0,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.url = websocket_url(url)
+        # for wss: the same CA and client certificate as the gateway's HTTP requests to the subgraph
+        self.ssl_context = ssl_context
         self.query = query
         self.variables = variables
         self.headers = headers
@@ -40,6 +49,8 @@ class Upstream:
         self.connection: ClientConnection | None = None
 
     async def open(self) -> None:
+        # ws:// refuses an `ssl` argument, even None; wss:// without one uses the system's CAs
+        tls: dict[str, Any] = {"ssl": self.ssl_context} if self.ssl_context is not None else {}
         try:
             connection: ClientConnection = await asyncio.wait_for(
                 connect(
@@ -52,6 +63,7 @@ class Upstream:
                     # Between gateway and subgraph (one network, small JSON), deflating every
                     # event costs both sides more CPU than the bytes it saves.
                     compression=None,
+                    **tls,
                 ),
                 self.timeout,
             )

@@ -43,7 +43,9 @@ class Readiness:
         self._checked: tuple[float, dict[str, str | None]] | None = None
         self._lock = asyncio.Lock()
 
-    async def _check(self, session: aiohttp.ClientSession, url: str | None) -> str | None:
+    async def _check(self, session: aiohttp.ClientSession, name: str) -> str | None:
+        client = self.gateway.current.client
+        url = client.urls.get(name)
         if url is None:
             return "not in the supergraph"
         body = b'{"query":"{ __typename }"}'
@@ -54,6 +56,8 @@ class Readiness:
             async with session.post(
                 url, data=body, headers=headers,
                 timeout=aiohttp.ClientTimeout(total=self.timeout),
+                # the certificates of the gateway's own requests: a subgraph requiring mTLS is ready too
+                ssl=client.ssl_context(name) or True,
             ) as response:
                 body = await response.read()
                 if response.status != 200:
@@ -69,9 +73,8 @@ class Readiness:
             now = time.monotonic()
             if self._checked is not None and now - self._checked[0] < self.ttl:
                 return self._checked[1]
-            urls = self.gateway.current.client.urls
             async with aiohttp.ClientSession() as session:
-                found = await asyncio.gather(*(self._check(session, urls.get(name)) for name in self.required))
+                found = await asyncio.gather(*(self._check(session, name) for name in self.required))
             problems = dict(zip(self.required, found, strict=True))
             self._checked = (time.monotonic(), problems)
             return problems

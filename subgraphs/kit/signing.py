@@ -12,8 +12,8 @@ Keys rotate by id: give subgraphs both keys (`old:…,new:…`), then switch the
 new one, then drop the old one. Keys come from `SPLP_SIGNING_KEYS` (`kid:secret,...`, the
 first one is the one the gateway signs with) or a file named by `SPLP_SIGNING_KEYS_FILE`.
 
-Replays are remembered per process: run one process per subgraph, or put mTLS in front, where
-several workers share a port.
+Replays are remembered per process: run one process per subgraph, or require mutual TLS
+(`subgraphs.kit.tls`) where several workers share a port.
 """
 
 from __future__ import annotations

@@ -57,6 +57,13 @@ def test_a_trusted_proxy_that_is_not_a_network_is_an_error() -> None:
     ]
 
 
+def test_each_subgraph_s_tls_entry_is_checked_as_the_global_one() -> None:
+    assert errors_of("subgraphs: {tls: {per_subgraph: {kesehatan: {ca_fil: ca.pem}, aduan: yes}}}") == [
+        "subgraphs.tls.per_subgraph.kesehatan.ca_fil: unknown key; did you mean ca_file?",
+        "subgraphs.tls.per_subgraph.aduan: must be a mapping of keys, got True",
+    ]
+
+
 def test_the_gateway_refuses_to_start_on_a_wrong_file(tmp_path: Path) -> None:
     path = tmp_path / "splp.yaml"
     path.write_text("supergraph: x.graphql\nlimits: {max_depht: 3}\n")

@@ -32,6 +32,25 @@ def test_a_subgraph_missing_its_sources_is_refused(capsys: pytest.CaptureFixture
     assert capsys.readouterr().err == "error: the kesehatan subgraph needs --bpjs-url\n"
 
 
+def test_serving_over_tls_with_an_unreadable_certificate_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "kependudukan.pem"
+    key = tmp_path / "kependudukan.key"
+    key.write_text("not read: the certificate is missing first\n")
+    assert main(["subgraph", "serve", "kependudukan", "--tls-cert", str(missing), "--tls-key", str(key)]) == 2
+    assert capsys.readouterr().err == f"error: --tls-cert {missing}: cannot be read: No such file or directory\n"
+
+
+def test_a_client_ca_without_a_server_certificate_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["subgraph", "serve", "kependudukan", "--tls-client-ca", str(tmp_path / "ca.pem")]) == 2
+    assert capsys.readouterr().err == (
+        "error: --tls-cert and --tls-key go together (a client CA needs them too: mTLS is TLS first)\n"
+    )
+
+
 def test_an_unknown_standin_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["subgraph", "standin", "dukcapil", "--database", "sqlite+aiosqlite:///x.db"]) == 2
     assert "no stand-in named 'dukcapil'" in capsys.readouterr().err

@@ -1,0 +1,91 @@
+"""TLS toward subgraphs: which CA their certificates must chain to, and the client certificate
+the gateway presents to subgraphs that require one (mutual TLS).
+
+Configured globally and per subgraph (`subgraphs.tls` in splp.yaml, see federation.config); a
+subgraph's own entry replaces the global keys it gives. Each distinct configuration becomes one
+`ssl.SSLContext`, built when the gateway starts, so a missing file or a certificate that does
+not match its key stops the start-up (`TlsError`, naming the file) instead of failing the first
+request. Only https URLs use them: an http URL has no TLS at all.
+"""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass, fields, replace
+
+
+class TlsError(Exception):
+    """A CA bundle, certificate or key cannot be used; the message names the file."""
+
+
+@dataclass(frozen=True)
+class TlsFiles:
+    ca_file: str | None = None  # trusted instead of the system's CAs
+    cert_file: str | None = None  # with key_file: the gateway's client certificate
+    key_file: str | None = None
+
+    def overridden_by(self, other: TlsFiles) -> TlsFiles:
+        return replace(self, **{f.name: getattr(other, f.name) for f in fields(other) if getattr(other, f.name)})
+
+
+def _readable(kind: str, path: str) -> None:
+    try:
+        with open(path, "rb") as f:
+            f.read(1)
+    except OSError as e:
+        raise TlsError(f"{kind} {path}: cannot be read: {e.strerror or e}") from None
+
+
+def _encrypted_key() -> str:
+    # OpenSSL would otherwise ask for the passphrase on the terminal and wait.
+    raise TlsError("is encrypted; give the gateway an unencrypted key (kept as a secret file)")
+
+
+def client_context(files: TlsFiles) -> ssl.SSLContext:
+    """The context for https connections to a subgraph; raises `TlsError`."""
+    if bool(files.cert_file) != bool(files.key_file):
+        raise TlsError("cert_file and key_file go together: give both or neither")
+    if files.ca_file:
+        _readable("ca_file", files.ca_file)
+        try:
+            context = ssl.create_default_context(cafile=files.ca_file)
+        except ssl.SSLError as e:
+            raise TlsError(f"ca_file {files.ca_file}: holds no usable CA certificate ({e.reason or e})") from None
+    else:
+        context = ssl.create_default_context()
+    if files.cert_file and files.key_file:
+        _readable("cert_file", files.cert_file)
+        _readable("key_file", files.key_file)
+        try:
+            context.load_cert_chain(files.cert_file, files.key_file, password=_encrypted_key)
+        except TlsError as e:
+            raise TlsError(f"key_file {files.key_file}: {e}") from None
+        except ssl.SSLError as e:
+            raise TlsError(
+                f"cert_file {files.cert_file} and key_file {files.key_file}: not a certificate and its key "
+                f"({e.reason or e})"
+            ) from None
+    return context
+
+
+class SubgraphTls:
+    """The SSL context of each subgraph, one per distinct configuration; built at once."""
+
+    def __init__(self, default: TlsFiles, per_subgraph: dict[str, TlsFiles] | None = None) -> None:
+        self.default = default
+        self.per_subgraph = {name: default.overridden_by(files) for name, files in (per_subgraph or {}).items()}
+        self._contexts: dict[TlsFiles, ssl.SSLContext] = {}
+        named = [(f"subgraphs.tls.per_subgraph.{name}", files) for name, files in self.per_subgraph.items()]
+        for where, files in [("subgraphs.tls", default), *named]:
+            if files not in self._contexts:
+                try:
+                    self._contexts[files] = client_context(files)
+                except TlsError as e:
+                    raise TlsError(f"{where}: {e}") from None
+
+    def context(self, service: str) -> ssl.SSLContext:
+        return self._contexts[self.per_subgraph.get(service, self.default)]
+
+    def context_for(self, service: str, url: str) -> ssl.SSLContext | None:
+        """The context for `url` of `service`: None for an http URL (no TLS)."""
+        return self.context(service) if url.startswith(("https://", "wss://")) else None
