@@ -260,21 +260,29 @@ def build_guard(
             if sel.selections:
                 walk(sel.type_name, sel.selections)
         if needs_entity:
-            _add_hidden(schema, parent, selections, wanted)
+            _add_hidden(schema, access, parent, selections, wanted)
 
     walk(operation.root_type.name, operation.selections)
     return Guard(frozenset(personal), held)
 
 
-def _add_hidden(schema: GraphQLSchema, parent: str, selections: list[Selection], wanted: set[str]) -> None:
+def _add_hidden(
+    schema: GraphQLSchema, access: AccessRules, parent: str, selections: list[Selection], wanted: set[str]
+) -> None:
     parent_type = schema.get_type(parent)
     if not isinstance(parent_type, GraphQLObjectType):
         return
     present = {s.response_key for s in selections if isinstance(s, FieldSelection)}
+    # A field the client selected as itself is read from its own key (the walk falls back to
+    # it): asking the subgraph for it twice would cost every request a field per object. Not
+    # a protected one: a policy may null it in the answer before the others are decided.
+    plain = {s.name for s in selections if isinstance(s, FieldSelection) and s.response_key == s.name
+             and not s.arguments and not s.denied and not s.hidden
+             and f"{parent}.{s.name}" not in access.requirements and s.type_name not in access.requirements}
     for name in sorted(wanted):
         field_def = parent_type.fields.get(name)
         key = HIDDEN_PREFIX + name
-        if field_def is None or key in present or not is_leaf_type(get_named_type(field_def.type)):
+        if field_def is None or key in present or name in plain or not is_leaf_type(get_named_type(field_def.type)):
             continue
         selections.append(
             FieldSelection(
