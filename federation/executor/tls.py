@@ -13,9 +13,9 @@ from __future__ import annotations
 import ssl
 from dataclasses import dataclass, fields, replace
 
-
-class TlsError(Exception):
-    """A CA bundle, certificate or key cannot be used; the message names the file."""
+# one check of a TLS file, shared with the subgraphs' side (`splp subgraph serve`)
+from subgraphs.kit.tls import TlsError as TlsError
+from subgraphs.kit.tls import check_readable, refuse_encrypted_key
 
 
 @dataclass(frozen=True)
@@ -28,25 +28,12 @@ class TlsFiles:
         return replace(self, **{f.name: getattr(other, f.name) for f in fields(other) if getattr(other, f.name)})
 
 
-def _readable(kind: str, path: str) -> None:
-    try:
-        with open(path, "rb") as f:
-            f.read(1)
-    except OSError as e:
-        raise TlsError(f"{kind} {path}: cannot be read: {e.strerror or e}") from None
-
-
-def _encrypted_key() -> str:
-    # OpenSSL would otherwise ask for the passphrase on the terminal and wait.
-    raise TlsError("is encrypted; give the gateway an unencrypted key (kept as a secret file)")
-
-
 def client_context(files: TlsFiles) -> ssl.SSLContext:
     """The context for https connections to a subgraph; raises `TlsError`."""
     if bool(files.cert_file) != bool(files.key_file):
         raise TlsError("cert_file and key_file go together: give both or neither")
     if files.ca_file:
-        _readable("ca_file", files.ca_file)
+        check_readable("ca_file", files.ca_file)
         try:
             context = ssl.create_default_context(cafile=files.ca_file)
         except ssl.SSLError as e:
@@ -54,10 +41,10 @@ def client_context(files: TlsFiles) -> ssl.SSLContext:
     else:
         context = ssl.create_default_context()
     if files.cert_file and files.key_file:
-        _readable("cert_file", files.cert_file)
-        _readable("key_file", files.key_file)
+        check_readable("cert_file", files.cert_file)
+        check_readable("key_file", files.key_file)
         try:
-            context.load_cert_chain(files.cert_file, files.key_file, password=_encrypted_key)
+            context.load_cert_chain(files.cert_file, files.key_file, password=refuse_encrypted_key)
         except TlsError as e:
             raise TlsError(f"key_file {files.key_file}: {e}") from None
         except ssl.SSLError as e:

@@ -20,7 +20,7 @@ class TlsError(ValueError):
     """The TLS files cannot serve; the message names the file."""
 
 
-def _readable(option: str, path: str) -> None:
+def check_readable(option: str, path: str) -> None:
     try:
         with open(path, "rb") as f:
             f.read(1)
@@ -28,9 +28,9 @@ def _readable(option: str, path: str) -> None:
         raise TlsError(f"{option} {path}: cannot be read: {e.strerror or e}") from None
 
 
-def _encrypted_key() -> str:
+def refuse_encrypted_key() -> str:
     # OpenSSL would otherwise ask for the passphrase on the terminal and wait.
-    raise TlsError("is encrypted; give the subgraph an unencrypted key (kept as a secret file)")
+    raise TlsError("is encrypted; give an unencrypted key (kept as a secret file)")
 
 
 def uvicorn_tls_options(
@@ -43,11 +43,11 @@ def uvicorn_tls_options(
         return {}
     if not (cert_file and key_file):
         raise TlsError("--tls-cert and --tls-key go together (a client CA needs them too: mTLS is TLS first)")
-    _readable("--tls-cert", cert_file)
-    _readable("--tls-key", key_file)
+    check_readable("--tls-cert", cert_file)
+    check_readable("--tls-key", key_file)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     try:
-        context.load_cert_chain(cert_file, key_file, password=_encrypted_key)
+        context.load_cert_chain(cert_file, key_file, password=refuse_encrypted_key)
     except TlsError as e:
         raise TlsError(f"--tls-key {key_file}: {e}") from None
     except ssl.SSLError as e:
@@ -56,7 +56,7 @@ def uvicorn_tls_options(
         ) from None
     options: dict[str, Any] = {"ssl_certfile": cert_file, "ssl_keyfile": key_file}
     if client_ca_file:
-        _readable("--tls-client-ca", client_ca_file)
+        check_readable("--tls-client-ca", client_ca_file)
         try:
             context.load_verify_locations(client_ca_file)
         except ssl.SSLError as e:
