@@ -270,6 +270,8 @@ class Gateway:
             client = self.client_factory(urls)
         else:
             client = ShapedSubgraphClient(urls, self.traffic, dedupe=self.dedupe, tls=self.subgraph_tls)
+        if self.subgraph_tls is not None:
+            self.subgraph_tls.warn_about(urls)
         if self.signer is not None:
             client.signer = self.signer
         query_graph(supergraph)  # built now, not by the first request that plans over it

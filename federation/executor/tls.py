@@ -10,12 +10,16 @@ request. Only https URLs use them: an http URL has no TLS at all.
 
 from __future__ import annotations
 
+import logging
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
 # one check of a TLS file, shared with the subgraphs' side (`splp subgraph serve`)
 from subgraphs.kit.tls import TlsError as TlsError
 from subgraphs.kit.tls import check_readable, refuse_encrypted_key
+
+log = logging.getLogger("splp.executor.tls")
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class SubgraphTls:
         self.default = default
         self.per_subgraph = {name: default.overridden_by(files) for name, files in (per_subgraph or {}).items()}
         self._contexts: dict[TlsFiles, ssl.SSLContext] = {}
+        self._warned: set[str] = set()
         named = [(f"subgraphs.tls.per_subgraph.{name}", files) for name, files in self.per_subgraph.items()]
         for where, files in [("subgraphs.tls", default), *named]:
             if files not in self._contexts:
@@ -76,3 +81,27 @@ class SubgraphTls:
     def context_for(self, service: str, url: str) -> ssl.SSLContext | None:
         """The context for `url` of `service`: None for an http URL (no TLS)."""
         return self.context(service) if url.startswith(("https://", "wss://")) else None
+
+    def mismatches(self, urls: Mapping[str, str]) -> list[str]:
+        """What in this configuration cannot apply to a supergraph whose subgraphs are at `urls`:
+        a per-subgraph entry for a name it has not (a typo leaves its subgraph on the defaults),
+        and a subgraph reached over plain http, which this TLS never protects."""
+        found = [
+            f"subgraphs.tls.per_subgraph.{name}: the supergraph has no subgraph {name!r} "
+            f"(its subgraphs: {', '.join(sorted(urls))})"
+            for name in self.per_subgraph
+            if name not in urls
+        ]
+        found += [
+            f"subgraph {name!r} is reached over plain http ({url}): subgraphs.tls does not apply to it"
+            for name, url in sorted(urls.items())
+            if url.startswith(("http://", "ws://"))
+        ]
+        return found
+
+    def warn_about(self, urls: Mapping[str, str]) -> None:
+        """Log each of `mismatches` once per process (a reload to the same subgraphs stays quiet)."""
+        for message in self.mismatches(urls):
+            if message not in self._warned:
+                self._warned.add(message)
+                log.warning("%s", message)

@@ -333,3 +333,26 @@ async def test_splp_subgraph_serve_with_a_client_ca_answers_only_holders_of_a_ce
     finally:
         process.terminate()
         await process.wait()
+
+
+def test_a_per_subgraph_entry_naming_no_subgraph_of_the_supergraph_is_warned_about_at_start(
+    pki: Pki, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = config.parse(f"subgraphs: {{tls: {{per_subgraph: {{wilyah: {{ca_file: {pki.city.ca_file}}}}}}}}}")
+    with caplog.at_level("WARNING", logger="splp"):
+        gateway_app(_supergraph(pki.subgraph_url), {"settings": settings, "telemetry": False})
+    assert "subgraphs.tls.per_subgraph.wilyah: the supergraph has no subgraph 'wilyah' (its subgraphs: wilayah)" in [
+        r.getMessage() for r in caplog.records
+    ]
+
+
+def test_a_subgraph_reached_over_plain_http_while_tls_is_configured_is_warned_about_at_start(
+    pki: Pki, caplog: pytest.LogCaptureFixture
+) -> None:
+    plain = "http://127.0.0.1:9/graphql"
+    with caplog.at_level("WARNING", logger="splp"):
+        gateway_app(_supergraph(plain), {"settings": config.parse(with_client_certificate(pki)), "telemetry": False})
+    assert (
+        f"subgraph 'wilayah' is reached over plain http ({plain}): subgraphs.tls does not apply to it"
+        in [r.getMessage() for r in caplog.records]
+    )
