@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import (
@@ -43,7 +44,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from federation import migrations
@@ -104,7 +105,9 @@ def open_engine(url: str) -> AsyncEngine:
     url = database_url(url)
     if url.startswith("sqlite"):
         return create_async_engine(url, connect_args={"timeout": 30})
-    return create_async_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=2)
+    # No ping before each use: a flush is a handful of round trips, and a ping was one more;
+    # a connection the server has dropped is retried once instead (TrailWriter.flush).
+    return create_async_engine(url, pool_size=2, max_overflow=2)
 
 
 def now_iso(at: float | None = None) -> str:
@@ -126,7 +129,17 @@ async def create_tables(engine: AsyncEngine) -> None:
 
 
 def _row(record: dict[str, Any]) -> dict[str, Any]:
-    return {**record, **{k: json.dumps(record.get(k) or [], ensure_ascii=False) for k in JSON_COLUMNS}}
+    # The stored text of a list column need only parse back to the list: the hash is taken
+    # over the canonical form (federation.trail.chain), not over these bytes.
+    return {**record, **{k: orjson.dumps(record.get(k) or []).decode() for k in JSON_COLUMNS}}
+
+
+# Built once: a flush runs them every second, and building a statement costs more than sending it.
+_LOCK_HEAD = update(head).where(head.c.id == 1).values(seq=head.c.seq)
+_LOCK_AND_READ_HEAD = _LOCK_HEAD.returning(head.c.seq, head.c.hash, head.c.checkpoint_seq)
+_READ_HEAD = select(head.c.seq, head.c.hash, head.c.checkpoint_seq).where(head.c.id == 1)
+_SET_HEAD = update(head).where(head.c.id == 1)
+_INSERT_RECORDS = insert(records)
 
 
 def _record(row: Any) -> dict[str, Any]:
@@ -147,8 +160,11 @@ async def append(
 ) -> int:
     """Chain and insert `entries` in the caller's transaction; returns the last seq."""
     # The head row's lock serialises writers, here and in other processes (SQLite: the write lock).
-    await conn.execute(update(head).where(head.c.id == 1).values(seq=head.c.seq))
-    current = (await conn.execute(select(head).where(head.c.id == 1))).one()
+    if conn.dialect.update_returning:
+        current = (await conn.execute(_LOCK_AND_READ_HEAD)).one()
+    else:
+        await conn.execute(_LOCK_HEAD)
+        current = (await conn.execute(_READ_HEAD)).one()
     seq, prev, checkpoint_seq = current.seq, current.hash, current.checkpoint_seq
     rows = []
     for entry in entries:
@@ -162,7 +178,7 @@ async def append(
         rows.append({**_row(record), "prev_hash": prev, "hash": digest})
         prev = digest
     if rows:
-        await conn.execute(insert(records), rows)
+        await conn.execute(_INSERT_RECORDS, rows)
     if key is not None and seq > checkpoint_seq and (force_checkpoint or seq - checkpoint_seq >= checkpoint_every):
         await conn.execute(
             insert(checkpoints).values(
@@ -170,7 +186,7 @@ async def append(
             )
         )
         checkpoint_seq = seq
-    await conn.execute(update(head).where(head.c.id == 1).values(seq=seq, hash=prev, checkpoint_seq=checkpoint_seq))
+    await conn.execute(_SET_HEAD, {"seq": seq, "hash": prev, "checkpoint_seq": checkpoint_seq})
     return int(seq)
 
 
@@ -308,8 +324,7 @@ class TrailWriter:
             while (self.pending if due is None else due > 0) or final:
                 taken = self.pending[: self.batch if due is None else min(self.batch, due)]
                 try:
-                    async with self.engine.begin() as conn:
-                        await append(conn, taken, self.key, self.checkpoint_every, force_checkpoint=final)
+                    await self._append(taken, final)
                 except (SQLAlchemyError, OSError) as e:
                     if self.healthy:
                         log.error("access trail: cannot write %d records (%s); kept to retry", len(taken), _short(e))
@@ -322,6 +337,18 @@ class TrailWriter:
                 self.healthy = True
                 final = False
             return True
+
+    async def _append(self, taken: list[dict[str, Any]], final: bool) -> None:
+        for attempt in (1, 2):
+            try:
+                async with self.engine.begin() as conn:
+                    await append(conn, taken, self.key, self.checkpoint_every, force_checkpoint=final)
+                return
+            except DBAPIError as e:
+                # A pooled connection the server dropped (a restart, an idle timeout): nothing
+                # was written on it, so once more on a new one before the trail counts as down.
+                if attempt == 2 or not e.connection_invalidated:
+                    raise
 
     async def close(self) -> None:
         if self._task is not None:

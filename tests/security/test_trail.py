@@ -232,6 +232,36 @@ async def test_personal_data_is_refused_while_the_trail_database_is_down(
     assert verdict.ok and verdict.records == 5  # start, the two served before and after, the one kept, stop
 
 
+async def test_a_connection_the_database_dropped_costs_the_trail_no_refusal(
+    trail_postgres: str, keys: tuple[SigningKey, str]
+) -> None:
+    """PostgreSQL ends the trail's idle connection (a restart, `idle_session_timeout`): the next
+    batch is written on a new one, and the trail never counts as down meanwhile."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from federation.trail.store import database_url
+
+    writer = TrailWriter(trail_postgres, key=keys[0], checkpoint_every=3)
+    await writer.start()
+    writer.record(entry(world.ANDI))
+    assert await writer.flush()
+    database = trail_postgres.rsplit("/", 1)[1]
+    admin = create_async_engine(database_url(trail_postgres.rsplit("/", 1)[0] + "/postgres"))
+    async with admin.connect() as connection:
+        ended = await connection.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d AND pid <> pg_backend_pid()"
+        ), {"d": database})
+        assert ended.all(), "the trail's pooled connection was open"
+    await admin.dispose()
+    writer.record(entry(world.BUDI))
+    assert await writer.flush()
+    assert writer.healthy and writer.accepting
+    await writer.close()
+    verdict = await verify(trail_postgres)
+    assert verdict.ok and verdict.records == 4, verdict  # start, two records, stop
+
+
 async def test_identical_concurrent_requests_are_each_recorded(
     jwks: tuple[Jwks, str], subgraph_urls: dict[str, str], tmp_path: Path
 ) -> None:
