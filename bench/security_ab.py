@@ -1,21 +1,29 @@
-"""`python -m bench.security_ab [--rounds 7] [--breakdown] [--database postgresql://…]`: what data protection costs.
+"""`python -m bench.security_ab [--rounds 15] [--breakdown] [--database postgresql://…]`: what data protection costs.
 
 1. The benchmark query through the gateway app of `splp gateway` (federation.gateway_cli.gateway_app),
    built several times in this process over the benchmark's four subgraphs (bench/scenario/, in a
-   process of their own), and sent the benchmark query through ASGI directly, 20 at a time, in
-   interleaved rounds; the figure is CPU time per request of this process (the trail's writer
-   task included), median of the rounds, as req/s of one core, and its ratio to *open*:
+   process of their own), and sent the benchmark query through ASGI directly, 20 at a time:
    - *open*: the gateway with its defaults, no authentication;
    - *protected*: the supergraph marks the root lists `@authenticated`, review bodies
      `@requiresScopes`, users' names `@policy(policies: [["pemilik"], ["scope:pengguna:baca"]])`
      (the reference graph's rule: the person themself, or an officer holding a scope); each
      request carries a JWT (HS256, verified) of a registered client stating its purpose, the
      officer's scopes meet every rule; every subgraph request is signed (HMAC, principal
-     header); every request writes one access-trail record to PostgreSQL;
+     header); every request writes one access-trail record to PostgreSQL (hash chain, signed
+     checkpoints);
    - *protected, per entity*: the same, but the token lacks `pengguna:baca`, so `pemilik` (an
      entity policy, as `self` for a citizen) is decided by the gateway on each of the answer's
      65 User objects (it allows an operator, so the answer is the same).
    `--breakdown` adds the parts one at a time (token; directives; signing).
+   The figure is CPU time per request of this process. Each round measures every variant once,
+   back to back, in an order that alternates; a variant's ratio to *open* is taken within each
+   round and the median over the rounds is reported with its quartiles, so the machine's drift
+   between rounds cancels out. A round of a variant with a trail ends when its records are
+   written, so each round pays for its own records and no other's. This process runs on one
+   core and the subgraphs on the other (where there are two); before each round the heap is
+   collected, and after the warm-up the apps' long-lived objects are frozen out of the
+   collector's reach: six gateways live in this process where a deployed one holds one, and a
+   full collection over all six would fall on whichever round it happens to hit.
 2. Trail records per second on PostgreSQL: one `TrailWriter` (its default batch and interval)
    given records as fast as it writes them, chain and signed checkpoints included.
 
@@ -26,9 +34,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
+import os
 import secrets
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -89,15 +100,19 @@ def token(scope: str = "ulasan:baca pengguna:baca") -> str:
 
 
 def write_files(directory: Path) -> dict[str, str]:
+    from federation.trail.chain import SigningKey
+
     files = {
         "jwt_secret_file": directory / "jwt.secret",
         "clients": directory / "clients.json",
         "signing_keys_file": directory / "signing.keys",
+        "trail_key": directory / "trail.key",
     }
     files["jwt_secret_file"].write_text(SECRET)
     files["clients"].write_text(json.dumps({"clients": {"superapp": {"scopes": ["ulasan:baca", "pengguna:baca"],
                                                                       "purposes": [PURPOSE]}}}))
     files["signing_keys_file"].write_text("k1:" + secrets.token_hex(16) + "\n")
+    files["trail_key"].write_bytes(SigningKey.generate().private_pem())
     return {k: str(v) for k, v in files.items()}
 
 
@@ -167,18 +182,27 @@ def main(argv: list[str] | None = None) -> int:
     import orjson
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--batches", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--batches", type=int, default=10, help="batches of 20 requests per variant and round")
     parser.add_argument("--breakdown", action="store_true", help="also measure each part alone")
     parser.add_argument("--records", type=int, default=50_000, help="records written in the trail measurement")
     parser.add_argument("--database", default="postgresql://postgres@127.0.0.1:5432/test",
                         help="a PostgreSQL server (a database of its own is made and dropped)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions per request under callgrind instead (repeatable; slow)")
+    parser.add_argument("--warm-up", type=int, default=5, help=argparse.SUPPRESS)
+    parser.add_argument("--marks", help=argparse.SUPPRESS)  # set by --instructions for the run under callgrind
     args = parser.parse_args(argv)
+    if args.instructions:
+        return count_instructions(args)
     logs = Path(tempfile.mkdtemp(prefix="splp-security-ab-"))
     ports = [free_port() for _ in range(4)]
     script = logs / "subgraphs.py"
     script.write_text(SUBGRAPHS_SCRIPT.format(repo=str(REPO_DIR), ports=ports))
-    subgraphs = start("subgraphs", [sys.executable, str(script)], cores="0-1", port=ports[-1], log_dir=logs)
+    gateway_core, subgraph_cores = split_cores()
+    subgraphs = start("subgraphs", [sys.executable, str(script)], cores=subgraph_cores, port=ports[-1], log_dir=logs)
+    if gateway_core is not None:
+        os.sched_setaffinity(0, {gateway_core})
     files = write_files(logs)
     try:
         wait_for_port(subgraphs)
@@ -199,8 +223,9 @@ def main(argv: list[str] | None = None) -> int:
                               (b"x-splp-purpose", PURPOSE.encode())]
                 protected_gateway, protected = app_for(protected_sdl, urls, {
                     **files, **policies, "trail_database": trail_url})
-                assert protected_gateway.trail is not None and protected_gateway.signer is not None
-                await protected_gateway.trail.start()
+                trail = protected_gateway.trail
+                assert trail is not None and trail.key is not None and protected_gateway.signer is not None
+                await trail.start()
                 apps = {
                     "open": app_for(open_sdl, urls, {})[1],
                     "protected": with_headers(protected, headers),
@@ -215,34 +240,96 @@ def main(argv: list[str] | None = None) -> int:
                 for sent in (headers, per_entity):
                     answer = await protected_gateway.execute(_request(body, sent))
                     assert answer == expected, "the protected gateway must give the benchmark's exact answer"
-                for app in apps.values():  # warm up: plans cached, connections open
-                    await per_request_us(app, body, 5)
+
+                async def written() -> None:
+                    await trail.flush()
+
+                settle = {"protected": written, "protected, per entity": written}
+                for name, app in apps.items():  # warm up: plans cached, connections open
+                    await per_request_us(app, body, args.warm_up, settle=settle.get(name))
+                gc.collect()
+                gc.freeze()
                 results: dict[str, list[float]] = {name: [] for name in apps}
+                marks: list[str] = []
                 for round_number in range(args.rounds):
                     for name in list(apps) if round_number % 2 == 0 else list(reversed(apps)):
-                        results[name].append(await per_request_us(apps[name], body, args.batches))
-                while protected_gateway.trail.pending:
-                    await asyncio.sleep(0.01)
-                written = protected_gateway.trail.written
-                await protected_gateway.trail.close()
-                rate = await trail_records_per_second(rate_url, args.records)
-                return results, written, rate
+                        gc.collect()
+                        if args.marks:
+                            os.getpgrp()  # callgrind: zero the counts (--zero-before=getpgrp)
+                        results[name].append(await per_request_us(apps[name], body, args.batches,
+                                                                  settle=settle.get(name)))
+                        if args.marks:
+                            os.getppid()  # callgrind: write the counts since the zero (--dump-before=getppid)
+                            marks.append(name)
+                if args.marks:
+                    Path(args.marks).write_text(json.dumps(marks))
+                count = trail.written
+                await trail.close()
+                rate = await trail_records_per_second(rate_url, args.records) if args.records else 0.0
+                return results, count, rate
             finally:
                 await drop()
                 await drop_rate()
 
-        results, written, rate = asyncio.run(measure())
+        results, count, rate = asyncio.run(measure())
     finally:
         subgraphs.stop()
-    open_us = statistics.median(results["open"])
-    print(f"benchmark query through the gateway app, 20 at a time, median of {args.rounds} rounds:")
+    print(f"benchmark query through the gateway app, 20 at a time, {args.rounds} rounds of "
+          f"{args.batches * 20} requests per variant (gateway on core {gateway_core}, subgraphs on {subgraph_cores}):")
+    print(f"  {'':42} {'us CPU/request':>14} {'req/s/core':>10}   req/s ratio to open: median [quartiles]")
     for name, values in results.items():
         us = statistics.median(values)
-        print(f"  {name:42} {us:6.0f} us CPU per request = {1e6 / us:5.0f} req/s per core, "
-              f"req/s ratio to open {open_us / us:.3f}")
-    print(f"  ({written} trail records written on PostgreSQL)")
+        ratios = sorted(o / v for o, v in zip(results["open"], values, strict=True))
+        q1, _, q3 = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+        print(f"  {name:42} {us:14.0f} {1e6 / us:10.0f}   {statistics.median(ratios):.3f} [{q1:.3f}, {q3:.3f}]")
+    print(f"  ({count} trail records written on PostgreSQL)")
     print(f"trail on PostgreSQL: {rate:,.0f} records/s ({args.records} records, hash chain and signed checkpoints)")
     return 0
+
+
+def count_instructions(args: argparse.Namespace) -> int:
+    """The same rounds in a process run under callgrind, which counts the instructions each
+    measured round executed: the same figure run after run, whatever else the machine does,
+    where CPU time on a shared 2-core machine moves by a third between rounds. The process
+    marks each round by calling two libc functions nothing else in it calls: callgrind zeroes
+    its counts before `getpgrp` and writes them out before `getppid`."""
+    out = Path(tempfile.mkdtemp(prefix="splp-security-ab-callgrind-"))
+    marks = out / "marks.json"
+    command = [
+        "valgrind", "--tool=callgrind", "--zero-before=getpgrp", "--dump-before=getppid", "--dump-instr=no",
+        f"--callgrind-out-file={out}/callgrind.out", sys.executable, "-m", "bench.security_ab",
+        "--rounds", str(args.rounds), "--batches", str(args.batches), "--warm-up", "1", "--records", "0",
+        "--database", args.database, "--marks", str(marks), *(["--breakdown"] if args.breakdown else []),
+    ]
+    began = time.monotonic()
+    run = subprocess.run(command, cwd=REPO_DIR, capture_output=True, text=True)
+    if run.returncode != 0:
+        print(run.stdout[-4000:], run.stderr[-4000:], sep="\n", file=sys.stderr)
+        return run.returncode
+    names = json.loads(marks.read_text())
+    dumps = sorted(out.glob("callgrind.out.*"), key=lambda f: int(f.name.rsplit(".", 1)[1]))
+    assert len(dumps) == len(names), f"{len(dumps)} counts written for {len(names)} rounds"
+    requests = args.batches * 20
+    counts: dict[str, list[float]] = {}
+    for name, dump in zip(names, dumps, strict=True):
+        total = next(int(line.split()[1]) for line in dump.read_text().splitlines() if line.startswith("totals:"))
+        counts.setdefault(name, []).append(total / requests)
+    print(f"benchmark query through the gateway app, 20 at a time, {args.rounds} rounds of {requests} requests "
+          f"per variant, instructions counted by callgrind ({time.monotonic() - began:.0f} s):")
+    print(f"  {'':42} {'instructions/request':>20}   ratio to open (fewer is faster): median [min, max]")
+    for name, values in counts.items():
+        ratios = [o / v for o, v in zip(counts["open"], values, strict=True)]
+        print(f"  {name:42} {statistics.median(values):20,.0f}   "
+              f"{statistics.median(ratios):.3f} [{min(ratios):.3f}, {max(ratios):.3f}]")
+    return 0
+
+
+def split_cores() -> tuple[int | None, str]:
+    """This process's core and the subgraphs' cores: apart where there are two or more."""
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        return None, ",".join(map(str, cores))
+    return cores[-1], ",".join(map(str, cores[:-1]))
 
 
 def _request(body: bytes, headers: list[tuple[bytes, bytes]]) -> Any:

@@ -41,7 +41,10 @@ import uvicorn
 from tests.gateway.bench_subgraphs import apps
 ports = {ports!r}
 for (name, app), port in zip(apps().items(), ports):
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    # Idle connections kept 10 minutes, not uvicorn's 5 s: an A/B benchmark's gateway waits
+    # seconds for its turn, and would otherwise reconnect at the start of each round.
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           timeout_keep_alive=600))
     threading.Thread(target=server.run, daemon=True).start()
 while True:
     time.sleep(60)
