@@ -1,6 +1,6 @@
 """Subgraphs accept only the gateway: every subgraph request carries the gateway's signature.
 
-    X-SPLP-Signature: v1 kid=<key id>,ts=<unix seconds>,nonce=<random hex>,sig=<base64url HMAC>
+    X-SPLP-Signature: v1 kid=<key id>,ts=<unix seconds>,nonce=<hex unique to the sender>,sig=<base64url HMAC>
 
 The HMAC-SHA256 covers the method, the path, the timestamp, the nonce, the SHA-256 of the
 body and the principal header (`X-SPLP-Principal`), so neither the operation nor who it is for
@@ -67,11 +67,43 @@ def keys_from_env(environ: Mapping[str, str] = os.environ) -> dict[str, bytes] |
     return None
 
 
+_keyed: dict[bytes, hmac.HMAC] = {}
+
+
 def _mac(key: bytes, method: str, path: str, ts: str, nonce: str, body: bytes, principal: str) -> str:
     message = "\n".join(
         ("SPLP-v1", method.upper(), path, ts, nonce, hashlib.sha256(body).hexdigest(), principal)
     ).encode()
-    return base64.urlsafe_b64encode(hmac.new(key, message, hashlib.sha256).digest()).decode().rstrip("=")
+    # The key's HMAC state is set up once and copied per message: setting it up is most of the
+    # cost of a short message, and the gateway signs every subgraph request.
+    keyed = _keyed.get(key)
+    if keyed is None:
+        if len(_keyed) > 64:
+            _keyed.clear()
+        keyed = _keyed[key] = hmac.new(key, digestmod=hashlib.sha256)
+    mac = keyed.copy()
+    mac.update(message)
+    return base64.urlsafe_b64encode(mac.digest()).decode().rstrip("=")
+
+
+class _Nonces:
+    """Nonces unique to this process: a random prefix and a counter. A replay check needs them
+    unique, not unpredictable (the HMAC covers them); a counter costs no system call, where
+    random bytes cost one per request. A forked worker draws a prefix of its own."""
+
+    def __init__(self) -> None:
+        self._pid = -1
+        self._prefix = ""
+        self._count = 0
+
+    def next(self) -> str:
+        if self._pid != os.getpid():
+            self._pid, self._prefix, self._count = os.getpid(), secrets.token_hex(8), 0
+        self._count += 1
+        return f"{self._prefix}{self._count:x}"
+
+
+_nonces = _Nonces()
 
 
 def sign(
@@ -79,7 +111,7 @@ def sign(
 ) -> str:
     """The X-SPLP-Signature value for one request."""
     ts = str(int(time.time() if now is None else now))
-    nonce = secrets.token_hex(12)
+    nonce = _nonces.next()
     return f"v1 kid={kid},ts={ts},nonce={nonce},sig={_mac(key, method, path, ts, nonce, body, principal)}"
 
 
