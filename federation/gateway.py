@@ -26,6 +26,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, ClassVar
 
 from graphql import (
@@ -194,6 +195,11 @@ class Prepared:
     @property
     def kind(self) -> OperationType:
         return self.operation.operation
+
+    @cached_property
+    def operation_hash(self) -> str:
+        """The SHA-256 of the document's text (the trail's `operation_hash`), taken once."""
+        return hashlib.sha256(self.key[0].encode()).hexdigest()
 
 
 @dataclass
@@ -456,8 +462,7 @@ class Gateway:
         decision: frozenset[int] = frozenset()
         conditional: frozenset[int] = frozenset()
         if access:
-            decision = access.decision(principal, self.policies.possible(principal))
-            conditional = access.conditional(principal, decision)
+            decision, conditional = access.decide(principal, self.policies.possible(principal))
         key = (tuple(bool(coerced.get(name)) for name in prepared.skip_include), labels, decision, conditional)
         plans = prepared.plans
         found = plans.get(key)
@@ -604,7 +609,7 @@ class Gateway:
             "role": principal.role,
             "purpose": principal.purpose,
             "operation": prepared.operation.name.value if prepared.operation.name else None,
-            "operation_hash": hashlib.sha256(request.query.encode()).hexdigest(),
+            "operation_hash": prepared.operation_hash,
             "fields": fields,
             "niks": niks,
             "outcome": outcome,

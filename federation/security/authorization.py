@@ -87,9 +87,28 @@ class AccessRules:
         # and plans are cached by that decision, not by the principal.
         self.distinct = sorted(set(requirements.values()), key=repr)
         self.index = {r: i for i, r in enumerate(self.distinct)}
+        # (authenticated, scopes, policies, tentative) → (decision, conditional): a handful of
+        # distinct keys (one per kind of client and role) for every request of a city.
+        self._decided: dict[tuple[bool, frozenset[str], frozenset[str], frozenset[str]],
+                            tuple[frozenset[int], frozenset[int]]] = {}
 
     def __bool__(self) -> bool:
         return bool(self.requirements)
+
+    def decide(
+        self, principal: Principal, tentative: frozenset[str] = frozenset()
+    ) -> tuple[frozenset[int], frozenset[int]]:
+        """`decision` and `conditional` at once, remembered: they depend only on what the
+        principal holds, not on who it is."""
+        key = (principal.authenticated, principal.scopes, principal.policies, tentative)
+        found = self._decided.get(key)
+        if found is None:
+            decision = self.decision(principal, tentative)
+            found = (decision, self.conditional(principal, decision))
+            if len(self._decided) >= 4096:  # bounded under scopes sent by the million
+                self._decided.clear()
+            self._decided[key] = found
+        return found
 
     def decision(self, principal: Principal, tentative: frozenset[str] = frozenset()) -> frozenset[int]:
         """Which requirements the principal meets, counting the entity policies in `tentative`
