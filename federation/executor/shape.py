@@ -51,7 +51,7 @@ SCALAR_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-def _to_list(path: LinkedPath) -> list[str | int]:
+def path_list(path: LinkedPath) -> list[str | int]:
     segments: list[str | int] = []
     while path is not None:
         path, segment = path
@@ -278,11 +278,11 @@ class Shaper:
 
     def unauthorized(self, path: LinkedPath) -> None:
         """A field the principal may not read: null, with the error Apollo Router gives."""
-        self.errors.append(unauthorized_error(_to_list(path)))
+        self.errors.append(unauthorized_error(path_list(path)))
         self._error_paths = None
 
     def add_error(self, message: str, path: LinkedPath) -> None:
-        segments = _to_list(path)
+        segments = path_list(path)
         if self._explained(segments):
             return
         self.errors.append({"message": message, "path": segments})

@@ -18,6 +18,7 @@ from typing import Any
 
 from graphql import GraphQLObjectType, GraphQLSchema, get_named_type, is_abstract_type, is_leaf_type
 
+from federation.executor.shape import LinkedPath, path_list
 from federation.planner.operation import FieldSelection, FragmentSelection, Operation, Selection
 from federation.security.authorization import AccessRules, Principal, Requirement, unauthorized_error
 from federation.security.policies import PolicyRegistry
@@ -78,7 +79,7 @@ class Guard:
         returned = Returned()
         if self.active:
             _Inspection(self, schema, operation, principal, policies, errors, returned).walk(
-                operation.root_type.name, operation.selections, data, []
+                operation.root_type.name, operation.selections, data, None
             )
         return returned
 
@@ -173,7 +174,7 @@ class _Inspection:
     # and the fields it names, so one author of 20 reviews is decided once, not 20 times.
     _decided: dict[tuple[Requirement, tuple[Any, ...]], bool] = field(default_factory=dict)
 
-    def walk(self, static: str, selections: list[Selection], obj: Any, path: list[str | int]) -> None:
+    def walk(self, static: str, selections: list[Selection], obj: Any, path: LinkedPath) -> None:
         if isinstance(obj, dict):
             self._object(self._steps_of(static, selections, obj), obj, path)
 
@@ -182,13 +183,14 @@ class _Inspection:
         runtime = typename if isinstance(typename, str) else static
         return self.guard.steps(self.schema, self.operation, self.policies, static, selections, runtime)
 
-    def _object(self, steps: list[_Step], obj: dict[str, Any], path: list[str | int]) -> None:
+    def _object(self, steps: list[_Step], obj: dict[str, Any], path: LinkedPath) -> None:
+        # `path` is linked, (parent, segment): a list is made only for an error's path.
         personal_here = False
         for step in steps:
             key = step.key
             if step.requirement is not None and key in obj and not self._allows(step, obj):
                 obj[key] = None
-                self.errors.append(unauthorized_error([*path, key]))
+                self.errors.append(unauthorized_error(path_list((path, key))))
                 self.returned.refused += 1
                 continue
             value = obj.get(key)
@@ -212,7 +214,7 @@ class _Inspection:
                     child_steps = step.child_steps = self.guard.steps(
                         self.schema, self.operation, self.policies, step.child_type, children, step.child_type
                     )
-                self._object(child_steps, item, [*path, key] if i is None else [*path, key, i])
+                self._object(child_steps, item, (path, key) if i is None else ((path, key), i))
         if personal_here:
             nik = obj.get(HIDDEN_PREFIX + SUBJECT_FIELD, obj.get(SUBJECT_FIELD))
             if isinstance(nik, str):
@@ -221,7 +223,7 @@ class _Inspection:
 
     def _allows(self, step: _Step, obj: dict[str, Any]) -> bool:
         assert step.requirement is not None
-        values = tuple(obj.get(HIDDEN_PREFIX + f, obj.get(f)) for f in step.entity_fields)
+        values = tuple([obj.get(HIDDEN_PREFIX + f, obj.get(f)) for f in step.entity_fields])
         try:
             key = (step.requirement, values)
             found = self._decided.get(key)
