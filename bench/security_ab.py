@@ -52,6 +52,7 @@ from bench.soak import REPO_DIR, SCENARIO, SUBGRAPHS_SCRIPT
 
 SECRET = "bench-rahasia-jwt-0123456789abcdef0123456789"
 PURPOSE = "layanan_publik"
+WARM_UP = "warm-up: "  # a round counted under callgrind, then left out
 SECURITY_LINKS = """    @link(url: "https://specs.apollo.dev/authenticated/v0.1", for: SECURITY)
     @link(url: "https://specs.apollo.dev/requiresScopes/v0.1", for: SECURITY)
     @link(url: "https://specs.apollo.dev/policy/v0.1", for: SECURITY) {"""
@@ -249,13 +250,18 @@ def main(argv: list[str] | None = None) -> int:
                     await per_request_us(app, body, args.warm_up, settle=settle.get(name))
                 gc.collect()
                 gc.freeze()
-                # and one round thrown away: the first variant measured after the freeze took
-                # 15% more instructions than in any later round, in every run
+                # and one round thrown away: under callgrind, the first round counted (the first
+                # counts zeroed and written) took 20% more instructions than any later round
+                marks: list[str] = []
                 for name, app in apps.items():
                     gc.collect()
+                    if args.marks:
+                        os.getpgrp()
                     await per_request_us(app, body, args.batches, settle=settle.get(name))
+                    if args.marks:
+                        os.getppid()
+                        marks.append(WARM_UP + name)
                 results: dict[str, list[float]] = {name: [] for name in apps}
-                marks: list[str] = []
                 for round_number in range(args.rounds):
                     for name in list(apps) if round_number % 2 == 0 else list(reversed(apps)):
                         gc.collect()
@@ -317,6 +323,8 @@ def count_instructions(args: argparse.Namespace) -> int:
     requests = args.batches * 20
     counts: dict[str, list[float]] = {}
     for name, dump in zip(names, dumps, strict=True):
+        if name.startswith(WARM_UP):
+            continue
         total = next(int(line.split()[1]) for line in dump.read_text().splitlines() if line.startswith("totals:"))
         counts.setdefault(name, []).append(total / requests)
     print(f"benchmark query through the gateway app, 20 at a time, {args.rounds} rounds of {requests} requests "
