@@ -172,7 +172,9 @@ class _Inspection:
     returned: Returned
     # (requirement, the values its policies read) → allowed: a policy decides from the principal
     # and the fields it names, so one author of 20 reviews is decided once, not 20 times.
-    _decided: dict[tuple[Requirement, tuple[Any, ...]], bool] = field(default_factory=dict)
+    # Keyed by the requirement's id: the plan holds it while the walk runs, and hashing the
+    # requirement itself cost more than deciding.
+    _decided: dict[tuple[int, tuple[Any, ...]], bool] = field(default_factory=dict)
 
     def walk(self, static: str, selections: list[Selection], obj: Any, path: LinkedPath) -> None:
         if isinstance(obj, dict):
@@ -225,7 +227,7 @@ class _Inspection:
         assert step.requirement is not None
         values = tuple([obj.get(HIDDEN_PREFIX + f, obj.get(f)) for f in step.entity_fields])
         try:
-            key = (step.requirement, values)
+            key = (id(step.requirement), values)
             found = self._decided.get(key)
         except TypeError:  # a value that cannot be a key (a list the client selected): decided each time
             key, found = None, None
