@@ -24,6 +24,8 @@
    collected, and after the warm-up the apps' long-lived objects are frozen out of the
    collector's reach: six gateways live in this process where a deployed one holds one, and a
    full collection over all six would fall on whichever round it happens to hit.
+   `--instructions` runs the same rounds under callgrind and reports instructions per request
+   instead: the figure that repeats run after run (see count_instructions).
 2. Trail records per second on PostgreSQL: one `TrailWriter` (its default batch and interval)
    given records as fast as it writes them, chain and signed checkpoints included.
 
@@ -38,6 +40,7 @@ import gc
 import json
 import os
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -304,6 +307,9 @@ def count_instructions(args: argparse.Namespace) -> int:
     where CPU time on a shared 2-core machine moves by a third between rounds. The process
     marks each round by calling two libc functions nothing else in it calls: callgrind zeroes
     its counts before `getpgrp` and writes them out before `getppid`."""
+    if shutil.which("valgrind") is None:
+        print("--instructions needs valgrind (Debian: apt install valgrind)", file=sys.stderr)
+        return 2
     out = Path(tempfile.mkdtemp(prefix="splp-security-ab-callgrind-"))
     marks = out / "marks.json"
     command = [
@@ -327,9 +333,10 @@ def count_instructions(args: argparse.Namespace) -> int:
             continue
         total = next(int(line.split()[1]) for line in dump.read_text().splitlines() if line.startswith("totals:"))
         counts.setdefault(name, []).append(total / requests)
+    shutil.rmtree(out)
     print(f"benchmark query through the gateway app, 20 at a time, {args.rounds} rounds of {requests} requests "
           f"per variant, instructions counted by callgrind ({time.monotonic() - began:.0f} s):")
-    print(f"  {'':42} {'instructions/request':>20}   ratio to open (fewer is faster): median [min, max]")
+    print(f"  {'':42} {'instructions/request':>20}   open's instructions over its own: median [min, max]")
     for name, values in counts.items():
         ratios = [o / v for o, v in zip(counts["open"], values, strict=True)]
         print(f"  {name:42} {statistics.median(values):20,.0f}   "

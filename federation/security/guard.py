@@ -170,10 +170,10 @@ class _Inspection:
     policies: PolicyRegistry
     errors: list[dict[str, Any]]
     returned: Returned
-    # (requirement, the values its policies read) → allowed: a policy decides from the principal
-    # and the fields it names, so one author of 20 reviews is decided once, not 20 times.
-    # Keyed by the requirement's id: the plan holds it while the walk runs, and hashing the
-    # requirement itself cost more than deciding.
+    # (id of a requirement, the values its policies read) → allowed: a policy decides from the
+    # principal and the fields it names, so one author of 20 reviews is decided once, not 20
+    # times. The id, not the requirement: the plan holds it while the walk runs, and hashing
+    # the frozen requirement cost more than deciding.
     _decided: dict[tuple[int, tuple[Any, ...]], bool] = field(default_factory=dict)
 
     def walk(self, static: str, selections: list[Selection], obj: Any, path: LinkedPath) -> None:
@@ -221,7 +221,6 @@ class _Inspection:
             nik = obj.get(HIDDEN_PREFIX + SUBJECT_FIELD, obj.get(SUBJECT_FIELD))
             if isinstance(nik, str):
                 self.returned.niks.add(nik)
-
 
     def _allows(self, step: _Step, obj: dict[str, Any]) -> bool:
         assert step.requirement is not None

@@ -106,7 +106,7 @@ def open_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         return create_async_engine(url, connect_args={"timeout": 30})
     # No ping before each use: a flush is a handful of round trips, and a ping was one more;
-    # a connection the server has dropped is retried once instead (TrailWriter.flush).
+    # a connection the server has dropped is retried once instead (TrailWriter._append).
     return create_async_engine(url, pool_size=2, max_overflow=2)
 
 
