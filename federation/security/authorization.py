@@ -98,28 +98,22 @@ class AccessRules:
     def decide(
         self, principal: Principal, tentative: frozenset[str] = frozenset()
     ) -> tuple[frozenset[int], frozenset[int]]:
-        """`decision` and `conditional` at once, remembered: they depend only on what the
-        principal holds, not on who it is."""
+        """(decision, conditional): the requirements the principal meets, counting the entity
+        policies in `tentative` as held (those are decided per entity after the fetch, in
+        federation.security.guard), and which of them it meets only through such a policy.
+        Remembered: both depend only on what the principal holds, not on who it is."""
         key = (principal.authenticated, principal.scopes, principal.policies, tentative)
         found = self._decided.get(key)
         if found is None:
-            decision = self.decision(principal, tentative)
-            found = (decision, self.conditional(principal, decision))
+            held = principal
+            if tentative - principal.policies:
+                held = dataclasses.replace(principal, policies=principal.policies | tentative)
+            decision = frozenset(i for i, r in enumerate(self.distinct) if held.meets(r))
+            found = (decision, frozenset(i for i in decision if not principal.meets(self.distinct[i])))
             if len(self._decided) >= 4096:  # bounded under scopes sent by the million
                 self._decided.clear()
             self._decided[key] = found
         return found
-
-    def decision(self, principal: Principal, tentative: frozenset[str] = frozenset()) -> frozenset[int]:
-        """Which requirements the principal meets, counting the entity policies in `tentative`
-        as held: those are decided per entity after the fetch (federation.security.guard)."""
-        if tentative - principal.policies:
-            principal = dataclasses.replace(principal, policies=principal.policies | tentative)
-        return frozenset(i for i, r in enumerate(self.distinct) if principal.meets(r))
-
-    def conditional(self, principal: Principal, decision: frozenset[int]) -> frozenset[int]:
-        """The requirements of `decision` met only through a tentative entity policy."""
-        return frozenset(i for i in decision if not principal.meets(self.distinct[i]))
 
     def allows(self, coordinate: str, decision: frozenset[int]) -> bool:
         requirement = self.requirements.get(coordinate)

@@ -233,21 +233,19 @@ async def test_personal_data_is_refused_while_the_trail_database_is_down(
 
 
 async def test_a_connection_the_database_dropped_costs_the_trail_no_refusal(
-    trail_postgres: str, keys: tuple[SigningKey, str]
+    trail_postgres: str, postgres_url: str, keys: tuple[SigningKey, str]
 ) -> None:
     """PostgreSQL ends the trail's idle connection (a restart, `idle_session_timeout`): the next
     batch is written on a new one, and the trail never counts as down meanwhile."""
     from sqlalchemy import text
     from sqlalchemy.ext.asyncio import create_async_engine
 
-    from federation.trail.store import database_url
-
     writer = TrailWriter(trail_postgres, key=keys[0], checkpoint_every=3)
     await writer.start()
     writer.record(entry(world.ANDI))
     assert await writer.flush()
     database = trail_postgres.rsplit("/", 1)[1]
-    admin = create_async_engine(database_url(trail_postgres.rsplit("/", 1)[0] + "/postgres"))
+    admin = create_async_engine(postgres_url)
     async with admin.connect() as connection:
         ended = await connection.execute(text(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d AND pid <> pg_backend_pid()"
